@@ -1,0 +1,5 @@
+//! autoscaling checks.
+
+use super::Check;
+
+pub const CHECKS: &[&Check] = &[];

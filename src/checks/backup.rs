@@ -1,0 +1,5 @@
+//! backup checks.
+
+use super::Check;
+
+pub const CHECKS: &[&Check] = &[];

@@ -1,0 +1,5 @@
+//! control-plane checks.
+
+use super::Check;
+
+pub const CHECKS: &[&Check] = &[];

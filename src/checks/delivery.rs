@@ -1,0 +1,5 @@
+//! delivery checks.
+
+use super::Check;
+
+pub const CHECKS: &[&Check] = &[];

@@ -1,0 +1,266 @@
+//! Runs the catalog over a store and keeps the results indexed so one changed
+//! object re-runs only the checks whose subject it is. Checks that read the
+//! changed kind indirectly are marked dirty and re-run by `refresh` (the
+//! console debounces that; `kready check` runs everything once).
+
+use std::collections::{BTreeSet, HashMap};
+
+use k8s_openapi::jiff::Timestamp;
+
+use super::{Category, Check, CheckResult, Ctx, Out, Scope, catalog};
+use crate::config::Config;
+use crate::model::{ObjKey, ObjRef};
+use crate::store::{Change, ChangeKind, ClusterStore};
+
+/// The annotation that suppresses checks on an object (or a whole namespace
+/// when set on the Namespace): a comma-separated list of check ids, `*` for all.
+pub const IGNORE_ANNOTATION: &str = "kready.io/ignore";
+
+/// Which checks and subjects a run covers (the CLI's filters).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub namespace: Option<String>,
+    pub categories: Vec<Category>,
+    pub checks: Vec<String>,
+}
+
+pub struct Engine<'a> {
+    config: &'a Config,
+    selection: Selection,
+    now: Option<Timestamp>,
+    checks: Vec<&'static Check>,
+    /// Subject kind → indexes of the object-scoped checks on that kind.
+    by_kind: HashMap<&'static str, Vec<usize>>,
+}
+
+/// Results, indexed for incremental updates.
+#[derive(Default)]
+pub struct Findings {
+    per_object: HashMap<(usize, ObjKey), Vec<CheckResult>>,
+    per_check: HashMap<usize, Vec<CheckResult>>,
+    dirty: BTreeSet<usize>,
+}
+
+impl<'a> Engine<'a> {
+    /// `now` overrides the evaluation time (else the snapshot's capture time,
+    /// else the clock).
+    pub fn new(config: &'a Config, selection: Selection, now: Option<Timestamp>) -> Self {
+        let checks: Vec<&'static Check> = catalog()
+            .iter()
+            .copied()
+            .filter(|c| config.is_enabled(c))
+            .filter(|c| {
+                selection.categories.is_empty() || selection.categories.contains(&c.category)
+            })
+            .filter(|c| selection.checks.is_empty() || selection.checks.iter().any(|id| id == c.id))
+            .collect();
+        let mut by_kind: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        for (i, c) in checks.iter().enumerate() {
+            if let Scope::Object { kinds, .. } = c.scope {
+                for k in kinds {
+                    by_kind.entry(k).or_default().push(i);
+                }
+            }
+        }
+        Engine {
+            config,
+            selection,
+            now,
+            checks,
+            by_kind,
+        }
+    }
+
+    pub fn checks(&self) -> &[&'static Check] {
+        &self.checks
+    }
+
+    fn ctx<'s>(&'s self, store: &'s ClusterStore) -> Ctx<'s> {
+        Ctx {
+            store,
+            config: self.config,
+            now: self
+                .now
+                .or(store.info.captured_at)
+                .unwrap_or_else(Timestamp::now),
+        }
+    }
+
+    /// Runs every selected check.
+    pub fn evaluate(&self, store: &ClusterStore) -> Findings {
+        let mut f = Findings::default();
+        let ctx = self.ctx(store);
+        for (i, check) in self.checks.iter().enumerate() {
+            match check.scope {
+                Scope::Object { kinds, .. } => {
+                    for kind in kinds {
+                        for obj in store.list(kind) {
+                            self.run_object(&ctx, i, obj, &mut f);
+                        }
+                    }
+                }
+                Scope::Cluster { .. } => self.run_cluster(&ctx, i, &mut f),
+            }
+        }
+        f
+    }
+
+    fn run_object(&self, ctx: &Ctx, i: usize, obj: &ObjRef, f: &mut Findings) {
+        let key = (i, obj.key.clone());
+        f.per_object.remove(&key);
+        let Scope::Object { run, .. } = self.checks[i].scope else {
+            return;
+        };
+        let ns = if obj.key.kind == "Namespace" {
+            obj.name()
+        } else {
+            obj.namespace()
+        };
+        if !ns.is_empty() {
+            if ctx.is_system_namespace(ns) && !self.config.include_system_namespaces {
+                return;
+            }
+            if self.selection.namespace.as_deref().is_some_and(|s| s != ns) {
+                return;
+            }
+        }
+        let mut out = Out::new(self.checks[i]);
+        run(ctx, obj, &mut out);
+        let results = self.finish(ctx.store, out.results);
+        if !results.is_empty() {
+            f.per_object.insert(key, results);
+        }
+    }
+
+    fn run_cluster(&self, ctx: &Ctx, i: usize, f: &mut Findings) {
+        let Scope::Cluster { run } = self.checks[i].scope else {
+            return;
+        };
+        let mut out = Out::new(self.checks[i]);
+        run(ctx, &mut out);
+        let results = self.finish(ctx.store, out.results);
+        f.per_check.insert(i, results);
+    }
+
+    /// Applies the namespace filter, suppressions and severity overrides.
+    fn finish(&self, store: &ClusterStore, mut results: Vec<CheckResult>) -> Vec<CheckResult> {
+        results.retain(|r| {
+            let ns = r.subject.scope_namespace();
+            if let Some(want) = &self.selection.namespace
+                && ns != Some(want.as_str())
+            {
+                return false;
+            }
+            if ns.is_some_and(|ns| self.config.is_disabled_in(&r.check, ns)) {
+                return false;
+            }
+            !suppressed(store, r)
+        });
+        for r in &mut results {
+            if let Some(sev) = self.config.severity.get(&r.check) {
+                r.severity = *sev;
+            }
+        }
+        results
+    }
+
+    /// Re-runs what one change affects: the object-scoped checks on the
+    /// changed object now, and marks the checks that read its kind dirty.
+    pub fn apply_change(&self, store: &ClusterStore, change: &Change, f: &mut Findings) {
+        let ctx = self.ctx(store);
+        if let Some(indexes) = self.by_kind.get(change.key.kind.as_str()) {
+            for &i in indexes {
+                match (change.kind, store.get(&change.key)) {
+                    (ChangeKind::Applied, Some(obj)) => self.run_object(&ctx, i, obj, f),
+                    _ => {
+                        f.per_object.remove(&(i, change.key.clone()));
+                    }
+                }
+            }
+        }
+        for (i, c) in self.checks.iter().enumerate() {
+            let reads = c.reads.iter().any(|k| *k == "*" || *k == change.key.kind);
+            if reads || (matches!(c.scope, Scope::Cluster { .. }) && change.key.kind == "Namespace")
+            {
+                f.dirty.insert(i);
+            }
+        }
+    }
+
+    /// Re-runs the checks marked dirty by `apply_change`.
+    pub fn refresh(&self, store: &ClusterStore, f: &mut Findings) {
+        let ctx = self.ctx(store);
+        for i in std::mem::take(&mut f.dirty) {
+            match self.checks[i].scope {
+                Scope::Object { kinds, .. } => {
+                    f.per_object.retain(|(ci, _), _| *ci != i);
+                    for kind in kinds {
+                        for obj in store.list(kind) {
+                            self.run_object(&ctx, i, obj, f);
+                        }
+                    }
+                }
+                Scope::Cluster { .. } => self.run_cluster(&ctx, i, f),
+            }
+        }
+    }
+}
+
+fn suppressed(store: &ClusterStore, r: &CheckResult) -> bool {
+    let lists = |kind: &str, ns: &str, name: &str| {
+        store
+            .get_named(kind, ns, name)
+            .and_then(|o| o.annotations().get(IGNORE_ANNOTATION))
+            .is_some_and(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .any(|id| id == "*" || id == r.check)
+            })
+    };
+    let s = &r.subject;
+    lists(&s.kind, s.namespace.as_deref().unwrap_or(""), &s.name)
+        || s.namespace
+            .as_deref()
+            .is_some_and(|ns| lists("Namespace", "", ns))
+}
+
+impl Findings {
+    pub fn is_dirty(&self) -> bool {
+        !self.dirty.is_empty()
+    }
+
+    /// All results in a stable order: catalog order, then subject.
+    pub fn sorted(&self) -> Vec<&CheckResult> {
+        let order: HashMap<&str, usize> = catalog()
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
+        let mut all: Vec<&CheckResult> = self
+            .per_object
+            .values()
+            .chain(self.per_check.values())
+            .flatten()
+            .collect();
+        all.sort_by(|a, b| {
+            (order.get(a.check.as_str()), &a.subject, &a.message).cmp(&(
+                order.get(b.check.as_str()),
+                &b.subject,
+                &b.message,
+            ))
+        });
+        all
+    }
+
+    pub fn len(&self) -> usize {
+        self.per_object
+            .values()
+            .chain(self.per_check.values())
+            .map(Vec::len)
+            .sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

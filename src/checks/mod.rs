@@ -1,0 +1,349 @@
+//! The readiness catalog: one pure function per check, registered in
+//! `CATALOG` with its id, category, severity, seed practice and rationale.
+//! The same table drives `kready check`, `kready checks` and the help text.
+
+pub mod engine;
+pub mod score;
+
+mod autoscaling;
+mod backup;
+mod control_plane;
+mod delivery;
+mod observability;
+mod rbac;
+mod resources;
+mod security;
+mod workload;
+
+use std::fmt;
+
+use k8s_openapi::jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::model::{ObjRef, Object};
+use crate::store::ClusterStore;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Workload,
+    Security,
+    Rbac,
+    Resources,
+    Autoscaling,
+    Backup,
+    ControlPlane,
+    Observability,
+    Delivery,
+}
+
+impl Category {
+    pub const ALL: [Category; 9] = [
+        Category::Workload,
+        Category::Security,
+        Category::Rbac,
+        Category::Resources,
+        Category::Autoscaling,
+        Category::Backup,
+        Category::ControlPlane,
+        Category::Observability,
+        Category::Delivery,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Workload => "workload",
+            Category::Security => "security",
+            Category::Rbac => "rbac",
+            Category::Resources => "resources",
+            Category::Autoscaling => "autoscaling",
+            Category::Backup => "backup",
+            Category::ControlPlane => "control-plane",
+            Category::Observability => "observability",
+            Category::Delivery => "delivery",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+/// What a result is about. `namespace` is absent for cluster-scoped
+/// subjects; `container` is set when the subject is one container.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Subject {
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub namespace: Option<String>,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub container: Option<String>,
+}
+
+impl Subject {
+    pub fn of(obj: &Object) -> Subject {
+        Subject {
+            kind: obj.key.kind.clone(),
+            namespace: Some(obj.key.namespace.clone()).filter(|n| !n.is_empty()),
+            name: obj.key.name.clone(),
+            container: None,
+        }
+    }
+
+    pub fn container(obj: &Object, container: &str) -> Subject {
+        Subject {
+            container: Some(container.to_string()),
+            ..Subject::of(obj)
+        }
+    }
+
+    pub fn namespace(ns: &str) -> Subject {
+        Subject {
+            kind: "Namespace".into(),
+            namespace: None,
+            name: ns.to_string(),
+            container: None,
+        }
+    }
+
+    /// The cluster as a whole (cluster-wide checks).
+    pub fn cluster() -> Subject {
+        Subject {
+            kind: "Cluster".into(),
+            namespace: None,
+            name: "cluster".into(),
+            container: None,
+        }
+    }
+
+    /// The namespace the subject belongs to (a Namespace belongs to itself).
+    pub fn scope_namespace(&self) -> Option<&str> {
+        match (&self.namespace, self.kind.as_str()) {
+            (Some(ns), _) => Some(ns),
+            (None, "Namespace") => Some(&self.name),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind)?;
+        if let Some(ns) = &self.namespace {
+            write!(f, " {ns}/{}", self.name)?;
+        } else {
+            write!(f, " {}", self.name)?;
+        }
+        if let Some(c) = &self.container {
+            write!(f, " [{c}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// One result of one check on one subject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub check: String,
+    pub status: Status,
+    /// For `fail`, how bad; for `pass`/`unknown`, the check's severity.
+    pub severity: Severity,
+    pub category: Category,
+    pub subject: Subject,
+    pub message: String,
+    /// The field values that decided the result (`spec.replicas = 1`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+}
+
+impl CheckResult {
+    /// Adds one piece of evidence (`field = value`).
+    pub fn evidence(&mut self, field: &str, value: impl fmt::Display) -> &mut Self {
+        self.evidence.push(format!("{field} = {value}"));
+        self
+    }
+}
+
+/// What a check may read: the store, the configuration, and the time the
+/// state was captured (so a snapshot is judged as of its capture).
+pub struct Ctx<'a> {
+    pub store: &'a ClusterStore,
+    pub config: &'a Config,
+    pub now: Timestamp,
+}
+
+impl Ctx<'_> {
+    pub fn is_system_namespace(&self, ns: &str) -> bool {
+        self.config.is_system_namespace(ns)
+    }
+
+    /// Seconds from `t` to the capture time.
+    pub fn age_secs(&self, t: Timestamp) -> i64 {
+        self.now.as_second() - t.as_second()
+    }
+}
+
+/// Collects one check's results.
+pub struct Out {
+    check: &'static Check,
+    pub results: Vec<CheckResult>,
+}
+
+impl Out {
+    pub fn new(check: &'static Check) -> Out {
+        Out {
+            check,
+            results: Vec::new(),
+        }
+    }
+
+    fn push(
+        &mut self,
+        status: Status,
+        severity: Severity,
+        subject: Subject,
+        message: String,
+    ) -> &mut CheckResult {
+        self.results.push(CheckResult {
+            check: self.check.id.to_string(),
+            status,
+            severity,
+            category: self.check.category,
+            subject,
+            message,
+            evidence: Vec::new(),
+        });
+        self.results.last_mut().expect("just pushed")
+    }
+
+    pub fn pass(&mut self, subject: Subject, message: impl Into<String>) -> &mut CheckResult {
+        self.push(Status::Pass, self.check.severity, subject, message.into())
+    }
+
+    /// A failure at the check's default severity.
+    pub fn fail(&mut self, subject: Subject, message: impl Into<String>) -> &mut CheckResult {
+        self.push(Status::Fail, self.check.severity, subject, message.into())
+    }
+
+    /// A failure at a given severity (checks with graded thresholds).
+    pub fn fail_at(
+        &mut self,
+        severity: Severity,
+        subject: Subject,
+        message: impl Into<String>,
+    ) -> &mut CheckResult {
+        self.push(Status::Fail, severity, subject, message.into())
+    }
+
+    /// Cannot be decided from what the API shows; `reason` says why.
+    pub fn unknown(&mut self, subject: Subject, reason: impl Into<String>) -> &mut CheckResult {
+        self.push(Status::Unknown, self.check.severity, subject, reason.into())
+    }
+}
+
+pub type ObjectFn = fn(&Ctx, &ObjRef, &mut Out);
+pub type ClusterFn = fn(&Ctx, &mut Out);
+
+/// How a check runs, which drives incremental re-evaluation.
+pub enum Scope {
+    /// Once per object of these kinds; re-run for the object when it changes.
+    /// Objects in system namespaces are skipped unless configured otherwise.
+    Object {
+        kinds: &'static [&'static str],
+        run: ObjectFn,
+    },
+    /// Once over the whole store.
+    Cluster { run: ClusterFn },
+}
+
+/// A catalog entry.
+pub struct Check {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// Seed article numbers (`000`…`004`) that ask for the practice.
+    pub seeds: &'static [&'static str],
+    /// Why it matters, for the detail panel and `kready checks`.
+    pub rationale: &'static str,
+    /// What the guided fix proposes; `None` means guidance text only.
+    pub fix: Option<&'static str>,
+    pub enabled_by_default: bool,
+    pub scope: Scope,
+    /// Kinds read besides the subject: a change to one marks the check for
+    /// a (debounced) full re-run. `"*"` means any kind.
+    pub reads: &'static [&'static str],
+}
+
+/// Every check, in catalog order.
+pub fn catalog() -> &'static [&'static Check] {
+    static CATALOG: std::sync::OnceLock<Vec<&'static Check>> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(|| {
+        [
+            workload::CHECKS,
+            security::CHECKS,
+            rbac::CHECKS,
+            resources::CHECKS,
+            autoscaling::CHECKS,
+            backup::CHECKS,
+            control_plane::CHECKS,
+            observability::CHECKS,
+            delivery::CHECKS,
+        ]
+        .concat()
+    })
+}
+
+pub fn find(id: &str) -> Option<&'static Check> {
+    catalog().iter().copied().find(|c| c.id == id)
+}

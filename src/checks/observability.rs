@@ -1,0 +1,5 @@
+//! observability checks.
+
+use super::Check;
+
+pub const CHECKS: &[&Check] = &[];

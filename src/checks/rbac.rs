@@ -1,0 +1,5 @@
+//! rbac checks.
+
+use super::Check;
+
+pub const CHECKS: &[&Check] = &[];

@@ -1,0 +1,5 @@
+//! resources checks.
+
+use super::Check;
+
+pub const CHECKS: &[&Check] = &[];

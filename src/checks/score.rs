@@ -1,0 +1,103 @@
+//! The readiness score (catalog § Score):
+//! `100 × 2·pass / (2·pass + warning + 2·error)` over decided results;
+//! `unknown` and `info` are left out.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Category, CheckResult, Severity, Status};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Tally {
+    pub pass: usize,
+    pub warning: usize,
+    pub error: usize,
+    pub info: usize,
+    pub unknown: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, r: &CheckResult) {
+        match (r.status, r.severity) {
+            (Status::Unknown, _) => self.unknown += 1,
+            (Status::Pass, Severity::Info) | (Status::Fail, Severity::Info) => self.info += 1,
+            (Status::Pass, _) => self.pass += 1,
+            (Status::Fail, Severity::Warning) => self.warning += 1,
+            (Status::Fail, Severity::Error) => self.error += 1,
+        }
+    }
+
+    /// The score, `None` when nothing was decided.
+    pub fn score(&self) -> Option<f64> {
+        let denom = 2 * self.pass + self.warning + 2 * self.error;
+        (denom > 0).then(|| 100.0 * (2 * self.pass) as f64 / denom as f64)
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Scores {
+    pub overall: Option<f64>,
+    pub categories: BTreeMap<Category, Option<f64>>,
+    #[serde(skip)]
+    pub tally: Tally,
+    #[serde(skip)]
+    pub tallies: BTreeMap<Category, Tally>,
+}
+
+pub fn score<'a>(results: impl IntoIterator<Item = &'a CheckResult>) -> Scores {
+    let mut s = Scores::default();
+    for r in results {
+        s.tally.add(r);
+        s.tallies.entry(r.category).or_default().add(r);
+    }
+    s.overall = s.tally.score();
+    s.categories = s.tallies.iter().map(|(c, t)| (*c, t.score())).collect();
+    s
+}
+
+/// A check whose failures, fixed, would raise the overall score by `gain` points.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gain {
+    pub check: String,
+    pub failing: usize,
+    pub gain: f64,
+}
+
+/// The checks whose fixing raises the overall score most, best first.
+pub fn top_gains<'a>(results: impl IntoIterator<Item = &'a CheckResult>, n: usize) -> Vec<Gain> {
+    let results: Vec<&CheckResult> = results.into_iter().collect();
+    let total = score(results.iter().copied()).tally;
+    let Some(base) = total.score() else {
+        return Vec::new();
+    };
+    let mut per_check: BTreeMap<&str, Tally> = BTreeMap::new();
+    for r in &results {
+        per_check.entry(r.check.as_str()).or_default().add(r);
+    }
+    let mut gains: Vec<Gain> = per_check
+        .into_iter()
+        .filter(|(_, t)| t.warning + t.error > 0)
+        .map(|(check, t)| {
+            // Fixing turns each failure into a pass.
+            let fixed = Tally {
+                pass: total.pass + t.warning + t.error,
+                warning: total.warning - t.warning,
+                error: total.error - t.error,
+                ..total
+            };
+            Gain {
+                check: check.to_string(),
+                failing: t.warning + t.error,
+                gain: fixed.score().unwrap_or(base) - base,
+            }
+        })
+        .collect();
+    gains.sort_by(|a, b| {
+        b.gain
+            .total_cmp(&a.gain)
+            .then_with(|| a.check.cmp(&b.check))
+    });
+    gains.truncate(n);
+    gains
+}

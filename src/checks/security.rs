@@ -1,0 +1,5 @@
+//! security checks.
+
+use super::Check;
+
+pub const CHECKS: &[&Check] = &[];

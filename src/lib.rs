@@ -1,0 +1,9 @@
+//! kready: Kubernetes production readiness — the library behind the console
+//! and `kready check`. Data flows sources → store → checks → reports / UI.
+
+pub mod checks;
+pub mod config;
+pub mod model;
+pub mod report;
+pub mod source;
+pub mod store;

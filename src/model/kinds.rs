@@ -1,0 +1,105 @@
+//! The Kubernetes kinds kready reads with typed structs. Everything else
+//! (Velero, Karpenter, VPA, Prometheus operator, … custom resources) is kept
+//! as a dynamic JSON object and read through `Object::dynamic`.
+
+use k8s_openapi::api::{
+    apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet},
+    autoscaling::v2::HorizontalPodAutoscaler,
+    batch::v1::{CronJob, Job},
+    core::v1::{
+        ConfigMap, Event, LimitRange, Namespace, Node, PersistentVolumeClaim, Pod, ResourceQuota,
+        Secret, Service, ServiceAccount,
+    },
+    networking::v1::NetworkPolicy,
+    policy::v1::PodDisruptionBudget,
+    rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding},
+    scheduling::v1::PriorityClass,
+};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
+
+/// Declares the typed kinds once: the `Body` enum, the `Typed` impls that give
+/// checks `&Pod` etc. back, and the kind → typed parser.
+macro_rules! typed_kinds {
+    ($($variant:ident: $ty:ty, namespaced = $ns:expr;)*) => {
+        /// An object's content: a typed struct for the kinds checks read, or
+        /// the raw JSON for everything else.
+        #[derive(Debug, Clone)]
+        pub enum Body {
+            $($variant(Box<$ty>),)*
+            Dynamic(serde_json::Value),
+        }
+
+        $(impl Typed for $ty {
+            const KIND: &'static str = stringify!($variant);
+            fn from_body(body: &Body) -> Option<&Self> {
+                match body { Body::$variant(v) => Some(v), _ => None }
+            }
+        })*
+
+        /// Whether `kind` is one of the typed kinds.
+        pub fn is_typed(kind: &str) -> bool {
+            matches!(kind, $(stringify!($variant))|*)
+        }
+
+        /// Whether objects of a typed kind live in a namespace. `None` for
+        /// kinds kready does not know (decided from the object itself).
+        pub fn namespaced(kind: &str) -> Option<bool> {
+            match kind { $(stringify!($variant) => Some($ns),)* _ => None }
+        }
+
+        /// The apiVersion the typed struct is read as (the store's version).
+        pub fn typed_api_version(kind: &str) -> Option<&'static str> {
+            match kind { $(stringify!($variant) => Some(<$ty as k8s_openapi::Resource>::API_VERSION),)* _ => None }
+        }
+
+        /// Parses a typed kind from JSON whose apiVersion was already
+        /// normalised; the error's first part is the path of the bad field.
+        pub(crate) fn parse_typed(kind: &str, value: serde_json::Value) -> Result<Body, (String, String)> {
+            match kind {
+                $(stringify!($variant) => {
+                    let parsed: $ty = serde_path_to_error::deserialize(value)
+                        .map_err(|e| (e.path().to_string(), e.inner().to_string()))?;
+                    Ok(Body::$variant(Box::new(parsed)))
+                })*
+                _ => Ok(Body::Dynamic(value)),
+            }
+        }
+    };
+}
+
+/// A typed Kubernetes kind stored in `Body`.
+pub trait Typed: Sized {
+    const KIND: &'static str;
+    fn from_body(body: &Body) -> Option<&Self>;
+}
+
+typed_kinds! {
+    Pod: Pod, namespaced = true;
+    Deployment: Deployment, namespaced = true;
+    StatefulSet: StatefulSet, namespaced = true;
+    DaemonSet: DaemonSet, namespaced = true;
+    ReplicaSet: ReplicaSet, namespaced = true;
+    Job: Job, namespaced = true;
+    CronJob: CronJob, namespaced = true;
+    Service: Service, namespaced = true;
+    ServiceAccount: ServiceAccount, namespaced = true;
+    ConfigMap: ConfigMap, namespaced = true;
+    Secret: Secret, namespaced = true;
+    Event: Event, namespaced = true;
+    PersistentVolumeClaim: PersistentVolumeClaim, namespaced = true;
+    ResourceQuota: ResourceQuota, namespaced = true;
+    LimitRange: LimitRange, namespaced = true;
+    NetworkPolicy: NetworkPolicy, namespaced = true;
+    PodDisruptionBudget: PodDisruptionBudget, namespaced = true;
+    HorizontalPodAutoscaler: HorizontalPodAutoscaler, namespaced = true;
+    Role: Role, namespaced = true;
+    RoleBinding: RoleBinding, namespaced = true;
+    Namespace: Namespace, namespaced = false;
+    Node: Node, namespaced = false;
+    ClusterRole: ClusterRole, namespaced = false;
+    ClusterRoleBinding: ClusterRoleBinding, namespaced = false;
+    PriorityClass: PriorityClass, namespaced = false;
+    CustomResourceDefinition: CustomResourceDefinition, namespaced = false;
+    APIService: APIService, namespaced = false;
+}

@@ -1,0 +1,175 @@
+//! A uniform view of the objects that run pods: Deployments, StatefulSets,
+//! DaemonSets, Jobs, CronJobs, and ReplicaSets, Jobs and Pods that no
+//! controller owns. Container-level checks run on the pod template of the
+//! top-level workload, so one Deployment yields one finding, not one per pod.
+
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+use super::Object;
+use super::selector::Labels;
+
+/// Kinds that can be a top-level workload, in the order reports list them.
+pub const WORKLOAD_KINDS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "CronJob",
+    "Job",
+    "ReplicaSet",
+    "Pod",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkloadKind {
+    Deployment,
+    StatefulSet,
+    DaemonSet,
+    CronJob,
+    Job,
+    ReplicaSet,
+    Pod,
+}
+
+pub struct Workload<'a> {
+    pub obj: &'a Object,
+    pub kind: WorkloadKind,
+    pub spec: &'a PodSpec,
+    pub template_labels: &'a Labels,
+    /// Desired replicas for scalable kinds (default 1 when unset).
+    pub replicas: Option<i32>,
+    pub selector: Option<&'a LabelSelector>,
+}
+
+static NO_LABELS: Labels = Labels::new();
+
+impl<'a> Workload<'a> {
+    /// The workload view of `obj` when it is a top-level workload.
+    pub fn of(obj: &'a Object) -> Option<Workload<'a>> {
+        let owned = obj.controller().is_some();
+        let labels = |t: &'a Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>| {
+            t.as_ref()
+                .and_then(|m| m.labels.as_ref())
+                .unwrap_or(&NO_LABELS)
+        };
+        let w = |kind, spec, template_labels, replicas, selector| {
+            Some(Workload {
+                obj,
+                kind,
+                spec,
+                template_labels,
+                replicas,
+                selector,
+            })
+        };
+        if let Some(d) = obj.typed::<Deployment>() {
+            let s = &d.spec;
+            return w(
+                WorkloadKind::Deployment,
+                s.template.spec.as_ref()?,
+                labels(&s.template.metadata),
+                Some(s.replicas.unwrap_or(1)),
+                Some(&s.selector),
+            );
+        }
+        if let Some(d) = obj.typed::<StatefulSet>() {
+            let s = &d.spec;
+            return w(
+                WorkloadKind::StatefulSet,
+                s.template.spec.as_ref()?,
+                labels(&s.template.metadata),
+                Some(s.replicas.unwrap_or(1)),
+                Some(&s.selector),
+            );
+        }
+        if let Some(d) = obj.typed::<DaemonSet>() {
+            let s = &d.spec;
+            return w(
+                WorkloadKind::DaemonSet,
+                s.template.spec.as_ref()?,
+                labels(&s.template.metadata),
+                None,
+                Some(&s.selector),
+            );
+        }
+        if let Some(c) = obj.typed::<CronJob>() {
+            let t = &c.spec.job_template;
+            let s = t.spec.as_ref()?;
+            return w(
+                WorkloadKind::CronJob,
+                s.template.spec.as_ref()?,
+                labels(&s.template.metadata),
+                None,
+                None,
+            );
+        }
+        if owned {
+            return None;
+        }
+        if let Some(j) = obj.typed::<Job>() {
+            let s = j.spec.as_ref()?;
+            return w(
+                WorkloadKind::Job,
+                s.template.spec.as_ref()?,
+                labels(&s.template.metadata),
+                None,
+                s.selector.as_ref(),
+            );
+        }
+        if let Some(r) = obj.typed::<ReplicaSet>() {
+            let s = &r.spec;
+            return w(
+                WorkloadKind::ReplicaSet,
+                s.template.as_ref()?.spec.as_ref()?,
+                labels(&s.template.as_ref()?.metadata),
+                Some(s.replicas.unwrap_or(1)),
+                Some(&s.selector),
+            );
+        }
+        if let Some(p) = obj.typed::<Pod>() {
+            return w(
+                WorkloadKind::Pod,
+                p.spec.as_ref()?,
+                obj.labels(),
+                None,
+                None,
+            );
+        }
+        None
+    }
+
+    /// Regular containers, then init containers (sidecars included).
+    pub fn containers(&self) -> impl Iterator<Item = &'a Container> {
+        self.spec
+            .containers
+            .iter()
+            .chain(self.spec.init_containers.iter().flatten())
+    }
+
+    /// Long-running containers: regular ones plus restartable init
+    /// containers (native sidecars), not run-to-completion init containers.
+    pub fn long_running_containers(&self) -> impl Iterator<Item = &'a Container> {
+        self.spec.containers.iter().chain(
+            self.spec
+                .init_containers
+                .iter()
+                .flatten()
+                .filter(|c| c.restart_policy.as_deref() == Some("Always")),
+        )
+    }
+
+    /// Runs to completion (Job, CronJob, or a Pod with restartPolicy != Always).
+    pub fn is_batch(&self) -> bool {
+        match self.kind {
+            WorkloadKind::Job | WorkloadKind::CronJob => true,
+            WorkloadKind::Pod => self
+                .spec
+                .restart_policy
+                .as_deref()
+                .is_some_and(|p| p != "Always"),
+            _ => false,
+        }
+    }
+}

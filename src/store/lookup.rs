@@ -1,0 +1,147 @@
+//! Look-ups the checks and panes need across objects: owners, the Services,
+//! PDBs, HPAs and NetworkPolicies that select a workload, RBAC role refs.
+
+use std::collections::BTreeSet;
+
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::networking::v1::NetworkPolicy;
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::{ClusterRole, PolicyRule, Role, RoleRef};
+
+use super::ClusterStore;
+use crate::model::selector::{self, Labels};
+use crate::model::{ObjKey, ObjRef, Object};
+
+impl ClusterStore {
+    /// The pods a workload runs, following Deployment → ReplicaSet → Pod and
+    /// CronJob → Job → Pod.
+    pub fn pods_of(&self, workload: &Object) -> Vec<&ObjRef> {
+        let mut out = Vec::new();
+        for child in self.children_of(&workload.key) {
+            if child.key.kind == "Pod" {
+                out.push(child);
+            } else {
+                out.extend(self.children_of(&child.key).filter(|p| p.key.kind == "Pod"));
+            }
+        }
+        out
+    }
+
+    /// The top-level controller of an object (itself when unowned), following
+    /// owner references up to two levels.
+    pub fn top_owner<'a>(&'a self, obj: &'a ObjRef) -> &'a ObjRef {
+        let mut cur = obj;
+        for _ in 0..2 {
+            match cur
+                .controller()
+                .and_then(|(kind, name)| self.get_named(kind, cur.namespace(), name))
+            {
+                Some(owner) => cur = owner,
+                None => break,
+            }
+        }
+        cur
+    }
+
+    /// Services in `namespace` whose selector matches `labels`. A Service
+    /// without a selector (or with an empty one) selects no pods.
+    pub fn services_selecting<'a>(
+        &'a self,
+        namespace: &'a str,
+        labels: &'a Labels,
+    ) -> impl Iterator<Item = (&'a ObjRef, &'a Service)> {
+        self.typed_in::<Service>(namespace).filter(move |(_, s)| {
+            s.spec
+                .as_ref()
+                .and_then(|s| s.selector.as_ref())
+                .is_some_and(|sel| !sel.is_empty() && selector::matches_map(sel, labels))
+        })
+    }
+
+    /// PDBs in `namespace` that select pods with `labels` (`{}` selects all).
+    pub fn pdbs_covering<'a>(
+        &'a self,
+        namespace: &'a str,
+        labels: &'a Labels,
+    ) -> impl Iterator<Item = (&'a ObjRef, &'a PodDisruptionBudget)> {
+        self.typed_in::<PodDisruptionBudget>(namespace)
+            .filter(move |(_, p)| {
+                p.spec
+                    .as_ref()
+                    .and_then(|s| s.selector.as_ref())
+                    .is_some_and(|sel| selector::matches(sel, labels))
+            })
+    }
+
+    /// HPAs whose scaleTargetRef names this object.
+    pub fn hpas_targeting<'a>(
+        &'a self,
+        target: &'a Object,
+    ) -> impl Iterator<Item = (&'a ObjRef, &'a HorizontalPodAutoscaler)> {
+        self.typed_in::<HorizontalPodAutoscaler>(target.namespace())
+            .filter(move |(_, h)| {
+                h.spec.scale_target_ref.kind == target.key.kind
+                    && h.spec.scale_target_ref.name == target.key.name
+            })
+    }
+
+    /// NetworkPolicies in `namespace` whose podSelector matches `labels`.
+    pub fn network_policies_selecting<'a>(
+        &'a self,
+        namespace: &'a str,
+        labels: &'a Labels,
+    ) -> impl Iterator<Item = (&'a ObjRef, &'a NetworkPolicy)> {
+        self.typed_in::<NetworkPolicy>(namespace)
+            .filter(move |(_, np)| {
+                np.spec.as_ref().is_some_and(|s| {
+                    // A missing podSelector is `{}`: every pod of the namespace.
+                    s.pod_selector
+                        .as_ref()
+                        .is_none_or(|sel| selector::matches(sel, labels))
+                })
+            })
+    }
+
+    /// The rules a binding's roleRef grants, `None` when the role is missing.
+    /// A RoleBinding may reference a Role in its namespace or a ClusterRole.
+    pub fn rules_of(&self, binding_namespace: &str, role_ref: &RoleRef) -> Option<&[PolicyRule]> {
+        match role_ref.kind.as_str() {
+            "ClusterRole" => self
+                .get_named("ClusterRole", "", &role_ref.name)?
+                .typed::<ClusterRole>()
+                .map(|r| r.rules.as_deref().unwrap_or(&[])),
+            "Role" => self
+                .get_named("Role", binding_namespace, &role_ref.name)?
+                .typed::<Role>()
+                .map(|r| r.rules.as_deref().unwrap_or(&[])),
+            _ => None,
+        }
+    }
+
+    /// Every namespace: Namespace objects plus namespaces objects live in.
+    pub fn namespaces(&self) -> BTreeSet<String> {
+        let mut out: BTreeSet<String> = self
+            .list("Namespace")
+            .map(|n| n.name().to_string())
+            .collect();
+        for map in self.objects.values() {
+            let mut last: Option<&str> = None;
+            for (ns, _) in map.keys() {
+                if !ns.is_empty() && last != Some(ns.as_str()) {
+                    out.insert(ns.clone());
+                    last = Some(ns);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether an API (custom resource) is installed: its CRD is present, or
+    /// objects of the kind exist. `crd` is `plural.group`.
+    pub fn has_api(&self, crd: &str, kind: &str) -> bool {
+        self.get(&ObjKey::new("CustomResourceDefinition", "", crd))
+            .is_some()
+            || self.has_kind(kind)
+    }
+}
