@@ -122,7 +122,14 @@ def block(s):
 
 
 class Dumper(yaml.SafeDumper):
-    pass
+    """kubectl-like output: no anchors/aliases, double quotes where quoting is needed."""
+
+    def ignore_aliases(self, data):
+        return True
+
+    def choose_scalar_style(self):
+        style = super().choose_scalar_style()
+        return '"' if style == "'" else style
 
 
 def _str_rep(dumper, data):

@@ -121,7 +121,7 @@ PLATFORM_NS = {
     "gpu-operator": (("privileged", None), "2025-08-27T11:40:22Z"),
     "ci-runners": (("privileged", None), "2025-11-04T09:12:41Z"),
 }
-team_created = {ns: f"2025-0{3 + i % 6}-{10 + i:02d}T{9 + i % 8:02d}:{(i * 7) % 60:02d}:11Z"
+team_created = {ns: f"2025-0{4 + i % 5}-{12 + i:02d}T{9 + i % 8:02d}:{(i * 7) % 60:02d}:11Z"
                 for i, ns in enumerate(NAMESPACES) if ns != "default"}
 ns_created.update(team_created)
 ns_created.update({k: v[1] for k, v in PLATFORM_NS.items()})
