@@ -5,8 +5,18 @@ use kready::checks::{Severity, catalog};
 
 /// (id, seeds, severity, has fix) — copied from the catalog table.
 const EXPECTED: &[(&str, &[&str], &str, bool)] = &[
-    ("workload/requests-set", &["000", "001", "003"], "warning", true),
-    ("workload/memory-limit-set", &["000", "001", "003"], "warning", true),
+    (
+        "workload/requests-set",
+        &["000", "001", "003"],
+        "warning",
+        true,
+    ),
+    (
+        "workload/memory-limit-set",
+        &["000", "001", "003"],
+        "warning",
+        true,
+    ),
     ("workload/cpu-limit-set", &["001"], "info", true),
     ("workload/readiness-probe", &["003", "004"], "warning", true),
     ("workload/liveness-probe", &["004"], "info", true),
@@ -15,7 +25,12 @@ const EXPECTED: &[(&str, &[&str], &str, bool)] = &[
     ("workload/pdb-allows-disruption", &["003"], "warning", true),
     ("workload/rollout-strategy", &["003"], "warning", true),
     ("workload/spread", &["000", "003"], "info", true),
-    ("workload/image-tag-pinned", &["000", "001"], "warning", true),
+    (
+        "workload/image-tag-pinned",
+        &["000", "001"],
+        "warning",
+        true,
+    ),
     ("workload/naked-pod", &["004"], "warning", false),
     ("workload/crashloop", &["004"], "error", true),
     ("workload/not-ready", &["004"], "error", false),
@@ -29,16 +44,31 @@ const EXPECTED: &[(&str, &[&str], &str, bool)] = &[
     ("security/capabilities", &["003"], "warning", true),
     ("security/host-path", &["004"], "warning", false),
     ("security/pod-security-labels", &["003"], "warning", true),
-    ("security/network-policy-default-deny", &["000", "003", "004"], "warning", true),
+    (
+        "security/network-policy-default-deny",
+        &["000", "003", "004"],
+        "warning",
+        true,
+    ),
     ("security/pod-not-isolated", &["003"], "info", false),
     ("security/secrets-in-env", &["003"], "warning", false),
-    ("security/secrets-encryption", &["003", "004"], "error", true),
+    (
+        "security/secrets-encryption",
+        &["003", "004"],
+        "error",
+        true,
+    ),
     ("security/audit-logging", &["002", "004"], "warning", true),
     ("security/anonymous-auth", &["004"], "error", false),
     ("security/etcd-client-auth", &["004"], "error", false),
     ("security/image-scanning", &["000"], "warning", false),
     ("security/external-secrets", &["003"], "info", false),
-    ("rbac/cluster-admin-bindings", &["003", "004"], "error", true),
+    (
+        "rbac/cluster-admin-bindings",
+        &["003", "004"],
+        "error",
+        true,
+    ),
     ("rbac/wildcards", &["003"], "warning", false),
     ("rbac/secrets-read", &["003"], "warning", false),
     ("rbac/dangerous-verbs", &["003"], "warning", false),
@@ -52,33 +82,93 @@ const EXPECTED: &[(&str, &[&str], &str, bool)] = &[
     ("resources/node-pressure", &["000"], "error", false),
     ("resources/cost-labels", &["003"], "info", true),
     ("resources/rightsizing", &["003"], "info", true),
-    ("autoscaling/cluster-autoscaler-present", &["000", "003"], "warning", false),
+    (
+        "autoscaling/cluster-autoscaler-present",
+        &["000", "003"],
+        "warning",
+        false,
+    ),
     ("autoscaling/node-limits-set", &["003"], "error", true),
     ("autoscaling/node-group-at-max", &["003"], "error", false),
     ("autoscaling/scale-down-delay", &["003"], "info", false),
     ("autoscaling/hpa-present", &["000", "003"], "info", true),
     ("autoscaling/hpa-at-max", &["003"], "error", true),
-    ("autoscaling/hpa-min-availability", &["003"], "warning", true),
-    ("autoscaling/hpa-target-has-requests", &["003"], "error", true),
+    (
+        "autoscaling/hpa-min-availability",
+        &["003"],
+        "warning",
+        true,
+    ),
+    (
+        "autoscaling/hpa-target-has-requests",
+        &["003"],
+        "error",
+        true,
+    ),
     ("autoscaling/hpa-owns-replicas", &["004"], "info", false),
-    ("autoscaling/vpa-recommendations", &["000", "003"], "info", true),
-    ("backup/tool-present", &["000", "001", "003"], "error", false),
+    (
+        "autoscaling/vpa-recommendations",
+        &["000", "003"],
+        "info",
+        true,
+    ),
+    (
+        "backup/tool-present",
+        &["000", "001", "003"],
+        "error",
+        false,
+    ),
     ("backup/schedule-present", &["000", "003"], "error", true),
     ("backup/recent-success", &["000", "001"], "error", false),
     ("backup/failures", &["003"], "warning", false),
-    ("backup/storage-off-cluster", &["000", "001"], "error", false),
+    (
+        "backup/storage-off-cluster",
+        &["000", "001"],
+        "error",
+        false,
+    ),
     ("backup/restore-tested", &["003"], "warning", false),
     ("backup/stateful-covered", &["004"], "warning", false),
     ("control-plane/node-count", &["000"], "error", false),
-    ("control-plane/zone-spread", &["000", "003"], "warning", false),
+    (
+        "control-plane/zone-spread",
+        &["000", "003"],
+        "warning",
+        false,
+    ),
     ("control-plane/etcd-dedicated", &["000"], "info", false),
-    ("control-plane/etcd-timeouts", &["000", "001"], "warning", false),
+    (
+        "control-plane/etcd-timeouts",
+        &["000", "001"],
+        "warning",
+        false,
+    ),
     ("control-plane/leader-election", &["000"], "warning", false),
-    ("control-plane/version-support", &["003", "004"], "warning", false),
+    (
+        "control-plane/version-support",
+        &["003", "004"],
+        "warning",
+        false,
+    ),
     ("control-plane/node-not-ready", &["000"], "error", false),
-    ("observability/metrics-api", &["000", "003"], "warning", false),
-    ("observability/monitoring", &["000", "001", "003"], "warning", false),
-    ("observability/log-shipping", &["000", "001", "003"], "warning", false),
+    (
+        "observability/metrics-api",
+        &["000", "003"],
+        "warning",
+        false,
+    ),
+    (
+        "observability/monitoring",
+        &["000", "001", "003"],
+        "warning",
+        false,
+    ),
+    (
+        "observability/log-shipping",
+        &["000", "001", "003"],
+        "warning",
+        false,
+    ),
     ("observability/alerting", &["002", "003"], "warning", false),
     ("observability/tracing", &["003"], "info", false),
     ("delivery/gitops", &["002", "004"], "info", false),
@@ -105,14 +195,25 @@ fn metadata_matches_the_catalog() {
         let want = sev.split('/').next().unwrap();
         assert_eq!(severity(c.severity), want, "{id} severity");
         assert_eq!(c.fix.is_some(), *fix, "{id} fix");
-        assert_eq!(c.category.as_str(), id.split('/').next().unwrap(), "{id} category");
-        assert!(!c.title.is_empty() && !c.rationale.is_empty(), "{id} has docs text");
+        assert_eq!(
+            c.category.as_str(),
+            id.split('/').next().unwrap(),
+            "{id} category"
+        );
+        assert!(
+            !c.title.is_empty() && !c.rationale.is_empty(),
+            "{id} has docs text"
+        );
     }
 }
 
 #[test]
 fn only_cpu_limits_are_off_by_default() {
-    let off: Vec<&str> = catalog().iter().filter(|c| !c.enabled_by_default).map(|c| c.id).collect();
+    let off: Vec<&str> = catalog()
+        .iter()
+        .filter(|c| !c.enabled_by_default)
+        .map(|c| c.id)
+        .collect();
     assert_eq!(off, vec!["workload/cpu-limit-set"]);
 }
 
@@ -120,7 +221,8 @@ fn only_cpu_limits_are_off_by_default() {
 /// against it directly so the copy above cannot drift.
 #[test]
 fn matches_the_shared_catalog_file_when_present() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/readiness-catalog.md");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/readiness-catalog.md");
     let Ok(text) = std::fs::read_to_string(&path) else {
         return;
     };

@@ -115,10 +115,18 @@ fn selection_filters_namespace_category_and_check() {
 #[test]
 fn off_by_default_checks_need_enabling() {
     let ids = |config: &Config| -> Vec<&'static str> {
-        Engine::new(config, Selection::default(), None).checks().iter().map(|c| c.id).collect()
+        Engine::new(config, Selection::default(), None)
+            .checks()
+            .iter()
+            .map(|c| c.id)
+            .collect()
     };
     assert!(!ids(&Config::default()).contains(&"workload/cpu-limit-set"));
-    let on = Config::parse("enabled = [\"workload/cpu-limit-set\"]\n", Path::new("t.toml")).unwrap();
+    let on = Config::parse(
+        "enabled = [\"workload/cpu-limit-set\"]\n",
+        Path::new("t.toml"),
+    )
+    .unwrap();
     assert!(ids(&on).contains(&"workload/cpu-limit-set"));
 }
 

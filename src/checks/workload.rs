@@ -485,29 +485,6 @@ fn effective_replicas(ctx: &Ctx, w: &Workload) -> Option<i32> {
 // workload/pdb-present, pdb-allows-disruption
 // ---------------------------------------------------------------------------
 
-/// Whether a PDB selects pods with `labels`. In policy/v1 an empty selector
-/// selects every pod of the namespace; in policy/v1beta1 it selects none; a
-/// missing selector selects none.
-fn pdb_selects(obj: &Object, pdb: &PodDisruptionBudget, labels: &Labels) -> bool {
-    let Some(sel) = pdb.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
-        return false;
-    };
-    if obj.api_version == "policy/v1beta1" && selector::is_empty(sel) {
-        return false;
-    }
-    selector::matches(sel, labels)
-}
-
-fn pdbs_covering<'a>(
-    ctx: &Ctx<'a>,
-    namespace: &'a str,
-    labels: &'a Labels,
-) -> impl Iterator<Item = (&'a ObjRef, &'a PodDisruptionBudget)> {
-    ctx.store
-        .typed_in::<PodDisruptionBudget>(namespace)
-        .filter(move |(o, p)| pdb_selects(o, p, labels))
-}
-
 pub static PDB_PRESENT: Check = Check {
     id: "workload/pdb-present",
     title: "Multi-replica workloads are covered by a PodDisruptionBudget",
@@ -533,7 +510,9 @@ fn pdb_present(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     if replicas < MULTI_REPLICA {
         return;
     }
-    let pdbs: Vec<&str> = pdbs_covering(ctx, obj.namespace(), w.template_labels)
+    let pdbs: Vec<&str> = ctx
+        .store
+        .pdbs_covering(obj.namespace(), w.template_labels)
         .map(|(o, _)| o.name())
         .collect();
     let subject = Subject::of(obj);
@@ -602,7 +581,7 @@ fn pdb_allows_disruption(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     for kind in ["Deployment", "StatefulSet", "ReplicaSet", "DaemonSet"] {
         for o in ctx.store.list_in(kind, ns) {
             let Some(w) = Workload::of(o) else { continue };
-            if !pdb_selects(obj, pdb, w.template_labels) {
+            if !crate::store::pdb_selects(obj, pdb, w.template_labels) {
                 continue;
             }
             let (scale, pods) = match w.kind {
@@ -643,7 +622,9 @@ fn pdb_allows_disruption(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
 
     // The eviction API refuses pods covered by more than one PDB.
     for s in &selected {
-        let others: Vec<&str> = pdbs_covering(ctx, ns, s.labels)
+        let others: Vec<&str> = ctx
+            .store
+            .pdbs_covering(ns, s.labels)
             .map(|(o, _)| o.name())
             .filter(|n| *n != obj.name())
             .collect();
@@ -1562,7 +1543,9 @@ fn critical_on_spot(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
         return;
     };
     let ns = obj.namespace();
-    let pdbs: Vec<&str> = pdbs_covering(ctx, ns, obj.labels())
+    let pdbs: Vec<&str> = ctx
+        .store
+        .pdbs_covering(ns, obj.labels())
         .map(|(o, _)| o.name())
         .collect();
     let threshold = ctx.config.thresholds.high_priority_value;
