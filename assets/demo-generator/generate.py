@@ -186,6 +186,33 @@ per_ns["analytics"].pvcs.append(jhub_pvc)
 per_ns["ml-serving"].pvcs.append(model_pvc)
 all_pvcs += [jhub_pvc, model_pvc]
 
+# LimitRanger admission: pods in namespaces whose LimitRange has defaults get them
+LR_DEFAULT_NS = [ns for ns, cfg in NAMESPACES.items() if cfg.get("lr") and ns != "analytics"] + ["monitoring"]
+for p in all_pods:
+    ns = p["metadata"]["namespace"]
+    if ns not in LR_DEFAULT_NS:
+        continue
+    notes = []
+    for c in p["spec"]["containers"] + p["spec"].get("initContainers", []):
+        res = c.setdefault("resources", {})
+        req = res.setdefault("requests", {})
+        lim = res.setdefault("limits", {})
+        set_req = [r for r in ("cpu", "memory") if r not in req]
+        for r in set_req:
+            req[r] = {"cpu": "100m", "memory": "256Mi"}[r]
+        set_lim = "memory" not in lim
+        if set_lim:
+            lim["memory"] = "512Mi"
+        if set_req or set_lim:
+            parts = []
+            if set_req:
+                parts.append(", ".join(set_req) + " request")
+            if set_lim:
+                parts.append("memory limit")
+            notes.append(f"{' and '.join(parts)} for {'init container' if c in p['spec'].get('initContainers', []) else 'container'} {c['name']}")
+    if notes:
+        p["metadata"].setdefault("annotations", {})["kubernetes.io/limit-ranger"] = "LimitRanger plugin set: " + "; ".join(notes)
+
 for ns, cfg in NAMESPACES.items():
     objs = ns_objects[ns]
     if cfg.get("quota"):
@@ -953,15 +980,15 @@ events.append(E("data-pipeline", "Pod", spark_pod["metadata"]["name"], spark_pod
                 f"pod didn't trigger scale-up: 1 max node group size reached ({CLUSTER}-memory), 2 node(s) didn't match "
                 f"Pod's node affinity/selector",
                 ago(minutes=50, seconds=41), ago(minutes=0, seconds=58), 302, "cluster-autoscaler", etype="Normal"))
-push = next(h for h in per_ns["notifications"].hpas if h["metadata"]["name"] == "push-sender")
-events.append(E("notifications", "HorizontalPodAutoscaler", "push-sender", push["metadata"]["uid"],
+push = next(h for h in per_ns["data-pipeline"].hpas if h["metadata"]["name"] == "schema-registry")
+events.append(E("data-pipeline", "HorizontalPodAutoscaler", "schema-registry", push["metadata"]["uid"],
                 "FailedGetResourceMetric", push["status"]["conditions"][1]["message"].split(": ", 1)[1],
                 "2026-11-12T10:41:07Z", ago(seconds=27), 11522, "horizontal-pod-autoscaler",
                 api_version="autoscaling/v2"))
-events.append(E("notifications", "HorizontalPodAutoscaler", "push-sender", push["metadata"]["uid"],
+events.append(E("data-pipeline", "HorizontalPodAutoscaler", "schema-registry", push["metadata"]["uid"],
                 "FailedComputeMetricsReplicas",
                 "invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource metric value: failed to get "
-                "cpu utilization: missing request for cpu in container push-sender of Pod " + push["status"]["conditions"][1]["message"].rsplit(" ", 1)[1],
+                "cpu utilization: missing request for cpu in container schema-registry of Pod " + push["status"]["conditions"][1]["message"].rsplit(" ", 1)[1],
                 "2026-11-12T10:41:07Z", ago(seconds=27), 11522, "horizontal-pod-autoscaler",
                 api_version="autoscaling/v2"))
 fraud = next(h for h in per_ns["payments"].hpas if h["metadata"]["name"] == "fraud-scorer")

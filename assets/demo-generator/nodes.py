@@ -148,8 +148,7 @@ def node_object(n):
         labels.update({
             "node-role.kubernetes.io/worker": "",
             "node.kubernetes.io/lifecycle": "on-demand",
-            "node-pool": n.pool,
-            "k8s.io/cluster-autoscaler/node-template/label/node-pool": n.pool,
+            "node.kubernetes.io/pool": n.pool,
         })
         if n.pool == "memory":
             labels["workload-class"] = "memory"
