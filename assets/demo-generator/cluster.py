@@ -696,7 +696,7 @@ def quota(ns, pods, pvcs, kind, created):
 
 
 def limit_range(ns, created, defaults=True):
-    lim = {"type": "Container", "max": {"memory": "16Gi", "cpu": "8"}}
+    lim = {"type": "Container", "max": {"memory": "16Gi"}}
     if defaults:
         lim.update({"default": {"memory": "512Mi"}, "defaultRequest": {"cpu": "100m", "memory": "256Mi"}})
     return {"apiVersion": "v1", "kind": "LimitRange",

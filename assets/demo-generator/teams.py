@@ -74,7 +74,7 @@ def every(minutes, count=3, ok=None, duration=40):
 
 def postgres(ns, name, replicas=3, size="100Gi", **kw):
     return App(ns, name, "StatefulSet", replicas, image="postgres:16.4-bookworm", version="16.4", port=5432,
-               cpu="1", mem="4Gi", mem_limit="x1", probe_path="/", component="database",
+               cpu="1", mem="4Gi", mem_limit="x1", cpu_limit="1", probe_path="/", component="database",
                pvc={"size": size, "mount": "/var/lib/postgresql/data"}, ro_root=False,
                env=[env("PGDATA", "/var/lib/postgresql/data/pgdata"),
                     secret_env("POSTGRES_PASSWORD", f"{name}-credentials", "password")],
@@ -357,7 +357,7 @@ APPS = [
     # ------------------------------------------------------------- ml-serving
     App("ml-serving", "triton-inference", replicas=1,
         image="nvcr.io/nvidia/tritonserver@sha256:5d0b5bbd6dd8b2c8e0e6b3e2a8d3d36f1a7f4f6e0f6c4a8c1f2d0b9e7c6a5f4e",
-        version="24.10", port=8000, cpu="4", mem="16Gi", mem_limit="x1", pool="gpu",
+        version="24.10", port=8000, cpu="4", mem="16Gi", mem_limit="x1", cpu_limit="4", pool="gpu",
         tolerations=[{"effect": "NoSchedule", "key": "nvidia.com/gpu", "operator": "Exists"}],
         node_selector={"nvidia.com/gpu.present": "true"}, probe_path="/v2/health/ready", ro_root=False,
         vuln=(0, 4, 12, 40), usage=0.7, part_of="inference"),
