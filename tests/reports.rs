@@ -129,11 +129,7 @@ fn junit_is_well_formed_xml_with_failures() {
                     _ => {}
                 }
             }
-            quick_xml::events::Event::Empty(e) => {
-                if e.name().as_ref() == "testcase" {
-                    testcases += 1;
-                }
-            }
+            quick_xml::events::Event::Empty(e) if e.name().as_ref() == "testcase" => testcases += 1,
             quick_xml::events::Event::End(_) => depth -= 1,
             quick_xml::events::Event::Eof => break,
             _ => {}
