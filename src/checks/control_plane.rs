@@ -13,6 +13,7 @@ use k8s_openapi::api::core::v1::{Container, Event, Node, Pod};
 use k8s_openapi::jiff::Timestamp;
 
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
+use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::image::ImageRef;
 use crate::model::{ObjRef, Object};
 
@@ -102,59 +103,6 @@ fn main_container<'a>(pod: &'a Pod, component: &str) -> Option<&'a Container> {
         .iter()
         .find(|c| c.name == component)
         .or_else(|| spec.containers.first())
-}
-
-/// The command line of a container, split into words (`sh -c "etcd --x=1"`
-/// style entries are split on whitespace too).
-fn command_words(c: &Container) -> Vec<&str> {
-    c.command
-        .iter()
-        .flatten()
-        .chain(c.args.iter().flatten())
-        .flat_map(|s| s.split_whitespace())
-        .collect()
-}
-
-/// A flag's value as Go's flag/pflag packages read it: `--name=value`,
-/// `-name=value`, or `--name value` (not for booleans); a bare boolean flag
-/// is `true`. The last occurrence wins. `None` when the flag is absent.
-fn flag_value(words: &[&str], name: &str, boolean: bool) -> Option<String> {
-    let mut found = None;
-    for (i, w) in words.iter().enumerate() {
-        let Some(rest) = w.strip_prefix("--").or_else(|| w.strip_prefix('-')) else {
-            continue;
-        };
-        if rest == name {
-            if boolean {
-                found = Some("true".to_string());
-            } else if let Some(next) = words.get(i + 1).filter(|n| !n.starts_with('-')) {
-                found = Some(next.to_string());
-            } else {
-                found = Some(String::new());
-            }
-        } else if let Some(v) = rest.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
-            found = Some(v.to_string());
-        }
-    }
-    found
-}
-
-/// Go's `strconv.ParseBool`.
-fn parse_go_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
-/// A literal env var of a container (`valueFrom` is not resolvable here).
-fn env_value<'a>(c: &'a Container, name: &str) -> Option<&'a str> {
-    c.env
-        .iter()
-        .flatten()
-        .find(|e| e.name == name)
-        .and_then(|e| e.value.as_deref())
 }
 
 fn pseudo_subject(kind: &str, name: &str) -> Subject {
@@ -605,7 +553,7 @@ fn etcd_setting(words: &[&str], c: &Container, flag: &str, env: &str, default: u
     let (raw, source) = match flag_value(words, flag, false) {
         Some(v) => (v, "flag"),
         None => match env_value(c, env) {
-            Some(v) => (v.to_string(), "env"),
+            Some(v) => (v, "env"),
             None => return Setting::Default(default),
         },
     };
@@ -814,7 +762,7 @@ fn leader_election(ctx: &Ctx, out: &mut Out) {
         for (what, _, c) in &instances {
             let words = command_words(c);
             match flag_value(&words, "leader-elect", true) {
-                Some(v) => match parse_go_bool(&v) {
+                Some(v) => match parse_go_bool(v) {
                     Some(false) => disabled.push(what.clone()),
                     Some(true) => {}
                     None => bad_value.push(format!("{what}: --leader-elect={v}")),

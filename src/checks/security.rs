@@ -15,6 +15,7 @@ use k8s_openapi::api::networking::v1::{
 use serde_json::Value;
 
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
+use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::selector;
 use crate::model::workload::{WORKLOAD_KINDS, Workload};
 use crate::model::{ObjRef, Object};
@@ -979,65 +980,13 @@ fn component_container<'a>(pod: &'a Pod, component: &str) -> Option<&'a Containe
         .or_else(|| spec.containers.first())
 }
 
-/// command + args as words (an entry like `sh -c "kube-apiserver --a=b"` is
-/// split on whitespace).
-fn words(c: &Container) -> Vec<String> {
-    c.command
-        .iter()
-        .flatten()
-        .chain(c.args.iter().flatten())
-        .flat_map(|a| {
-            if a.contains(char::is_whitespace) {
-                a.split_whitespace().map(str::to_string).collect::<Vec<_>>()
-            } else {
-                vec![a.clone()]
-            }
-        })
-        .collect()
-}
-
-/// The value of `--name` on a command line, the last occurrence winning (as
-/// Go's flag packages do). Boolean flags take `--name` (= true) or
-/// `--name=value` only; other flags also take the next word (`--name value`).
-fn flag(words: &[String], name: &str, boolean: bool) -> Option<String> {
-    let mut found = None;
-    let mut i = 0;
-    while i < words.len() {
-        let w = &words[i];
-        let bare = w.strip_prefix("--").or_else(|| w.strip_prefix('-'));
-        if let Some(bare) = bare {
-            if let Some(v) = bare.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
-                found = Some(v.to_string());
-            } else if bare == name {
-                if boolean {
-                    found = Some("true".into());
-                } else if let Some(next) = words.get(i + 1) {
-                    found = Some(next.clone());
-                    i += 1;
-                }
-            }
-        }
-        i += 1;
-    }
-    found
-}
-
-/// Go's `strconv.ParseBool`.
-fn parse_bool(v: &str) -> Option<bool> {
-    match v {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
 /// Runs `judge` on each visible static pod of `component`; `Err` says why
 /// none can be read.
 fn each_static_pod(
     ctx: &Ctx,
     out: &mut Out,
     component: &str,
-    mut judge: impl FnMut(&Container, &[String], Subject, &mut Out),
+    mut judge: impl FnMut(&Container, &[&str], Subject, &mut Out),
 ) -> Result<(), String> {
     for p in control_plane_pods(ctx, component)? {
         let subject = Subject::of(p);
@@ -1045,7 +994,7 @@ fn each_static_pod(
             .typed::<Pod>()
             .and_then(|pod| component_container(pod, component))
         {
-            Some(c) => judge(c, &words(c), subject, out),
+            Some(c) => judge(c, &command_words(c), subject, out),
             None => {
                 out.unknown(subject, format!("{component} pod has no containers"));
             }
@@ -1059,7 +1008,7 @@ fn per_static_pod(
     ctx: &Ctx,
     out: &mut Out,
     component: &str,
-    judge: impl FnMut(&Container, &[String], Subject, &mut Out),
+    judge: impl FnMut(&Container, &[&str], Subject, &mut Out),
 ) {
     if let Err(reason) = each_static_pod(ctx, out, component, judge) {
         out.unknown(Subject::cluster(), reason);
@@ -1089,7 +1038,7 @@ fn secrets_encryption(ctx: &Ctx, out: &mut Out) {
         ctx,
         out,
         "kube-apiserver",
-        |_, words, subject, out| match flag(words, "encryption-provider-config", false)
+        |_, words, subject, out| match flag_value(words, "encryption-provider-config", false)
             .filter(|v| !v.is_empty())
         {
             Some(path) => {
@@ -1132,7 +1081,7 @@ pub static AUDIT_LOGGING: Check = Check {
 
 fn audit_logging(ctx: &Ctx, out: &mut Out) {
     per_static_pod(ctx, out, "kube-apiserver", |_, words, subject, out| {
-        let get = |n| flag(words, n, false).filter(|v| !v.is_empty());
+        let get = |n| flag_value(words, n, false).filter(|v| !v.is_empty());
         let path = get("audit-log-path");
         let webhook = get("audit-webhook-config-file");
         let policy = get("audit-policy-file");
@@ -1225,9 +1174,9 @@ fn anonymous_auth(ctx: &Ctx, out: &mut Out) {
     }
 }
 
-fn apiserver_anonymous(words: &[String], subject: Subject, out: &mut Out) {
-    match flag(words, "anonymous-auth", true) {
-        Some(v) => match parse_bool(&v) {
+fn apiserver_anonymous(words: &[&str], subject: Subject, out: &mut Out) {
+    match flag_value(words, "anonymous-auth", true) {
+        Some(v) => match parse_go_bool(v) {
             Some(false) => {
                 out.pass(subject, "--anonymous-auth=false")
                     .evidence("--anonymous-auth", v);
@@ -1248,7 +1197,7 @@ fn apiserver_anonymous(words: &[String], subject: Subject, out: &mut Out) {
                 );
             }
         },
-        None => match flag(words, "authentication-config", false) {
+        None => match flag_value(words, "authentication-config", false) {
             Some(path) => {
                 out.unknown(
                     subject,
@@ -1344,7 +1293,7 @@ fn etcd_client_auth(ctx: &Ctx, out: &mut Out) {
             .into_iter()
             .find_map(|p| {
                 let c = component_container(p.typed::<Pod>()?, "kube-apiserver")?;
-                flag(&words(c), "etcd-servers", false)
+                flag_value(&command_words(c), "etcd-servers", false)
             });
         if let Some(servers) = servers {
             out.unknown(
@@ -1359,7 +1308,7 @@ fn etcd_client_auth(ctx: &Ctx, out: &mut Out) {
         }
     }
     per_static_pod(ctx, out, "etcd", |c, words, subject, out| {
-        if let Some(file) = flag(words, "config-file", false) {
+        if let Some(file) = flag_value(words, "config-file", false) {
             out.unknown(
                 subject,
                 format!(
@@ -1373,17 +1322,18 @@ fn etcd_client_auth(ctx: &Ctx, out: &mut Out) {
         // A flag wins over the ETCD_* environment variable.
         let setting = |name: &str| -> (bool, String, String) {
             let env_name = format!("ETCD_{}", name.to_ascii_uppercase().replace('-', "_"));
-            let env = || {
-                c.env
-                    .iter()
-                    .flatten()
-                    .find(|e| e.name == env_name)
-                    .and_then(|e| e.value.clone())
-            };
-            match flag(words, name, true) {
-                Some(v) => (parse_bool(&v) == Some(true), format!("--{name}"), v),
-                None => match env() {
-                    Some(v) => (parse_bool(&v) == Some(true), format!("env {env_name}"), v),
+            match flag_value(words, name, true) {
+                Some(v) => (
+                    parse_go_bool(v) == Some(true),
+                    format!("--{name}"),
+                    v.to_string(),
+                ),
+                None => match env_value(c, &env_name) {
+                    Some(v) => (
+                        parse_go_bool(v) == Some(true),
+                        format!("env {env_name}"),
+                        v.to_string(),
+                    ),
                     None => (
                         false,
                         format!("--{name}"),
