@@ -12,6 +12,9 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Container, Event, Node, Pod};
 use k8s_openapi::jiff::Timestamp;
 
+use super::control_plane_pods::{
+    component_container, managed_pool_label, managed_reason, static_pods,
+};
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::image::ImageRef;
@@ -38,13 +41,6 @@ const LEGACY_ZONE_LABEL: &str = "failure-domain.beta.kubernetes.io/zone";
 const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
 const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
 
-/// Labels only managed node pools carry, with the provider they point to.
-const MANAGED_POOL_LABELS: &[(&str, &str)] = &[
-    ("eks.amazonaws.com/nodegroup", "eks"),
-    ("cloud.google.com/gke-nodepool", "gke"),
-    ("kubernetes.azure.com/agentpool", "aks"),
-];
-
 /// Node labels naming the pool a worker node belongs to, most specific first.
 const POOL_LABELS: &[&str] = &[
     "karpenter.sh/nodepool",
@@ -63,46 +59,12 @@ fn is_control_plane_node(node: &Object) -> bool {
     node.labels().contains_key(CONTROL_PLANE_LABEL) || node.labels().contains_key(MASTER_LABEL)
 }
 
-/// Why the control plane is taken to be managed: the snapshot says so, or
-/// (only used when no control-plane component is visible) node labels that
-/// only managed node pools carry.
-fn managed_reason(ctx: &Ctx) -> Option<String> {
-    ctx.store
-        .info
-        .managed
-        .as_ref()
-        .map(|m| format!("managed control plane ({m})"))
-}
-
+/// A node label that only managed node pools carry, as a message: used when
+/// no control-plane component is visible.
 fn managed_hint(ctx: &Ctx) -> Option<String> {
-    ctx.store.list("Node").find_map(|n| {
-        MANAGED_POOL_LABELS
-            .iter()
-            .find(|(l, _)| n.labels().contains_key(*l))
-            .map(|(l, p)| {
-                format!(
-                    "nodes carry `{l}`: the control plane looks managed by {p} and is not visible"
-                )
-            })
+    managed_pool_label(ctx).map(|(l, p)| {
+        format!("nodes carry `{l}`: the control plane looks managed by {p} and is not visible")
     })
-}
-
-/// Static control-plane pods of `component` (`kube-apiserver`, `etcd`, …).
-fn static_pods<'a>(ctx: &'a Ctx, component: &'a str) -> Vec<(&'a ObjRef, &'a Pod)> {
-    ctx.store
-        .typed_in::<Pod>("kube-system")
-        .filter(|(o, _)| o.label("component") == Some(component))
-        .filter(|(o, _)| matches!(o.controller(), None | Some(("Node", _))))
-        .collect()
-}
-
-/// The component's container: the one named like the component, else the first.
-fn main_container<'a>(pod: &'a Pod, component: &str) -> Option<&'a Container> {
-    let spec = pod.spec.as_ref()?;
-    spec.containers
-        .iter()
-        .find(|c| c.name == component)
-        .or_else(|| spec.containers.first())
 }
 
 fn pseudo_subject(kind: &str, name: &str) -> Subject {
@@ -423,7 +385,7 @@ fn etcd_invisible(ctx: &Ctx) -> String {
     let external = static_pods(ctx, "kube-apiserver")
         .into_iter()
         .find_map(|(_, p)| {
-            let c = main_container(p, "kube-apiserver")?;
+            let c = component_container(p, "kube-apiserver")?;
             flag_value(&command_words(c), "etcd-servers", false)
         });
     match external {
@@ -579,7 +541,7 @@ fn etcd_timeouts(ctx: &Ctx, out: &mut Out) {
     let t = &ctx.config.thresholds;
     for (o, p) in etcd {
         let subject = Subject::of(o);
-        let Some(c) = main_container(p, "etcd") else {
+        let Some(c) = component_container(p, "etcd") else {
             out.unknown(subject, "the etcd pod has no containers");
             continue;
         };
@@ -705,7 +667,7 @@ fn leader_election(ctx: &Ctx, out: &mut Out) {
         // (instance description, instance count, container)
         let mut instances: Vec<(String, i32, &Container)> = Vec::new();
         for (o, p) in static_pods(ctx, component) {
-            if let Some(c) = main_container(p, component) {
+            if let Some(c) = component_container(p, component) {
                 let node = p
                     .spec
                     .as_ref()
@@ -851,7 +813,7 @@ fn version_support(ctx: &Ctx, out: &mut Out) {
         sources.push(("server version".into(), v.clone()));
     }
     for (o, p) in static_pods(ctx, "kube-apiserver") {
-        if let Some(tag) = main_container(p, "kube-apiserver")
+        if let Some(tag) = component_container(p, "kube-apiserver")
             .and_then(|c| c.image.as_deref())
             .and_then(|i| ImageRef::parse(i).tag)
         {

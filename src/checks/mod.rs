@@ -8,6 +8,7 @@ pub mod score;
 mod autoscaling;
 mod backup;
 mod control_plane;
+mod control_plane_pods;
 mod delivery;
 mod observability;
 mod rbac;

@@ -14,6 +14,9 @@ use k8s_openapi::api::networking::v1::{
 };
 use serde_json::Value;
 
+use super::control_plane_pods::{
+    component_container, managed_pool_label, managed_reason, static_pods,
+};
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::selector;
@@ -917,49 +920,21 @@ fn secrets_in_env(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
 
 // ─────────────────────── control plane: static pods and flags ─────────────
 
-/// Node labels that mark a managed control plane.
-const MANAGED_NODE_LABELS: &[(&str, &str)] = &[
-    ("eks.amazonaws.com/nodegroup", "eks"),
-    ("cloud.google.com/gke-nodepool", "gke"),
-    ("kubernetes.azure.com/agentpool", "aks"),
-];
-
-/// The managed provider named by a node label, if any node carries one.
-fn managed_hint(ctx: &Ctx) -> Option<(&'static str, &'static str)> {
-    ctx.store.list("Node").find_map(|n| {
-        MANAGED_NODE_LABELS
-            .iter()
-            .find(|(l, _)| n.labels().contains_key(*l))
-            .copied()
-    })
-}
-
-/// Static pods of a control-plane component in kube-system: labelled
-/// `component: <c>`, or named `<c>-<node>` and owned by a Node (mirror pod).
-fn static_pods<'a>(ctx: &'a Ctx, component: &str) -> Vec<&'a ObjRef> {
-    let prefix = format!("{component}-");
-    ctx.store
-        .list_in("Pod", "kube-system")
-        .filter(|p| {
-            p.label("component") == Some(component)
-                || (p.name().starts_with(&prefix)
-                    && p.controller().is_some_and(|(k, _)| k == "Node"))
-        })
-        .collect()
-}
-
 /// The visible static pods of `component`, or why they cannot be read.
-fn control_plane_pods<'a>(ctx: &'a Ctx, component: &str) -> Result<Vec<&'a ObjRef>, String> {
-    if let Some(m) = &ctx.store.info.managed {
+fn control_plane_pods<'a>(
+    ctx: &'a Ctx,
+    component: &str,
+) -> Result<Vec<(&'a ObjRef, &'a Pod)>, String> {
+    if let Some(reason) = managed_reason(ctx) {
         return Err(format!(
-            "managed control plane ({m}): the provider hides {component} and its flags"
+            "{reason}: the provider hides {component} and its flags"
         ));
     }
     let pods = static_pods(ctx, component);
     if !pods.is_empty() {
         return Ok(pods);
     }
-    if let Some((label, provider)) = managed_hint(ctx) {
+    if let Some((label, provider)) = managed_pool_label(ctx) {
         return Err(format!(
             "nodes carry {label} (managed {provider} control plane): the provider hides \
              {component} and its flags"
@@ -971,15 +946,6 @@ fn control_plane_pods<'a>(ctx: &'a Ctx, component: &str) -> Result<Vec<&'a ObjRe
     ))
 }
 
-/// The component container of a static pod.
-fn component_container<'a>(pod: &'a Pod, component: &str) -> Option<&'a Container> {
-    let spec = pod.spec.as_ref()?;
-    spec.containers
-        .iter()
-        .find(|c| c.name == component)
-        .or_else(|| spec.containers.first())
-}
-
 /// Runs `judge` on each visible static pod of `component`; `Err` says why
 /// none can be read.
 fn each_static_pod(
@@ -988,12 +954,9 @@ fn each_static_pod(
     component: &str,
     mut judge: impl FnMut(&Container, &[&str], Subject, &mut Out),
 ) -> Result<(), String> {
-    for p in control_plane_pods(ctx, component)? {
+    for (p, pod) in control_plane_pods(ctx, component)? {
         let subject = Subject::of(p);
-        match p
-            .typed::<Pod>()
-            .and_then(|pod| component_container(pod, component))
-        {
+        match component_container(pod, component) {
             Some(c) => judge(c, &command_words(c), subject, out),
             None => {
                 out.unknown(subject, format!("{component} pod has no containers"));
@@ -1291,8 +1254,8 @@ fn etcd_client_auth(ctx: &Ctx, out: &mut Out) {
         // External etcd: the apiserver points elsewhere.
         let servers = static_pods(ctx, "kube-apiserver")
             .into_iter()
-            .find_map(|p| {
-                let c = component_container(p.typed::<Pod>()?, "kube-apiserver")?;
+            .find_map(|(_, pod)| {
+                let c = component_container(pod, "kube-apiserver")?;
                 flag_value(&command_words(c), "etcd-servers", false)
             });
         if let Some(servers) = servers {
