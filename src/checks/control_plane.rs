@@ -15,6 +15,7 @@ use k8s_openapi::jiff::Timestamp;
 use super::control_plane_pods::{
     component_container, managed_pool_label, managed_reason, static_pods,
 };
+use super::text::{human_duration, name_list};
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::image::ImageRef;
@@ -81,28 +82,6 @@ fn node_subject(ctx: &Ctx, name: &str) -> Subject {
         Some(n) => Subject::of(n),
         None => pseudo_subject("Node", name),
     }
-}
-
-/// `3m`, `2h05m`, `4d3h`: a duration for messages.
-fn human_duration(secs: i64) -> String {
-    let s = secs.max(0);
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m", s / 60),
-        3600..86400 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-        _ => format!("{}d{}h", s / 86400, (s % 86400) / 3600),
-    }
-}
-
-/// Lists names for a message: at most `max`, then `+N more`.
-fn name_list<S: AsRef<str>>(names: &[S], max: usize) -> String {
-    let mut out: Vec<&str> = names.iter().take(max).map(AsRef::as_ref).collect();
-    let more;
-    if names.len() > max {
-        more = format!("+{} more", names.len() - max);
-        out.push(&more);
-    }
-    out.join(", ")
 }
 
 /// Major and minor of a Kubernetes version string: `v1.33.2`,

@@ -14,6 +14,7 @@ mod observability;
 mod rbac;
 mod resources;
 mod security;
+mod text;
 mod workload;
 
 use std::fmt;
