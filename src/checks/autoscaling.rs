@@ -478,12 +478,7 @@ fn node_group_at_max(ctx: &Ctx, out: &mut Out) {
 }
 
 fn node_group_result(cm: &Object, g: &GroupStatus, out: &mut Out) {
-    let subject = Subject {
-        kind: "NodeGroup".into(),
-        namespace: None,
-        name: g.name.clone(),
-        container: None,
-    };
+    let subject = Subject::cluster_scoped("NodeGroup", &g.name);
     let size = g.target.or(g.registered);
     let mut problems = Vec::new();
     if let (Some(size), Some(max)) = (size, g.max)

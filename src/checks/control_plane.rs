@@ -68,22 +68,6 @@ fn managed_hint(ctx: &Ctx) -> Option<String> {
     })
 }
 
-fn pseudo_subject(kind: &str, name: &str) -> Subject {
-    Subject {
-        kind: kind.to_string(),
-        namespace: None,
-        name: name.to_string(),
-        container: None,
-    }
-}
-
-fn node_subject(ctx: &Ctx, name: &str) -> Subject {
-    match ctx.store.get_named("Node", "", name) {
-        Some(n) => Subject::of(n),
-        None => pseudo_subject("Node", name),
-    }
-}
-
 /// Major and minor of a Kubernetes version string: `v1.33.2`,
 /// `v1.33.2-eks-1234`, `v1.30.1+k3s1`, `v1.29.4-gke.100`, `1.31`, `v1.29+`.
 /// `None` when it is not a `1.x` version.
@@ -229,7 +213,7 @@ fn zone_of(node: &Object) -> Option<&str> {
 
 fn zone_spread(ctx: &Ctx, out: &mut Out) {
     let min = ctx.config.thresholds.min_zones;
-    let cp_subject = pseudo_subject("ControlPlane", "control-plane");
+    let cp_subject = Subject::cluster_scoped("ControlPlane", "control-plane");
     let all: Vec<&ObjRef> = ctx.store.list("Node").collect();
     if all.is_empty() {
         out.unknown(cp_subject, "no Node objects in the snapshot");
@@ -276,7 +260,13 @@ fn zone_spread(ctx: &Ctx, out: &mut Out) {
             Some(l) => format!("pool {value} ({l})"),
             None => "worker nodes without a pool label".to_string(),
         };
-        judge_zones(out, pseudo_subject("NodePool", &name), &what, nodes, min);
+        judge_zones(
+            out,
+            Subject::cluster_scoped("NodePool", &name),
+            &what,
+            nodes,
+            min,
+        );
     }
 }
 
@@ -432,7 +422,7 @@ fn etcd_dedicated(ctx: &Ctx, out: &mut Out) {
         }
     }
     for (node, etcd_pods) in etcd_nodes {
-        let subject = node_subject(ctx, node);
+        let subject = Subject::cluster_scoped("Node", node);
         match sharing.get(node) {
             Some(pods) => {
                 out.fail(
@@ -635,7 +625,7 @@ const ELECTED_COMPONENTS: &[&str] = &["kube-controller-manager", "kube-scheduler
 
 fn leader_election(ctx: &Ctx, out: &mut Out) {
     for component in ELECTED_COMPONENTS {
-        let subject = pseudo_subject("Component", component);
+        let subject = Subject::cluster_scoped("Component", component);
         if let Some(reason) = managed_reason(ctx) {
             out.unknown(
                 subject,

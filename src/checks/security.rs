@@ -45,17 +45,6 @@ pub const CHECKS: &[&Check] = &[
 
 // ───────────────────────────── shared helpers ─────────────────────────────
 
-/// Kinds whose objects hold pods: a namespace "has pods" when it holds one.
-const POD_HOLDING_KINDS: &[&str] = &[
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "CronJob",
-    "Job",
-    "ReplicaSet",
-];
-
 /// Windows pods (`spec.os.name: windows`): the API server forbids the Linux
 /// securityContext fields there (privileged, allowPrivilegeEscalation,
 /// capabilities, readOnlyRootFilesystem, runAsUser), so checks on them do
@@ -719,7 +708,7 @@ fn allow_all_rule(np: &NetworkPolicy) -> Option<usize> {
 fn network_policy_default_deny(ctx: &Ctx, out: &mut Out) {
     // Namespaces with pods or workloads, and how many pods each runs.
     let mut namespaces: BTreeMap<&str, usize> = BTreeMap::new();
-    for kind in POD_HOLDING_KINDS {
+    for kind in WORKLOAD_KINDS {
         for o in ctx.store.list(kind) {
             let n = namespaces.entry(o.namespace()).or_default();
             if *kind == "Pod" {
@@ -1126,7 +1115,7 @@ fn anonymous_auth(ctx: &Ctx, out: &mut Out) {
         for n in ctx.store.list("Node") {
             if !seen.contains(n.name()) {
                 out.unknown(
-                    node_subject(n.name()),
+                    Subject::cluster_scoped("Node", n.name()),
                     "this node's kubelet configuration (/configz) was not captured",
                 );
             }
@@ -1183,17 +1172,8 @@ fn apiserver_anonymous(words: &[&str], subject: Subject, out: &mut Out) {
     }
 }
 
-fn node_subject(name: &str) -> Subject {
-    Subject {
-        kind: "Node".into(),
-        namespace: None,
-        name: name.to_string(),
-        container: None,
-    }
-}
-
 fn kubelet_anonymous(kc: &Object, out: &mut Out) {
-    let subject = node_subject(kc.name());
+    let subject = Subject::cluster_scoped("Node", kc.name());
     let Some(body) = kc.dynamic() else { return };
     // /configz answers `{"kubeletconfig": {...}}`; accept it unwrapped too.
     let root = body.get("kubeletconfig").unwrap_or(body);
