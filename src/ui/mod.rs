@@ -67,6 +67,9 @@ pub fn draw(f: &mut Frame, state: &State, model: &Model) {
 
 fn draw_tabs(f: &mut Frame, area: Rect, state: &State, model: &Model) {
     let theme = &state.theme;
+    let full: usize = Pane::ALL.iter().map(|p| p.title().len() + 4).sum();
+    // Narrow terminals get short titles so every tab stays visible.
+    let narrow = full + 12 > area.width as usize;
     let mut spans: Vec<Span> = Vec::new();
     for (i, p) in Pane::ALL.iter().enumerate() {
         let style = if *p == state.pane {
@@ -74,7 +77,8 @@ fn draw_tabs(f: &mut Frame, area: Rect, state: &State, model: &Model) {
         } else {
             theme.tab
         };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, p.title()), style));
+        let title = if narrow { p.short_title() } else { p.title() };
+        spans.push(Span::styled(format!(" {} {} ", i + 1, title), style));
     }
     let info = &model.store.info;
     let right = format!(
@@ -123,13 +127,13 @@ fn draw_footer(f: &mut Frame, area: Rect, state: &State) {
     let km = &state.keymap;
     let hints = [
         (Action::Help, "help"),
+        (Action::Quit, "quit"),
         (Action::Filter, "filter"),
         (Action::Command, "cmd"),
         (Action::Select, "detail"),
         (Action::Yaml, "yaml"),
         (Action::Export, "export"),
         (Action::NextPane, "pane"),
-        (Action::Quit, "quit"),
     ];
     let mut spans = Vec::new();
     for (a, label) in hints {

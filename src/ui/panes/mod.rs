@@ -94,6 +94,20 @@ impl Pane {
         }
     }
 
+    /// For narrow terminals.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Pane::Overview => "Ovw",
+            Pane::Readiness => "Ready",
+            Pane::Rbac => "RBAC",
+            Pane::Quotas => "Quota",
+            Pane::Autoscaling => "Scale",
+            Pane::Backups => "Bkup",
+            Pane::Nodes => "Nodes",
+            Pane::Events => "Evts",
+        }
+    }
+
     /// The name `:pane` takes.
     pub fn slug(self) -> &'static str {
         match self {

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Cx, Outcome, PaneEvent};
 use crate::checks::Category;
@@ -30,44 +30,43 @@ fn score_style(cx: &Cx, score: Option<f64>) -> Style {
 pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, _st: &State) {
     let theme = cx.theme;
     let m = cx.model;
-    let [top, bottom] =
-        Layout::vertical([Constraint::Percentage(55), Constraint::Min(6)]).areas(area);
+    let [top, bottom] = Layout::vertical([Constraint::Length(11), Constraint::Min(6)]).areas(area);
     let [chart_area, counts_area] =
         Layout::horizontal([Constraint::Min(40), Constraint::Length(34)]).areas(top);
     let [gains_area, source_area] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
 
-    // Per-category scores as a bar chart; the number is printed on the bar.
-    let bars: Vec<Bar> = Category::ALL
-        .iter()
-        .map(|c| {
-            let s = m.scores.categories.get(c).copied().flatten();
-            Bar::default()
-                .label(Line::from(short(*c)))
-                .value(s.map_or(0, |v| v.round() as u64))
-                .text_value(score_text(s))
-                .style(score_style(cx, s))
-        })
-        .collect();
-    let chart = BarChart::default()
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border)
-                .title(Line::from(vec![
-                    Span::styled(" Readiness score ", theme.title),
-                    Span::styled(
-                        score_text(m.scores.overall),
-                        score_style(cx, m.scores.overall),
-                    ),
-                    Span::raw(" "),
-                ])),
-        )
-        .data(BarGroup::default().bars(&bars))
-        .bar_width(5)
-        .bar_gap(1)
-        .max(100);
-    f.render_widget(chart, chart_area);
+    // Per-category scores as horizontal gauges; the number and the word
+    // carry the value without colour.
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Line::from(vec![
+            Span::styled(" Readiness score ", theme.title),
+            Span::styled(
+                score_text(m.scores.overall),
+                score_style(cx, m.scores.overall),
+            ),
+            Span::raw(" "),
+        ]));
+    let inner = block.inner(chart_area);
+    f.render_widget(block, chart_area);
+    let rows = Layout::vertical(vec![Constraint::Length(1); Category::ALL.len()]).split(inner);
+    for (c, row) in Category::ALL.iter().zip(rows.iter()) {
+        let s = m.scores.categories.get(c).copied().flatten();
+        let t = m.scores.tallies.get(c).copied().unwrap_or_default();
+        let label = format!("{:<14}{:>4} ", c.as_str(), score_text(s));
+        let detail = format!(" {}E {}W {}I", t.error, t.warning, t.info);
+        let [l, g, d] = Layout::horizontal([
+            Constraint::Length(19),
+            Constraint::Min(6),
+            Constraint::Length(detail.len() as u16),
+        ])
+        .areas(*row);
+        f.render_widget(Span::styled(label, score_style(cx, s)), l);
+        f.render_widget(bar(s, g.width, score_style(cx, s), theme.muted), g);
+        f.render_widget(Span::styled(detail, theme.muted), d);
+    }
 
     let t = &m.scores.tally;
     let counts = vec![
@@ -189,16 +188,14 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, _st: &State) {
     );
 }
 
-fn short(c: Category) -> &'static str {
-    match c {
-        Category::Workload => "work",
-        Category::Security => "sec",
-        Category::Rbac => "rbac",
-        Category::Resources => "res",
-        Category::Autoscaling => "scale",
-        Category::Backup => "bkup",
-        Category::ControlPlane => "cp",
-        Category::Observability => "obs",
-        Category::Delivery => "dlvr",
-    }
+/// A text bar (`█████░░░`): the filled part reads without colour too.
+fn bar(score: Option<f64>, width: u16, filled: Style, empty: Style) -> Line<'static> {
+    let width = width as usize;
+    let full = score
+        .map_or(0, |s| ((s / 100.0) * width as f64).round() as usize)
+        .min(width);
+    Line::from(vec![
+        Span::styled("█".repeat(full), filled),
+        Span::styled("░".repeat(width - full), empty),
+    ])
 }

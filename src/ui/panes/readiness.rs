@@ -212,35 +212,57 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
         ),
     ]);
     let selected = st.nav.clamp(rows.len());
+    // Below 120 columns the namespace joins the subject to leave room for
+    // the message.
+    let wide = table_area.width >= 120;
+    let (header, widths): (&[&str], Vec<Constraint>) = if wide {
+        (
+            &["SEVERITY", "CHECK", "NAMESPACE", "SUBJECT", "MESSAGE"],
+            vec![
+                Constraint::Length(8),
+                Constraint::Length(34),
+                Constraint::Length(16),
+                Constraint::Length(36),
+                Constraint::Min(20),
+            ],
+        )
+    } else {
+        (
+            &["SEVERITY", "CHECK", "SUBJECT", "MESSAGE"],
+            vec![
+                Constraint::Length(8),
+                Constraint::Length(24),
+                Constraint::Length(24),
+                Constraint::Min(16),
+            ],
+        )
+    };
     table::draw(
         f,
         table_area,
         theme,
         title,
-        &["SEVERITY", "CHECK", "NAMESPACE", "SUBJECT", "MESSAGE"],
-        &[
-            Constraint::Length(8),
-            Constraint::Length(30),
-            Constraint::Length(14),
-            Constraint::Length(30),
-            Constraint::Min(20),
-        ],
+        header,
+        &widths,
         rows.len(),
         selected,
         |i| {
             let r = &results[rows[i]];
             let (word, style) = severity_cell(theme, r);
-            let mut subject = format!("{} {}", r.subject.kind, r.subject.name);
+            let mut subject = match (&r.subject.namespace, wide) {
+                (Some(ns), false) => format!("{} {ns}/{}", r.subject.kind, r.subject.name),
+                _ => format!("{} {}", r.subject.kind, r.subject.name),
+            };
             if let Some(c) = &r.subject.container {
                 subject.push_str(&format!(" [{c}]"));
             }
-            vec![
-                Cell::from(word).style(style),
-                Cell::from(r.check.clone()),
-                Cell::from(r.subject.namespace.clone().unwrap_or_default()),
-                Cell::from(subject),
-                Cell::from(r.message.clone()),
-            ]
+            let mut cells = vec![Cell::from(word).style(style), Cell::from(r.check.clone())];
+            if wide {
+                cells.push(Cell::from(r.subject.namespace.clone().unwrap_or_default()));
+            }
+            cells.push(Cell::from(subject));
+            cells.push(Cell::from(r.message.clone()));
+            cells
         },
     );
     if show_detail {
