@@ -5,14 +5,14 @@
 pub mod engine;
 pub mod score;
 
-mod autoscaling;
+pub(crate) mod autoscaling;
 mod backup;
-mod control_plane;
+pub(crate) mod control_plane;
 mod control_plane_pods;
 mod delivery;
 mod observability;
 pub mod rbac;
-mod resources;
+pub(crate) mod resources;
 mod security;
 mod text;
 mod workload;
