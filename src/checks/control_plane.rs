@@ -35,7 +35,7 @@ pub const CHECKS: &[&Check] = &[
 /// supports up to 1.37). control-plane/version-support measures against it.
 pub const NEWEST_KNOWN_MINOR: u32 = 37;
 
-const CONTROL_PLANE_LABEL: &str = "node-role.kubernetes.io/control-plane";
+pub(crate) const CONTROL_PLANE_LABEL: &str = "node-role.kubernetes.io/control-plane";
 const MASTER_LABEL: &str = "node-role.kubernetes.io/master";
 const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 const LEGACY_ZONE_LABEL: &str = "failure-domain.beta.kubernetes.io/zone";

@@ -6,15 +6,15 @@ pub mod engine;
 pub mod score;
 
 pub(crate) mod autoscaling;
-mod backup;
+pub(crate) mod backup;
 pub(crate) mod control_plane;
-mod control_plane_pods;
+pub(crate) mod control_plane_pods;
 mod delivery;
 mod observability;
 pub mod rbac;
 pub(crate) mod resources;
 mod security;
-mod text;
+pub(crate) mod text;
 mod workload;
 
 use std::fmt;
