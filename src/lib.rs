@@ -2,6 +2,7 @@
 //! and `kready check`. Data flows sources → store → checks → reports / UI.
 
 pub mod checks;
+pub mod cli;
 pub mod config;
 pub mod model;
 pub mod report;

@@ -1,1 +1,171 @@
-fn main() {}
+//! The binary edge: parse the command line, load configuration and cluster
+//! state, run the checks, print the report, and map outcomes to exit codes.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use k8s_openapi::jiff::Timestamp;
+
+use kready::checks::engine::{Engine, Selection};
+use kready::checks::{Severity, catalog};
+use kready::cli::{CheckArgs, Cli, Command, FailOn, Format, ListFormat};
+use kready::config::Config;
+use kready::report::{self, Report};
+use kready::source::snapshot::{self, LoadOptions};
+use kready::store::ClusterStore;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kready: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let config = Config::load(cli.config.as_deref())?;
+    match &cli.command {
+        Some(Command::Checks { format }) => {
+            print_catalog(*format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Check(args)) => {
+            let store = load_store(&cli)?;
+            check(&store, &config, args)
+        }
+        None => bail!(
+            "the interactive console is not available in this build yet; \
+             run `kready check --demo` or `kready check --snapshot PATH` for the readiness report"
+        ),
+    }
+}
+
+/// The bundled demo cluster: `KREADY_DEMO_DIR`, else `assets/demo` of the source tree.
+fn demo_dir() -> PathBuf {
+    std::env::var_os("KREADY_DEMO_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo"))
+}
+
+fn load_store(cli: &Cli) -> Result<ClusterStore> {
+    let (path, source) = match (&cli.snapshot, cli.demo) {
+        (Some(p), _) => (p.clone(), "snapshot"),
+        (None, true) => (demo_dir(), "demo"),
+        (None, false) => bail!(
+            "no cluster to read: pass --snapshot PATH (a YAML/JSON file or directory) or --demo; \
+             live clusters through a kubeconfig are not supported in this build yet"
+        ),
+    };
+    let opts = LoadOptions {
+        keep_going: cli.keep_going,
+        ..LoadOptions::default()
+    };
+    let mut loaded =
+        snapshot::load(&path, &opts).with_context(|| format!("cannot load {}", path.display()))?;
+    for e in &loaded.errors {
+        eprintln!("kready: skipped: {e}");
+    }
+    if loaded.objects.is_empty() {
+        bail!("{}: no Kubernetes objects found", path.display());
+    }
+    loaded.info.source = source.to_string();
+    Ok(loaded.into_store())
+}
+
+fn check(store: &ClusterStore, config: &Config, args: &CheckArgs) -> Result<ExitCode> {
+    let selection = Selection {
+        namespace: args.namespace.clone(),
+        categories: args.categories.clone(),
+        checks: args.checks.clone(),
+    };
+    let engine = Engine::new(config, selection, args.now);
+    let findings = engine.evaluate(store);
+    let evaluated_at = args
+        .now
+        .or(store.info.captured_at)
+        .unwrap_or_else(Timestamp::now);
+    let report = Report::new(findings.sorted(), engine.checks(), store, evaluated_at);
+
+    let stdout = std::io::stdout();
+    let tty = stdout.is_terminal();
+    let format = args
+        .format
+        .unwrap_or(if tty { Format::Table } else { Format::Json });
+    let text = match format {
+        Format::Table => {
+            let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            report::table::render(&report, color, args.show_pass)
+        }
+        Format::Json => report::json::render(&report),
+        Format::Markdown => report::markdown::render(&report, args.show_pass),
+        Format::Sarif => {
+            let base = std::env::current_dir().unwrap_or_default();
+            report::sarif::render(&report, &base)
+        }
+        Format::Junit => report::junit::render(&report),
+        Format::Policyreport => report::policyreport::render(&report),
+    };
+    write_stdout(&text)?;
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Never => None,
+    };
+    Ok(match threshold {
+        Some(t) if report.fails_at(t) => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn write_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing the report"),
+    }
+}
+
+fn print_catalog(format: ListFormat) -> Result<()> {
+    let text = match format {
+        ListFormat::Json => {
+            let list: Vec<_> = catalog()
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "id": c.id, "title": c.title, "category": c.category,
+                        "severity": c.severity, "seeds": c.seeds, "rationale": c.rationale,
+                        "fix": c.fix, "enabledByDefault": c.enabled_by_default,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&list)? + "\n"
+        }
+        ListFormat::Table => {
+            let w = catalog().iter().map(|c| c.id.len()).max().unwrap_or(0);
+            let mut s = String::new();
+            for c in catalog() {
+                s.push_str(&format!(
+                    "{:w$}  {:7}  {:3}  {}{}\n",
+                    c.id,
+                    c.severity.as_str(),
+                    if c.fix.is_some() { "fix" } else { "" },
+                    c.title,
+                    if c.enabled_by_default {
+                        ""
+                    } else {
+                        " (off by default)"
+                    }
+                ));
+            }
+            s
+        }
+    };
+    write_stdout(&text)
+}

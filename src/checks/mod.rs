@@ -10,7 +10,7 @@ mod backup;
 mod control_plane;
 mod delivery;
 mod observability;
-mod rbac;
+pub mod rbac;
 mod resources;
 mod security;
 mod workload;

@@ -48,7 +48,12 @@ static NO_LABELS: Labels = Labels::new();
 impl<'a> Workload<'a> {
     /// The workload view of `obj` when it is a top-level workload.
     pub fn of(obj: &'a Object) -> Option<Workload<'a>> {
-        let owned = obj.controller().is_some();
+        // Owned by a workload kind kready reads: that owner is the subject.
+        // Owned by anything else (an Argo Rollout, a Node for mirror pods, a
+        // custom controller): nobody else would check it, so it is top-level.
+        let owned = obj
+            .controller()
+            .is_some_and(|(kind, _)| WORKLOAD_KINDS.contains(&kind));
         let labels = |t: &'a Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>| {
             t.as_ref()
                 .and_then(|m| m.labels.as_ref())

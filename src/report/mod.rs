@@ -1,1 +1,72 @@
-//! Headless report formats.
+//! Headless report formats for `kready check`. Each takes a `Report` (the
+//! results of one run plus what they need to locate objects) and returns text.
+
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod policyreport;
+pub mod sarif;
+pub mod table;
+
+use k8s_openapi::jiff::Timestamp;
+
+use crate::checks::score::{self, Gain, Scores};
+use crate::checks::{Check, CheckResult, Severity, Status};
+use crate::model::{Object, Origin};
+use crate::store::ClusterStore;
+
+/// How many "what would raise the score most" entries reports show.
+pub const TOP_GAINS: usize = 5;
+
+pub struct Report<'a> {
+    /// Results in catalog order, then subject.
+    pub results: Vec<&'a CheckResult>,
+    pub checks: &'a [&'static Check],
+    pub scores: Scores,
+    pub gains: Vec<Gain>,
+    pub store: &'a ClusterStore,
+    pub evaluated_at: Timestamp,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(
+        results: Vec<&'a CheckResult>,
+        checks: &'a [&'static Check],
+        store: &'a ClusterStore,
+        evaluated_at: Timestamp,
+    ) -> Self {
+        Report {
+            scores: score::score(results.iter().copied()),
+            gains: score::top_gains(results.iter().copied(), TOP_GAINS),
+            results,
+            checks,
+            store,
+            evaluated_at,
+        }
+    }
+
+    /// The object a result is about, when it is a stored object.
+    pub fn object(&self, r: &CheckResult) -> Option<&'a Object> {
+        let s = &r.subject;
+        self.store
+            .get_named(&s.kind, s.namespace.as_deref().unwrap_or(""), &s.name)
+            .map(|o| o.as_ref())
+    }
+
+    /// The file and line the subject was read from.
+    pub fn origin(&self, r: &CheckResult) -> Option<&'a Origin> {
+        self.object(r).and_then(|o| o.origin.as_ref())
+    }
+
+    /// Whether any failure is at or above `threshold`.
+    pub fn fails_at(&self, threshold: Severity) -> bool {
+        self.results
+            .iter()
+            .any(|r| r.status == Status::Fail && r.severity <= threshold)
+    }
+}
+
+/// Formats a score for humans: `87` or `n/a` when nothing was decided.
+pub fn score_text(score: Option<f64>) -> String {
+    score.map_or_else(|| "n/a".to_string(), |s| format!("{s:.0}"))
+}

@@ -362,12 +362,34 @@ fn yaml_documents(path: &Path, text: &str) -> Vec<Doc> {
                 path: path.to_path_buf(),
                 pos,
                 format: "YAML",
-                message: e.to_string().lines().next().unwrap_or("").to_string(),
+                message: absolute_line(e.to_string().lines().next().unwrap_or(""), start - 1),
             }),
         };
         out.push(doc);
     }
     out
+}
+
+/// The YAML parser counts lines from the document's start; make its first
+/// `line N` count from the file's start.
+fn absolute_line(message: &str, offset: usize) -> String {
+    let Some(at) = message.find("line ") else {
+        return message.to_string();
+    };
+    let digits_at = at + "line ".len();
+    let len = message[digits_at..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    match message[digits_at..digits_at + len].parse::<usize>() {
+        Ok(n) => format!(
+            "{}{}{}",
+            &message[..digits_at],
+            n + offset,
+            &message[digits_at + len..]
+        ),
+        Err(_) => message.to_string(),
+    }
 }
 
 /// Lines where the items of a top-level `items:` sequence start, so list

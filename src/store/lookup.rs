@@ -13,6 +13,19 @@ use super::ClusterStore;
 use crate::model::selector::{self, Labels};
 use crate::model::{ObjKey, ObjRef, Object};
 
+/// Whether a PDB selects pods with `labels`. In policy/v1 an empty selector
+/// selects every pod of the namespace; in policy/v1beta1 it selects none; a
+/// missing selector selects none.
+pub fn pdb_selects(obj: &Object, pdb: &PodDisruptionBudget, labels: &Labels) -> bool {
+    let Some(sel) = pdb.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
+        return false;
+    };
+    if obj.api_version == "policy/v1beta1" && selector::is_empty(sel) {
+        return false;
+    }
+    selector::matches(sel, labels)
+}
+
 impl ClusterStore {
     /// The pods a workload runs, following Deployment → ReplicaSet → Pod and
     /// CronJob → Job → Pod.
@@ -59,19 +72,14 @@ impl ClusterStore {
         })
     }
 
-    /// PDBs in `namespace` that select pods with `labels` (`{}` selects all).
+    /// PDBs in `namespace` that select pods with `labels` (see `pdb_selects`).
     pub fn pdbs_covering<'a>(
         &'a self,
         namespace: &'a str,
         labels: &'a Labels,
     ) -> impl Iterator<Item = (&'a ObjRef, &'a PodDisruptionBudget)> {
         self.typed_in::<PodDisruptionBudget>(namespace)
-            .filter(move |(_, p)| {
-                p.spec
-                    .as_ref()
-                    .and_then(|s| s.selector.as_ref())
-                    .is_some_and(|sel| selector::matches(sel, labels))
-            })
+            .filter(move |(o, p)| pdb_selects(o, p, labels))
     }
 
     /// HPAs whose scaleTargetRef names this object.

@@ -4,6 +4,8 @@
 
 mod lookup;
 
+pub use lookup::pdb_selects;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::mpsc;
 

@@ -1,0 +1,114 @@
+//! Command-line interface (clap).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kready",
+    version,
+    about = "Kubernetes production readiness: a terminal console and a headless checker",
+    after_help = "Exit codes of `kready check`: 0 clean, 1 findings at or above --fail-on, 2 usage or input error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Open the bundled demo cluster.
+    #[arg(long, global = true, conflicts_with = "snapshot")]
+    pub demo: bool,
+
+    /// Read cluster state from a YAML/JSON file or a directory of them.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub snapshot: Option<PathBuf>,
+
+    /// Configuration file (default: config.toml in the kready config directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Keep loading when a document is malformed (its error is reported).
+    #[arg(long, global = true)]
+    pub keep_going: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the readiness checks and print a report.
+    Check(CheckArgs),
+    /// List the check catalog.
+    Checks {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Only results in this namespace.
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// Only these categories (repeatable).
+    #[arg(long = "category", value_name = "C", value_parser = parse_category)]
+    pub categories: Vec<crate::checks::Category>,
+
+    /// Only these checks, by catalog id (repeatable).
+    #[arg(long = "check", value_name = "ID", value_parser = parse_check_id)]
+    pub checks: Vec<String>,
+
+    /// Output format (default: table on a terminal, json when piped).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Evaluate as of this time (RFC 3339) instead of the snapshot's capture time.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<k8s_openapi::jiff::Timestamp>,
+
+    /// Also list passing results in the table and markdown formats.
+    #[arg(long)]
+    pub show_pass: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+    Sarif,
+    Junit,
+    Policyreport,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+fn parse_category(s: &str) -> Result<crate::checks::Category, String> {
+    crate::checks::Category::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = crate::checks::Category::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
+        format!("unknown category {s:?}; one of: {}", all.join(", "))
+    })
+}
+
+fn parse_check_id(s: &str) -> Result<String, String> {
+    crate::checks::find(s)
+        .map(|c| c.id.to_string())
+        .ok_or_else(|| format!("no check has the id {s:?} (see `kready checks`)"))
+}

@@ -1,0 +1,118 @@
+//! The terminal report: results grouped by category, severity-coloured
+//! (plain under NO_COLOR or when piped — the severity word is always there,
+//! so nothing depends on colour), with scores and what would raise them most.
+
+use std::fmt::Write;
+
+use super::{Report, score_text};
+use crate::checks::score::Tally;
+use crate::checks::{Category, CheckResult, Severity, Status};
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+
+fn colour(r: &CheckResult) -> &'static str {
+    match (r.status, r.severity) {
+        (Status::Pass, _) => "\x1b[32m",
+        (Status::Unknown, _) => "\x1b[35m",
+        (Status::Fail, Severity::Error) => "\x1b[1;31m",
+        (Status::Fail, Severity::Warning) => "\x1b[33m",
+        (Status::Fail, Severity::Info) => "\x1b[36m",
+    }
+}
+
+fn label(r: &CheckResult) -> &'static str {
+    match (r.status, r.severity) {
+        (Status::Pass, _) => "PASS",
+        (Status::Unknown, _) => "UNKNOWN",
+        (Status::Fail, Severity::Error) => "ERROR",
+        (Status::Fail, Severity::Warning) => "WARNING",
+        (Status::Fail, Severity::Info) => "INFO",
+    }
+}
+
+fn tally_text(t: &Tally) -> String {
+    format!(
+        "{} pass · {} error · {} warning · {} info · {} unknown",
+        t.pass, t.error, t.warning, t.info, t.unknown
+    )
+}
+
+pub fn render(report: &Report, color: bool, show_pass: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = String::new();
+    let info = &report.store.info;
+    let _ = writeln!(
+        out,
+        "kready — {} {}{}{}",
+        info.source,
+        info.name,
+        info.captured_at
+            .map(|t| format!(", captured {t}"))
+            .unwrap_or_default(),
+        info.server_version
+            .as_ref()
+            .map(|v| format!(", server {v}"))
+            .unwrap_or_default()
+    );
+    for cat in Category::ALL {
+        let mut rows: Vec<&CheckResult> = report
+            .results
+            .iter()
+            .copied()
+            .filter(|r| r.category == cat && (show_pass || r.status != Status::Pass))
+            .collect();
+        let Some(tally) = report.scores.tallies.get(&cat) else {
+            continue;
+        };
+        rows.sort_by_key(|r| {
+            (
+                r.status == Status::Unknown,
+                r.status == Status::Pass,
+                r.severity,
+            )
+        });
+        let _ = writeln!(
+            out,
+            "\n{}  score {}  ({})",
+            paint(BOLD, &cat.as_str().to_uppercase()),
+            score_text(report.scores.categories.get(&cat).copied().flatten()),
+            tally_text(tally)
+        );
+        let check_w = rows.iter().map(|r| r.check.len()).max().unwrap_or(0);
+        for r in rows {
+            let _ = writeln!(
+                out,
+                "  {}  {:check_w$}  {}  {}",
+                paint(colour(r), &format!("{:7}", label(r))),
+                r.check,
+                r.subject,
+                r.message
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{} {}  ({})",
+        paint(BOLD, "Overall score"),
+        score_text(report.scores.overall),
+        tally_text(&report.scores.tally)
+    );
+    if !report.gains.is_empty() {
+        let _ = writeln!(out, "What would raise the score most:");
+        for g in &report.gains {
+            let _ = writeln!(
+                out,
+                "  +{:<5.1} {}  ({} failing)",
+                g.gain, g.check, g.failing
+            );
+        }
+    }
+    out
+}
