@@ -3,7 +3,8 @@
 
 use kready::checks::{Severity, catalog};
 
-/// (id, seeds, severity, has fix) — copied from the catalog table.
+/// (id, seeds, severity, has fix) — copied from the catalog table (`— (…)`
+/// in its fix column is guidance only: no fix).
 const EXPECTED: &[(&str, &[&str], &str, bool)] = &[
     (
         "workload/requests-set",
@@ -29,10 +30,10 @@ const EXPECTED: &[(&str, &[&str], &str, bool)] = &[
         "workload/image-tag-pinned",
         &["000", "001"],
         "warning",
-        true,
+        false,
     ),
     ("workload/naked-pod", &["004"], "warning", false),
-    ("workload/crashloop", &["004"], "error", true),
+    ("workload/crashloop", &["004"], "error", false),
     ("workload/not-ready", &["004"], "error", false),
     ("workload/critical-on-spot", &["003"], "warning", true),
     ("workload/default-namespace", &["000", "004"], "info", false),
@@ -56,9 +57,9 @@ const EXPECTED: &[(&str, &[&str], &str, bool)] = &[
         "security/secrets-encryption",
         &["003", "004"],
         "error",
-        true,
+        false,
     ),
-    ("security/audit-logging", &["002", "004"], "warning", true),
+    ("security/audit-logging", &["002", "004"], "warning", false),
     ("security/anonymous-auth", &["004"], "error", false),
     ("security/etcd-client-auth", &["004"], "error", false),
     ("security/image-scanning", &["000"], "warning", false),
@@ -78,7 +79,7 @@ const EXPECTED: &[(&str, &[&str], &str, bool)] = &[
     ("resources/quota-present", &["000"], "warning", true),
     ("resources/limitrange-present", &["000"], "warning", true),
     ("resources/quota-pressure", &["000"], "warning/error", true),
-    ("resources/system-reserved", &["000"], "warning", true),
+    ("resources/system-reserved", &["000"], "warning", false),
     ("resources/node-pressure", &["000"], "error", false),
     ("resources/cost-labels", &["003"], "info", true),
     ("resources/rightsizing", &["003"], "info", true),

@@ -14,6 +14,9 @@ use k8s_openapi::api::core::v1::{ConfigMap, Container, LimitRange, Pod, PodSpec}
 use serde_json::Value;
 
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
+use crate::model::command::{
+    command_words, flag_value, flag_values, parse_go_bool, parse_go_duration,
+};
 use crate::model::image::ImageRef;
 use crate::model::workload::Workload;
 use crate::model::{ObjRef, Object, quantity};
@@ -475,12 +478,7 @@ fn node_group_at_max(ctx: &Ctx, out: &mut Out) {
 }
 
 fn node_group_result(cm: &Object, g: &GroupStatus, out: &mut Out) {
-    let subject = Subject {
-        kind: "NodeGroup".into(),
-        namespace: None,
-        name: g.name.clone(),
-        container: None,
-    };
+    let subject = Subject::cluster_scoped("NodeGroup", &g.name);
     let size = g.target.or(g.registered);
     let mut problems = Vec::new();
     if let (Some(size), Some(max)) = (size, g.max)
@@ -726,10 +724,7 @@ fn scale_down_delay(ctx: &Ctx, out: &mut Out) {
     for (o, d) in deployments {
         let flags = CaFlags::of(d);
         let subject = Subject::of(o);
-        if flags
-            .last("scale-down-enabled")
-            .is_some_and(|v| v.eq_ignore_ascii_case("false"))
-        {
+        if flags.bool("scale-down-enabled") == Some(false) {
             out.fail(
                 subject,
                 "scale-down is disabled (--scale-down-enabled=false): nodes added for a spike \
@@ -778,51 +773,6 @@ fn scale_down_delay(ctx: &Ctx, out: &mut Out) {
         };
         r.evidence("--scale-down-delay-after-add", shown);
     }
-}
-
-/// Go's `time.ParseDuration`, in seconds: a sequence of decimal numbers with
-/// units (`ns`, `us`/`µs`, `ms`, `s`, `m`, `h`), optionally signed; `0` alone
-/// needs no unit.
-pub(crate) fn parse_go_duration(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let (neg, mut rest) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if rest == "0" {
-        return Some(0.0);
-    }
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total = 0.0;
-    while !rest.is_empty() {
-        let num_end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let num = &rest[..num_end];
-        if num.is_empty() || num == "." || num.matches('.').count() > 1 {
-            return None;
-        }
-        let value: f64 = num.parse().ok()?;
-        rest = &rest[num_end..];
-        let unit_end = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let mult = match &rest[..unit_end] {
-            "ns" => 1e-9,
-            "us" | "µs" | "μs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        total += value * mult;
-        rest = &rest[unit_end..];
-    }
-    Some(if neg { -total } else { total })
 }
 
 /// `5400` → `1h30m`, `90` → `1m30s`, `0.5` → `500ms`.
@@ -1583,13 +1533,13 @@ fn autoscaler_deployments(store: &ClusterStore) -> Vec<(&ObjRef, &Deployment)> {
         .collect()
 }
 
-/// The command-line flags of a cluster-autoscaler Deployment, read from the
-/// autoscaler container's command and args (`--flag=value`, `--flag value`,
-/// and shell-wrapped command lines alike).
-struct CaFlags(Vec<(String, Option<String>)>);
+/// The command line of a cluster-autoscaler Deployment, read from the
+/// autoscaler container's command and args (shell-wrapped command lines
+/// alike, with quotes around a word dropped).
+struct CaFlags<'a>(Vec<&'a str>);
 
-impl CaFlags {
-    fn of(d: &Deployment) -> CaFlags {
+impl<'a> CaFlags<'a> {
+    fn of(d: &'a Deployment) -> CaFlags<'a> {
         let Some(spec) = d.spec.template.spec.as_ref() else {
             return CaFlags(Vec::new());
         };
@@ -1601,56 +1551,28 @@ impl CaFlags {
         if containers.is_empty() {
             containers = spec.containers.iter().collect();
         }
-        let tokens: Vec<&str> = containers
-            .iter()
-            .flat_map(|c| c.command.iter().flatten().chain(c.args.iter().flatten()))
-            .flat_map(|s| s.split_whitespace())
+        let words: Vec<&str> = containers
+            .into_iter()
+            .flat_map(command_words)
             .map(|t| t.trim_matches(|c| c == '"' || c == '\''))
             .collect();
-        CaFlags(parse_flags(&tokens))
+        CaFlags(words)
     }
 
-    /// Every value given for a flag, in order.
-    fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .filter_map(|(_, v)| v.as_deref())
-            .collect()
+    /// Every value given for a (non-boolean) flag, in order.
+    fn all(&self, name: &str) -> Vec<&'a str> {
+        flag_values(&self.0, name, false)
     }
 
     /// The value that takes effect (the last one, as Go's flag package does).
-    fn last(&self, name: &str) -> Option<&str> {
-        self.all(name).pop()
+    fn last(&self, name: &str) -> Option<&'a str> {
+        flag_value(&self.0, name, false)
     }
-}
 
-/// `--flag=value`, `-flag=value`, `--flag value` (the next token when it is
-/// not itself a flag), and bare boolean `--flag`.
-fn parse_flags(tokens: &[&str]) -> Vec<(String, Option<String>)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        let t = tokens[i];
-        let body = t
-            .strip_prefix("--")
-            .or_else(|| t.strip_prefix('-'))
-            .filter(|b| !b.is_empty() && !b.starts_with('-'));
-        if let Some(body) = body {
-            match body.split_once('=') {
-                Some((k, v)) => out.push((k.to_string(), Some(v.to_string()))),
-                None => match tokens.get(i + 1).filter(|n| !n.starts_with('-')) {
-                    Some(next) => {
-                        out.push((body.to_string(), Some(next.to_string())));
-                        i += 1;
-                    }
-                    None => out.push((body.to_string(), None)),
-                },
-            }
-        }
-        i += 1;
+    /// A boolean flag's value, `None` when absent or not a Go boolean.
+    fn bool(&self, name: &str) -> Option<bool> {
+        flag_value(&self.0, name, true).and_then(parse_go_bool)
     }
-    out
 }
 
 /// A quantity held as a JSON string or number, in base units.
@@ -1674,19 +1596,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn go_durations() {
-        assert_eq!(parse_go_duration("10m"), Some(600.0));
-        assert_eq!(parse_go_duration("1h30m"), Some(5400.0));
-        assert_eq!(parse_go_duration("90s"), Some(90.0));
-        assert_eq!(parse_go_duration("1.5h"), Some(5400.0));
-        assert_eq!(parse_go_duration("0"), Some(0.0));
-        assert_eq!(parse_go_duration("-1m"), Some(-60.0));
-        assert_eq!(parse_go_duration("300ms"), Some(0.3));
-        assert_eq!(parse_go_duration("2µs"), Some(2e-6));
-        assert_eq!(parse_go_duration("10"), None);
-        assert_eq!(parse_go_duration(""), None);
-        assert_eq!(parse_go_duration("1d"), None);
-        assert_eq!(parse_go_duration("m"), None);
+    fn secs_for_messages() {
         assert_eq!(format_secs(5400.0), "1h30m");
         assert_eq!(format_secs(90.0), "1m30s");
         assert_eq!(format_secs(0.0), "0s");
@@ -1694,7 +1604,7 @@ mod tests {
 
     #[test]
     fn flags_both_forms() {
-        let f = parse_flags(&[
+        let f = CaFlags(vec![
             "./cluster-autoscaler",
             "--nodes=1:5:ng-1",
             "--nodes",
@@ -1702,13 +1612,9 @@ mod tests {
             "--balance-similar-node-groups",
             "--v=4",
         ]);
-        let nodes: Vec<_> = f
-            .iter()
-            .filter(|(k, _)| k == "nodes")
-            .map(|(_, v)| v.clone().unwrap())
-            .collect();
-        assert_eq!(nodes, vec!["1:5:ng-1", "2:4:ng-2"]);
-        assert!(f.contains(&("balance-similar-node-groups".into(), None)));
+        assert_eq!(f.all("nodes"), vec!["1:5:ng-1", "2:4:ng-2"]);
+        assert_eq!(f.bool("balance-similar-node-groups"), Some(true));
+        assert_eq!(f.last("v"), Some("4"));
         assert_eq!(parse_nodes_flag("1:5:ng-1"), Some((1, 5, "ng-1")));
         assert_eq!(parse_nodes_flag("5:1:ng"), None);
         assert_eq!(parse_nodes_flag("1:x:ng"), None);

@@ -14,6 +14,7 @@ use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::jiff::Timestamp;
 use serde_json::Value;
 
+use super::text::{human_duration, name_list};
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::workload::{WORKLOAD_KINDS, Workload};
 use crate::model::{ObjRef, Object};
@@ -191,13 +192,7 @@ fn schedule_present(ctx: &Ctx, out: &mut Out) {
         )
         .evidence("schedules", names(&schedule_names));
     } else {
-        let shown: Vec<&str> = uncovered.iter().take(10).map(|s| s.as_str()).collect();
-        let more = uncovered.len().saturating_sub(shown.len());
-        let list = if more > 0 {
-            format!("{} and {more} more", shown.join(", "))
-        } else {
-            shown.join(", ")
-        };
+        let list = name_list(&uncovered, 10);
         let r = out.fail(
             subject,
             format!(
@@ -271,7 +266,7 @@ fn recent_success(ctx: &Ctx, out: &mut Out) {
                             "newest Completed backup {} finished {} ago, older than the RPO \
                              {rpo}{paused}",
                             b.name(),
-                            format_age(age)
+                            human_duration(age)
                         ),
                     )
                 } else {
@@ -280,7 +275,7 @@ fn recent_success(ctx: &Ctx, out: &mut Out) {
                         format!(
                             "newest Completed backup {} finished {} ago",
                             b.name(),
-                            format_age(age)
+                            human_duration(age)
                         ),
                     )
                 };
@@ -296,7 +291,7 @@ fn recent_success(ctx: &Ctx, out: &mut Out) {
                             format!(
                                 "no Completed backup yet, but the schedule was created only {} \
                                  ago (RPO {rpo})",
-                                format_age(age)
+                                human_duration(age)
                             ),
                         );
                     }
@@ -350,7 +345,7 @@ fn recent_success(ctx: &Ctx, out: &mut Out) {
                         format!(
                             "newest successful etcd snapshot ({from}) finished {} ago, older \
                              than the RPO {rpo}{suspended}",
-                            format_age(age)
+                            human_duration(age)
                         ),
                     )
                 } else {
@@ -358,7 +353,7 @@ fn recent_success(ctx: &Ctx, out: &mut Out) {
                         subject,
                         format!(
                             "newest successful etcd snapshot ({from}) finished {} ago",
-                            format_age(age)
+                            human_duration(age)
                         ),
                     )
                 };
@@ -377,7 +372,7 @@ fn recent_success(ctx: &Ctx, out: &mut Out) {
                             format!(
                                 "no successful snapshot Job yet, but the CronJob was created \
                                  only {} ago (RPO {rpo})",
-                                format_age(age)
+                                human_duration(age)
                             ),
                         );
                     }
@@ -433,7 +428,10 @@ fn failures(ctx: &Ctx, out: &mut Out) {
         let errors = b.pointer("/status/errors").and_then(Value::as_i64);
         let warnings = b.pointer("/status/warnings").and_then(Value::as_i64);
         let r = match phase {
-            "Completed" => out.pass(subject, format!("completed {} ago", format_age(age.max(0)))),
+            "Completed" => out.pass(
+                subject,
+                format!("completed {} ago", human_duration(age.max(0))),
+            ),
             "Failed" | "PartiallyFailed" | "FailedValidation" => {
                 let reason = str_at(b, "/status/failureReason")
                     .map(|r| format!(": {r}"))
@@ -449,7 +447,7 @@ fn failures(ctx: &Ctx, out: &mut Out) {
                     subject,
                     format!(
                         "backup ended {phase} {} ago ({} error(s), {} warning(s)){reason}",
-                        format_age(age.max(0)),
+                        human_duration(age.max(0)),
                         errors.unwrap_or(0),
                         warnings.unwrap_or(0)
                     ),
@@ -647,7 +645,7 @@ fn restore_tested(ctx: &Ctx, out: &mut Out) {
                 format!(
                     "restore {} completed {} ago",
                     r.name(),
-                    format_age(ctx.age_secs(t).max(0))
+                    human_duration(ctx.age_secs(t).max(0))
                 ),
             )
             .evidence("restore", r.name())
@@ -660,7 +658,7 @@ fn restore_tested(ctx: &Ctx, out: &mut Out) {
                     "the newest Completed restore ({}) is {} old, beyond {days} days: restores \
                      are not being tested",
                     r.name(),
-                    format_age(ctx.age_secs(t))
+                    human_duration(ctx.age_secs(t))
                 ),
             )
             .evidence("restore", r.name())
@@ -1021,18 +1019,6 @@ fn names(objs: &[&ObjRef]) -> String {
     objs.iter().map(|o| o.name()).collect::<Vec<_>>().join(", ")
 }
 
-/// `90000` → `1d1h`, `5400` → `1h30m`, `300` → `5m`.
-fn format_age(secs: i64) -> String {
-    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
-    match (d, h, m) {
-        (0, 0, m) => format!("{m}m"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h{m}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) => format!("{d}d{h}h"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1048,13 +1034,5 @@ mod tests {
         assert!(!glob_match("ns[a-c]", "nsd"));
         assert!(glob_match("shop", "shop"));
         assert!(!glob_match("shop", "shop2"));
-    }
-
-    #[test]
-    fn ages() {
-        assert_eq!(format_age(300), "5m");
-        assert_eq!(format_age(5400), "1h30m");
-        assert_eq!(format_age(86_400 * 3 + 3600 * 2), "3d2h");
-        assert_eq!(format_age(86_400), "1d");
     }
 }

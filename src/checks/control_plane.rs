@@ -12,7 +12,12 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Container, Event, Node, Pod};
 use k8s_openapi::jiff::Timestamp;
 
+use super::control_plane_pods::{
+    component_container, managed_pool_label, managed_reason, static_pods,
+};
+use super::text::{human_duration, name_list};
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
+use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::image::ImageRef;
 use crate::model::{ObjRef, Object};
 
@@ -37,13 +42,6 @@ const LEGACY_ZONE_LABEL: &str = "failure-domain.beta.kubernetes.io/zone";
 const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
 const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
 
-/// Labels only managed node pools carry, with the provider they point to.
-const MANAGED_POOL_LABELS: &[(&str, &str)] = &[
-    ("eks.amazonaws.com/nodegroup", "eks"),
-    ("cloud.google.com/gke-nodepool", "gke"),
-    ("kubernetes.azure.com/agentpool", "aks"),
-];
-
 /// Node labels naming the pool a worker node belongs to, most specific first.
 const POOL_LABELS: &[&str] = &[
     "karpenter.sh/nodepool",
@@ -62,137 +60,12 @@ fn is_control_plane_node(node: &Object) -> bool {
     node.labels().contains_key(CONTROL_PLANE_LABEL) || node.labels().contains_key(MASTER_LABEL)
 }
 
-/// Why the control plane is taken to be managed: the snapshot says so, or
-/// (only used when no control-plane component is visible) node labels that
-/// only managed node pools carry.
-fn managed_reason(ctx: &Ctx) -> Option<String> {
-    ctx.store
-        .info
-        .managed
-        .as_ref()
-        .map(|m| format!("managed control plane ({m})"))
-}
-
+/// A node label that only managed node pools carry, as a message: used when
+/// no control-plane component is visible.
 fn managed_hint(ctx: &Ctx) -> Option<String> {
-    ctx.store.list("Node").find_map(|n| {
-        MANAGED_POOL_LABELS
-            .iter()
-            .find(|(l, _)| n.labels().contains_key(*l))
-            .map(|(l, p)| {
-                format!(
-                    "nodes carry `{l}`: the control plane looks managed by {p} and is not visible"
-                )
-            })
+    managed_pool_label(ctx).map(|(l, p)| {
+        format!("nodes carry `{l}`: the control plane looks managed by {p} and is not visible")
     })
-}
-
-/// Static control-plane pods of `component` (`kube-apiserver`, `etcd`, …).
-fn static_pods<'a>(ctx: &'a Ctx, component: &'a str) -> Vec<(&'a ObjRef, &'a Pod)> {
-    ctx.store
-        .typed_in::<Pod>("kube-system")
-        .filter(|(o, _)| o.label("component") == Some(component))
-        .filter(|(o, _)| matches!(o.controller(), None | Some(("Node", _))))
-        .collect()
-}
-
-/// The component's container: the one named like the component, else the first.
-fn main_container<'a>(pod: &'a Pod, component: &str) -> Option<&'a Container> {
-    let spec = pod.spec.as_ref()?;
-    spec.containers
-        .iter()
-        .find(|c| c.name == component)
-        .or_else(|| spec.containers.first())
-}
-
-/// The command line of a container, split into words (`sh -c "etcd --x=1"`
-/// style entries are split on whitespace too).
-fn command_words(c: &Container) -> Vec<&str> {
-    c.command
-        .iter()
-        .flatten()
-        .chain(c.args.iter().flatten())
-        .flat_map(|s| s.split_whitespace())
-        .collect()
-}
-
-/// A flag's value as Go's flag/pflag packages read it: `--name=value`,
-/// `-name=value`, or `--name value` (not for booleans); a bare boolean flag
-/// is `true`. The last occurrence wins. `None` when the flag is absent.
-fn flag_value(words: &[&str], name: &str, boolean: bool) -> Option<String> {
-    let mut found = None;
-    for (i, w) in words.iter().enumerate() {
-        let Some(rest) = w.strip_prefix("--").or_else(|| w.strip_prefix('-')) else {
-            continue;
-        };
-        if rest == name {
-            if boolean {
-                found = Some("true".to_string());
-            } else if let Some(next) = words.get(i + 1).filter(|n| !n.starts_with('-')) {
-                found = Some(next.to_string());
-            } else {
-                found = Some(String::new());
-            }
-        } else if let Some(v) = rest.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
-            found = Some(v.to_string());
-        }
-    }
-    found
-}
-
-/// Go's `strconv.ParseBool`.
-fn parse_go_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
-/// A literal env var of a container (`valueFrom` is not resolvable here).
-fn env_value<'a>(c: &'a Container, name: &str) -> Option<&'a str> {
-    c.env
-        .iter()
-        .flatten()
-        .find(|e| e.name == name)
-        .and_then(|e| e.value.as_deref())
-}
-
-fn pseudo_subject(kind: &str, name: &str) -> Subject {
-    Subject {
-        kind: kind.to_string(),
-        namespace: None,
-        name: name.to_string(),
-        container: None,
-    }
-}
-
-fn node_subject(ctx: &Ctx, name: &str) -> Subject {
-    match ctx.store.get_named("Node", "", name) {
-        Some(n) => Subject::of(n),
-        None => pseudo_subject("Node", name),
-    }
-}
-
-/// `3m`, `2h05m`, `4d3h`: a duration for messages.
-fn human_duration(secs: i64) -> String {
-    let s = secs.max(0);
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m", s / 60),
-        3600..86400 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-        _ => format!("{}d{}h", s / 86400, (s % 86400) / 3600),
-    }
-}
-
-/// Lists names for a message: at most `max`, then `+N more`.
-fn name_list<S: AsRef<str>>(names: &[S], max: usize) -> String {
-    let mut out: Vec<&str> = names.iter().take(max).map(AsRef::as_ref).collect();
-    let more;
-    if names.len() > max {
-        more = format!("+{} more", names.len() - max);
-        out.push(&more);
-    }
-    out.join(", ")
 }
 
 /// Major and minor of a Kubernetes version string: `v1.33.2`,
@@ -340,7 +213,7 @@ fn zone_of(node: &Object) -> Option<&str> {
 
 fn zone_spread(ctx: &Ctx, out: &mut Out) {
     let min = ctx.config.thresholds.min_zones;
-    let cp_subject = pseudo_subject("ControlPlane", "control-plane");
+    let cp_subject = Subject::cluster_scoped("ControlPlane", "control-plane");
     let all: Vec<&ObjRef> = ctx.store.list("Node").collect();
     if all.is_empty() {
         out.unknown(cp_subject, "no Node objects in the snapshot");
@@ -387,7 +260,13 @@ fn zone_spread(ctx: &Ctx, out: &mut Out) {
             Some(l) => format!("pool {value} ({l})"),
             None => "worker nodes without a pool label".to_string(),
         };
-        judge_zones(out, pseudo_subject("NodePool", &name), &what, nodes, min);
+        judge_zones(
+            out,
+            Subject::cluster_scoped("NodePool", &name),
+            &what,
+            nodes,
+            min,
+        );
     }
 }
 
@@ -475,7 +354,7 @@ fn etcd_invisible(ctx: &Ctx) -> String {
     let external = static_pods(ctx, "kube-apiserver")
         .into_iter()
         .find_map(|(_, p)| {
-            let c = main_container(p, "kube-apiserver")?;
+            let c = component_container(p, "kube-apiserver")?;
             flag_value(&command_words(c), "etcd-servers", false)
         });
     match external {
@@ -543,7 +422,7 @@ fn etcd_dedicated(ctx: &Ctx, out: &mut Out) {
         }
     }
     for (node, etcd_pods) in etcd_nodes {
-        let subject = node_subject(ctx, node);
+        let subject = Subject::cluster_scoped("Node", node);
         match sharing.get(node) {
             Some(pods) => {
                 out.fail(
@@ -605,7 +484,7 @@ fn etcd_setting(words: &[&str], c: &Container, flag: &str, env: &str, default: u
     let (raw, source) = match flag_value(words, flag, false) {
         Some(v) => (v, "flag"),
         None => match env_value(c, env) {
-            Some(v) => (v.to_string(), "env"),
+            Some(v) => (v, "env"),
             None => return Setting::Default(default),
         },
     };
@@ -631,7 +510,7 @@ fn etcd_timeouts(ctx: &Ctx, out: &mut Out) {
     let t = &ctx.config.thresholds;
     for (o, p) in etcd {
         let subject = Subject::of(o);
-        let Some(c) = main_container(p, "etcd") else {
+        let Some(c) = component_container(p, "etcd") else {
             out.unknown(subject, "the etcd pod has no containers");
             continue;
         };
@@ -746,7 +625,7 @@ const ELECTED_COMPONENTS: &[&str] = &["kube-controller-manager", "kube-scheduler
 
 fn leader_election(ctx: &Ctx, out: &mut Out) {
     for component in ELECTED_COMPONENTS {
-        let subject = pseudo_subject("Component", component);
+        let subject = Subject::cluster_scoped("Component", component);
         if let Some(reason) = managed_reason(ctx) {
             out.unknown(
                 subject,
@@ -757,7 +636,7 @@ fn leader_election(ctx: &Ctx, out: &mut Out) {
         // (instance description, instance count, container)
         let mut instances: Vec<(String, i32, &Container)> = Vec::new();
         for (o, p) in static_pods(ctx, component) {
-            if let Some(c) = main_container(p, component) {
+            if let Some(c) = component_container(p, component) {
                 let node = p
                     .spec
                     .as_ref()
@@ -814,7 +693,7 @@ fn leader_election(ctx: &Ctx, out: &mut Out) {
         for (what, _, c) in &instances {
             let words = command_words(c);
             match flag_value(&words, "leader-elect", true) {
-                Some(v) => match parse_go_bool(&v) {
+                Some(v) => match parse_go_bool(v) {
                     Some(false) => disabled.push(what.clone()),
                     Some(true) => {}
                     None => bad_value.push(format!("{what}: --leader-elect={v}")),
@@ -903,7 +782,7 @@ fn version_support(ctx: &Ctx, out: &mut Out) {
         sources.push(("server version".into(), v.clone()));
     }
     for (o, p) in static_pods(ctx, "kube-apiserver") {
-        if let Some(tag) = main_container(p, "kube-apiserver")
+        if let Some(tag) = component_container(p, "kube-apiserver")
             .and_then(|c| c.image.as_deref())
             .and_then(|i| ImageRef::parse(i).tag)
         {

@@ -6,6 +6,7 @@ use super::observability::{
     NO_WORKLOADS, Product, custom_objects, describe, find_workloads, installed_crd,
     no_workloads_captured,
 };
+use super::text::name_list;
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::Object;
 use crate::model::workload::{WORKLOAD_KINDS, Workload};
@@ -143,15 +144,9 @@ fn gitops(ctx: &Ctx, out: &mut Out) {
         }
         return;
     }
-    let mut shown: Vec<&str> = found.iter().take(3).map(String::as_str).collect();
-    let more;
-    if found.len() > 3 {
-        more = format!("+{} more", found.len() - 3);
-        shown.push(&more);
-    }
     out.pass(
         subject,
-        format!("GitOps controller found: {}", shown.join(", ")),
+        format!("GitOps controller found: {}", name_list(&found, 3)),
     );
 
     // The controller's own namespaces are bootstrapped, not production.
@@ -216,12 +211,7 @@ fn gitops(ctx: &Ctx, out: &mut Out) {
             )
             .evidence("production", why);
         } else {
-            let mut list: Vec<&str> = unowned.iter().take(5).map(String::as_str).collect();
-            let more;
-            if unowned.len() > 5 {
-                more = format!("+{} more", unowned.len() - 5);
-                list.push(&more);
-            }
+            let list = name_list(&unowned, 5);
             out.fail(
                 subject,
                 format!(
@@ -229,7 +219,7 @@ fn gitops(ctx: &Ctx, out: &mut Out) {
                      ownership label ({}): {}",
                     unowned.len(),
                     OWNERSHIP_LABELS.join(", "),
-                    list.join(", ")
+                    list
                 ),
             )
             .evidence("unowned workloads", unowned.len())

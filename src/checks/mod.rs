@@ -8,11 +8,13 @@ pub mod score;
 mod autoscaling;
 mod backup;
 mod control_plane;
+mod control_plane_pods;
 mod delivery;
 mod observability;
 pub mod rbac;
 mod resources;
 mod security;
+mod text;
 mod workload;
 
 use std::fmt;
@@ -147,23 +149,25 @@ impl Subject {
         }
     }
 
-    pub fn namespace(ns: &str) -> Subject {
+    /// A subject outside any namespace, by kind and name: a cluster-scoped
+    /// object (a Node) or something no stored object stands for (a node
+    /// group, a control-plane component).
+    pub fn cluster_scoped(kind: &str, name: &str) -> Subject {
         Subject {
-            kind: "Namespace".into(),
+            kind: kind.to_string(),
             namespace: None,
-            name: ns.to_string(),
+            name: name.to_string(),
             container: None,
         }
     }
 
+    pub fn namespace(ns: &str) -> Subject {
+        Subject::cluster_scoped("Namespace", ns)
+    }
+
     /// The cluster as a whole (cluster-wide checks).
     pub fn cluster() -> Subject {
-        Subject {
-            kind: "Cluster".into(),
-            namespace: None,
-            name: "cluster".into(),
-            container: None,
-        }
+        Subject::cluster_scoped("Cluster", "cluster")
     }
 
     /// The namespace the subject belongs to (a Namespace belongs to itself).

@@ -8,6 +8,7 @@ use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, Pod, PodSpec, Taint, Toleration};
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 
+use super::text::name_list;
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::image::ImageRef;
 use crate::model::workload::Workload;
@@ -158,15 +159,11 @@ pub(super) fn describe(obj: &Object) -> String {
 }
 
 fn found_list(found: &[(String, &str)]) -> String {
-    let mut items: Vec<String> = found
+    let items: Vec<String> = found
         .iter()
-        .take(4)
         .map(|(what, p)| format!("{p} ({what})"))
         .collect();
-    if found.len() > 4 {
-        items.push(format!("+{} more", found.len() - 4));
-    }
-    items.join(", ")
+    name_list(&items, 4)
 }
 
 const WORKLOAD_KINDS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet"];
@@ -741,16 +738,10 @@ fn log_shipping(ctx: &Ctx, out: &mut Out) {
     if !uncovered.is_empty() || !not_ready.is_empty() {
         let mut parts = Vec::new();
         if !uncovered.is_empty() {
-            let shown: Vec<&str> = uncovered.iter().take(5).map(String::as_str).collect();
-            let more = if uncovered.len() > 5 {
-                format!(", +{} more", uncovered.len() - 5)
-            } else {
-                String::new()
-            };
             parts.push(format!(
-                "{} of {n} schedulable nodes get no log collector: {}{more}",
+                "{} of {n} schedulable nodes get no log collector: {}",
                 uncovered.len(),
-                shown.join(", ")
+                name_list(&uncovered, 5)
             ));
         }
         parts.extend(not_ready);

@@ -14,7 +14,11 @@ use k8s_openapi::api::networking::v1::{
 };
 use serde_json::Value;
 
+use super::control_plane_pods::{
+    component_container, managed_pool_label, managed_reason, static_pods,
+};
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
+use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::selector;
 use crate::model::workload::{WORKLOAD_KINDS, Workload};
 use crate::model::{ObjRef, Object};
@@ -40,17 +44,6 @@ pub const CHECKS: &[&Check] = &[
 ];
 
 // ───────────────────────────── shared helpers ─────────────────────────────
-
-/// Kinds whose objects hold pods: a namespace "has pods" when it holds one.
-const POD_HOLDING_KINDS: &[&str] = &[
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "CronJob",
-    "Job",
-    "ReplicaSet",
-];
 
 /// Windows pods (`spec.os.name: windows`): the API server forbids the Linux
 /// securityContext fields there (privileged, allowPrivilegeEscalation,
@@ -715,7 +708,7 @@ fn allow_all_rule(np: &NetworkPolicy) -> Option<usize> {
 fn network_policy_default_deny(ctx: &Ctx, out: &mut Out) {
     // Namespaces with pods or workloads, and how many pods each runs.
     let mut namespaces: BTreeMap<&str, usize> = BTreeMap::new();
-    for kind in POD_HOLDING_KINDS {
+    for kind in WORKLOAD_KINDS {
         for o in ctx.store.list(kind) {
             let n = namespaces.entry(o.namespace()).or_default();
             if *kind == "Pod" {
@@ -916,49 +909,21 @@ fn secrets_in_env(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
 
 // ─────────────────────── control plane: static pods and flags ─────────────
 
-/// Node labels that mark a managed control plane.
-const MANAGED_NODE_LABELS: &[(&str, &str)] = &[
-    ("eks.amazonaws.com/nodegroup", "eks"),
-    ("cloud.google.com/gke-nodepool", "gke"),
-    ("kubernetes.azure.com/agentpool", "aks"),
-];
-
-/// The managed provider named by a node label, if any node carries one.
-fn managed_hint(ctx: &Ctx) -> Option<(&'static str, &'static str)> {
-    ctx.store.list("Node").find_map(|n| {
-        MANAGED_NODE_LABELS
-            .iter()
-            .find(|(l, _)| n.labels().contains_key(*l))
-            .copied()
-    })
-}
-
-/// Static pods of a control-plane component in kube-system: labelled
-/// `component: <c>`, or named `<c>-<node>` and owned by a Node (mirror pod).
-fn static_pods<'a>(ctx: &'a Ctx, component: &str) -> Vec<&'a ObjRef> {
-    let prefix = format!("{component}-");
-    ctx.store
-        .list_in("Pod", "kube-system")
-        .filter(|p| {
-            p.label("component") == Some(component)
-                || (p.name().starts_with(&prefix)
-                    && p.controller().is_some_and(|(k, _)| k == "Node"))
-        })
-        .collect()
-}
-
 /// The visible static pods of `component`, or why they cannot be read.
-fn control_plane_pods<'a>(ctx: &'a Ctx, component: &str) -> Result<Vec<&'a ObjRef>, String> {
-    if let Some(m) = &ctx.store.info.managed {
+fn control_plane_pods<'a>(
+    ctx: &'a Ctx,
+    component: &str,
+) -> Result<Vec<(&'a ObjRef, &'a Pod)>, String> {
+    if let Some(reason) = managed_reason(ctx) {
         return Err(format!(
-            "managed control plane ({m}): the provider hides {component} and its flags"
+            "{reason}: the provider hides {component} and its flags"
         ));
     }
     let pods = static_pods(ctx, component);
     if !pods.is_empty() {
         return Ok(pods);
     }
-    if let Some((label, provider)) = managed_hint(ctx) {
+    if let Some((label, provider)) = managed_pool_label(ctx) {
         return Err(format!(
             "nodes carry {label} (managed {provider} control plane): the provider hides \
              {component} and its flags"
@@ -970,82 +935,18 @@ fn control_plane_pods<'a>(ctx: &'a Ctx, component: &str) -> Result<Vec<&'a ObjRe
     ))
 }
 
-/// The component container of a static pod.
-fn component_container<'a>(pod: &'a Pod, component: &str) -> Option<&'a Container> {
-    let spec = pod.spec.as_ref()?;
-    spec.containers
-        .iter()
-        .find(|c| c.name == component)
-        .or_else(|| spec.containers.first())
-}
-
-/// command + args as words (an entry like `sh -c "kube-apiserver --a=b"` is
-/// split on whitespace).
-fn words(c: &Container) -> Vec<String> {
-    c.command
-        .iter()
-        .flatten()
-        .chain(c.args.iter().flatten())
-        .flat_map(|a| {
-            if a.contains(char::is_whitespace) {
-                a.split_whitespace().map(str::to_string).collect::<Vec<_>>()
-            } else {
-                vec![a.clone()]
-            }
-        })
-        .collect()
-}
-
-/// The value of `--name` on a command line, the last occurrence winning (as
-/// Go's flag packages do). Boolean flags take `--name` (= true) or
-/// `--name=value` only; other flags also take the next word (`--name value`).
-fn flag(words: &[String], name: &str, boolean: bool) -> Option<String> {
-    let mut found = None;
-    let mut i = 0;
-    while i < words.len() {
-        let w = &words[i];
-        let bare = w.strip_prefix("--").or_else(|| w.strip_prefix('-'));
-        if let Some(bare) = bare {
-            if let Some(v) = bare.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
-                found = Some(v.to_string());
-            } else if bare == name {
-                if boolean {
-                    found = Some("true".into());
-                } else if let Some(next) = words.get(i + 1) {
-                    found = Some(next.clone());
-                    i += 1;
-                }
-            }
-        }
-        i += 1;
-    }
-    found
-}
-
-/// Go's `strconv.ParseBool`.
-fn parse_bool(v: &str) -> Option<bool> {
-    match v {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
 /// Runs `judge` on each visible static pod of `component`; `Err` says why
 /// none can be read.
 fn each_static_pod(
     ctx: &Ctx,
     out: &mut Out,
     component: &str,
-    mut judge: impl FnMut(&Container, &[String], Subject, &mut Out),
+    mut judge: impl FnMut(&Container, &[&str], Subject, &mut Out),
 ) -> Result<(), String> {
-    for p in control_plane_pods(ctx, component)? {
+    for (p, pod) in control_plane_pods(ctx, component)? {
         let subject = Subject::of(p);
-        match p
-            .typed::<Pod>()
-            .and_then(|pod| component_container(pod, component))
-        {
-            Some(c) => judge(c, &words(c), subject, out),
+        match component_container(pod, component) {
+            Some(c) => judge(c, &command_words(c), subject, out),
             None => {
                 out.unknown(subject, format!("{component} pod has no containers"));
             }
@@ -1059,7 +960,7 @@ fn per_static_pod(
     ctx: &Ctx,
     out: &mut Out,
     component: &str,
-    judge: impl FnMut(&Container, &[String], Subject, &mut Out),
+    judge: impl FnMut(&Container, &[&str], Subject, &mut Out),
 ) {
     if let Err(reason) = each_static_pod(ctx, out, component, judge) {
         out.unknown(Subject::cluster(), reason);
@@ -1089,7 +990,7 @@ fn secrets_encryption(ctx: &Ctx, out: &mut Out) {
         ctx,
         out,
         "kube-apiserver",
-        |_, words, subject, out| match flag(words, "encryption-provider-config", false)
+        |_, words, subject, out| match flag_value(words, "encryption-provider-config", false)
             .filter(|v| !v.is_empty())
         {
             Some(path) => {
@@ -1132,7 +1033,7 @@ pub static AUDIT_LOGGING: Check = Check {
 
 fn audit_logging(ctx: &Ctx, out: &mut Out) {
     per_static_pod(ctx, out, "kube-apiserver", |_, words, subject, out| {
-        let get = |n| flag(words, n, false).filter(|v| !v.is_empty());
+        let get = |n| flag_value(words, n, false).filter(|v| !v.is_empty());
         let path = get("audit-log-path");
         let webhook = get("audit-webhook-config-file");
         let policy = get("audit-policy-file");
@@ -1214,7 +1115,7 @@ fn anonymous_auth(ctx: &Ctx, out: &mut Out) {
         for n in ctx.store.list("Node") {
             if !seen.contains(n.name()) {
                 out.unknown(
-                    node_subject(n.name()),
+                    Subject::cluster_scoped("Node", n.name()),
                     "this node's kubelet configuration (/configz) was not captured",
                 );
             }
@@ -1225,9 +1126,9 @@ fn anonymous_auth(ctx: &Ctx, out: &mut Out) {
     }
 }
 
-fn apiserver_anonymous(words: &[String], subject: Subject, out: &mut Out) {
-    match flag(words, "anonymous-auth", true) {
-        Some(v) => match parse_bool(&v) {
+fn apiserver_anonymous(words: &[&str], subject: Subject, out: &mut Out) {
+    match flag_value(words, "anonymous-auth", true) {
+        Some(v) => match parse_go_bool(v) {
             Some(false) => {
                 out.pass(subject, "--anonymous-auth=false")
                     .evidence("--anonymous-auth", v);
@@ -1248,7 +1149,7 @@ fn apiserver_anonymous(words: &[String], subject: Subject, out: &mut Out) {
                 );
             }
         },
-        None => match flag(words, "authentication-config", false) {
+        None => match flag_value(words, "authentication-config", false) {
             Some(path) => {
                 out.unknown(
                     subject,
@@ -1271,17 +1172,8 @@ fn apiserver_anonymous(words: &[String], subject: Subject, out: &mut Out) {
     }
 }
 
-fn node_subject(name: &str) -> Subject {
-    Subject {
-        kind: "Node".into(),
-        namespace: None,
-        name: name.to_string(),
-        container: None,
-    }
-}
-
 fn kubelet_anonymous(kc: &Object, out: &mut Out) {
-    let subject = node_subject(kc.name());
+    let subject = Subject::cluster_scoped("Node", kc.name());
     let Some(body) = kc.dynamic() else { return };
     // /configz answers `{"kubeletconfig": {...}}`; accept it unwrapped too.
     let root = body.get("kubeletconfig").unwrap_or(body);
@@ -1342,9 +1234,9 @@ fn etcd_client_auth(ctx: &Ctx, out: &mut Out) {
         // External etcd: the apiserver points elsewhere.
         let servers = static_pods(ctx, "kube-apiserver")
             .into_iter()
-            .find_map(|p| {
-                let c = component_container(p.typed::<Pod>()?, "kube-apiserver")?;
-                flag(&words(c), "etcd-servers", false)
+            .find_map(|(_, pod)| {
+                let c = component_container(pod, "kube-apiserver")?;
+                flag_value(&command_words(c), "etcd-servers", false)
             });
         if let Some(servers) = servers {
             out.unknown(
@@ -1359,7 +1251,7 @@ fn etcd_client_auth(ctx: &Ctx, out: &mut Out) {
         }
     }
     per_static_pod(ctx, out, "etcd", |c, words, subject, out| {
-        if let Some(file) = flag(words, "config-file", false) {
+        if let Some(file) = flag_value(words, "config-file", false) {
             out.unknown(
                 subject,
                 format!(
@@ -1373,17 +1265,18 @@ fn etcd_client_auth(ctx: &Ctx, out: &mut Out) {
         // A flag wins over the ETCD_* environment variable.
         let setting = |name: &str| -> (bool, String, String) {
             let env_name = format!("ETCD_{}", name.to_ascii_uppercase().replace('-', "_"));
-            let env = || {
-                c.env
-                    .iter()
-                    .flatten()
-                    .find(|e| e.name == env_name)
-                    .and_then(|e| e.value.clone())
-            };
-            match flag(words, name, true) {
-                Some(v) => (parse_bool(&v) == Some(true), format!("--{name}"), v),
-                None => match env() {
-                    Some(v) => (parse_bool(&v) == Some(true), format!("env {env_name}"), v),
+            match flag_value(words, name, true) {
+                Some(v) => (
+                    parse_go_bool(v) == Some(true),
+                    format!("--{name}"),
+                    v.to_string(),
+                ),
+                None => match env_value(c, &env_name) {
+                    Some(v) => (
+                        parse_go_bool(v) == Some(true),
+                        format!("env {env_name}"),
+                        v.to_string(),
+                    ),
                     None => (
                         false,
                         format!("--{name}"),

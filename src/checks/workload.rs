@@ -18,6 +18,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use k8s_openapi::jiff::Timestamp;
 
+use super::text::human_duration;
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::image::ImageRef;
 use crate::model::selector::{self, Labels};
@@ -1213,7 +1214,7 @@ fn crashloop(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
                 t.exit_code
             );
             if let Some(f) = &t.finished_at {
-                s.push_str(&format!(" ({} ago)", human_secs(ctx.age_secs(f.0))));
+                s.push_str(&format!(" ({} ago)", human_duration(ctx.age_secs(f.0))));
             }
             s
         });
@@ -1270,7 +1271,7 @@ fn pod_age(ctx: &Ctx, obj: &Object, pod: &Pod) -> Option<String> {
         .as_ref()
         .and_then(|s| s.start_time.as_ref())
         .or(obj.meta.creation_timestamp.as_ref())?;
-    Some(human_secs(ctx.age_secs(start.0)))
+    Some(human_duration(ctx.age_secs(start.0)))
 }
 
 /// The latest Warning events about this pod (and this container, when the
@@ -1465,8 +1466,8 @@ fn not_ready(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
             subject,
             format!(
                 "{ready}/{desired} replicas ready for {} (since {t}: {why}), longer than {}",
-                human_secs(age),
-                human_secs(threshold)
+                human_duration(age),
+                human_duration(threshold)
             ),
         )
         .evidence(desired_field, desired)
@@ -1477,8 +1478,8 @@ fn not_ready(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
             subject,
             format!(
                 "{ready}/{desired} replicas ready for {} ({why}), within the {} grace period",
-                human_secs(age),
-                human_secs(threshold)
+                human_duration(age),
+                human_duration(threshold)
             ),
         )
         .evidence(desired_field, desired)
@@ -1739,20 +1740,6 @@ fn default_namespace(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
 // ---------------------------------------------------------------------------
 // Formatting
 // ---------------------------------------------------------------------------
-
-/// `3d4h`, `2h5m`, `7m`, `45s`.
-fn human_secs(secs: i64) -> String {
-    let s = secs.max(0);
-    let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s}s"),
-        (0, 0, m) => format!("{m}m"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h{m}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) => format!("{d}d{h}h"),
-    }
-}
 
 fn fmt_labels(l: &Labels) -> String {
     if l.is_empty() {

@@ -1,7 +1,8 @@
 //! The cluster object model: one `Object` per Kubernetes object, typed where
 //! checks read fields, plus the value types checks share (quantities, label
-//! selectors, image references, workloads).
+//! selectors, image references, workloads, command lines).
 
+pub mod command;
 pub mod image;
 pub mod kinds;
 pub mod quantity;
