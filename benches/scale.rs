@@ -1,1 +1,153 @@
-fn main() {}
+//! Scale benchmarks on a synthetic cluster of the target size (1,000 nodes,
+//! 30,000 pods, 3,000 Deployments, 500 namespaces), generated once into a
+//! temporary directory by the same generator as `examples/gen_cluster.rs`:
+//!
+//! - `incremental/pod_status_change`: one Pod's restartCount changes; the
+//!   store applies it and `Engine::apply_change` re-runs that pod's checks
+//!   (target: < 100 µs median);
+//! - `full/evaluate`: `Engine::evaluate` over the whole store;
+//! - `full/load`: reading and decoding the snapshot and building the store.
+//!
+//! ```text
+//! CARGO_TARGET_DIR=/work/main/target cargo bench --bench scale
+//! KREADY_BENCH_SCALE=0.1 cargo bench --bench scale   # a tenth of the size
+//! ```
+
+#[path = "support/cluster_gen.rs"]
+mod cluster_gen;
+
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use kready::checks::engine::{Engine, Selection};
+use kready::config::Config;
+use kready::model::{Body, ObjRef, Object};
+use kready::source::snapshot::{self, LoadOptions};
+use kready::store::{Change, ChangeKind, ClusterStore};
+
+fn params() -> cluster_gen::Params {
+    let scale: f64 = std::env::var("KREADY_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0);
+    let d = cluster_gen::Params::default();
+    let s = |n: usize| ((n as f64 * scale).round() as usize).max(1);
+    cluster_gen::Params {
+        nodes: s(d.nodes),
+        pods: s(d.pods),
+        deployments: s(d.deployments),
+        namespaces: s(d.namespaces).max(8),
+        ..d
+    }
+}
+
+fn load_store(dir: &Path) -> ClusterStore {
+    let loaded = snapshot::load(dir, &LoadOptions::default()).expect("snapshot loads");
+    assert!(loaded.errors.is_empty(), "load errors: {:?}", loaded.errors);
+    loaded.into_store()
+}
+
+/// Peak resident set size of this process so far, from /proc (Linux).
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// A copy of `pod` whose first container restarted once more.
+fn restarted(pod: &Object) -> Object {
+    let mut obj = pod.clone();
+    if let Body::Pod(p) = &mut obj.body
+        && let Some(cs) = p
+            .status
+            .as_mut()
+            .and_then(|s| s.container_statuses.as_mut())
+            .and_then(|c| c.first_mut())
+    {
+        cs.restart_count += 1;
+    }
+    obj
+}
+
+fn scale(c: &mut Criterion) {
+    let p = params();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("cluster");
+    let t = Instant::now();
+    let stats = cluster_gen::generate(&p, &dir).expect("generate cluster");
+    eprintln!(
+        "generated {} objects ({} nodes, {} namespaces, {} Deployments, {} Pods), {:.1} MB in {} files, in {:.2?}",
+        stats.objects,
+        stats.nodes,
+        stats.namespaces,
+        stats.deployments,
+        stats.pods,
+        stats.bytes as f64 / 1e6,
+        stats.files,
+        t.elapsed()
+    );
+
+    let t = Instant::now();
+    let loaded = snapshot::load(&dir, &LoadOptions::default()).expect("snapshot loads");
+    let t_load = t.elapsed();
+    let t = Instant::now();
+    let mut store = loaded.into_store();
+    let t_store = t.elapsed();
+    let config = Config::default();
+    let engine = Engine::new(&config, Selection::default(), None);
+    let t = Instant::now();
+    let mut findings = engine.evaluate(&store);
+    let t_eval = t.elapsed();
+    eprintln!(
+        "one-off: load {t_load:.2?}, into_store {t_store:.2?}, evaluate {t_eval:.2?} \
+         ({} checks, {} results); peak RSS {:.0} MB",
+        engine.checks().len(),
+        findings.len(),
+        peak_rss_mb().unwrap_or(f64::NAN)
+    );
+
+    // (a) Incremental: one pod's status changes.
+    let pod: ObjRef = store
+        .list("Pod")
+        .find(|p| {
+            !p.namespace().starts_with("kube-")
+                && p.controller().is_some_and(|(k, _)| k == "ReplicaSet")
+        })
+        .expect("a Deployment pod")
+        .clone();
+    let versions = [Arc::new(restarted(&pod)), pod.clone()];
+    let change = Change {
+        key: pod.key.clone(),
+        kind: ChangeKind::Applied,
+        version: 0,
+    };
+    let mut g = c.benchmark_group("incremental");
+    let mut i = 0usize;
+    g.bench_function("pod_status_change", |b| {
+        b.iter(|| {
+            i += 1;
+            store.apply(versions[i % 2].clone());
+            engine.apply_change(&store, black_box(&change), &mut findings);
+        })
+    });
+    g.bench_function("apply_change_only", |b| {
+        b.iter(|| engine.apply_change(&store, black_box(&change), &mut findings))
+    });
+    g.finish();
+
+    // (b), (c) Full passes: few samples, they take around a second each.
+    let mut g = c.benchmark_group("full");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(10));
+    g.bench_function("evaluate", |b| b.iter(|| engine.evaluate(&store)));
+    g.bench_function("load", |b| b.iter(|| load_store(&dir)));
+    g.finish();
+}
+
+criterion_group!(benches, scale);
+criterion_main!(benches);

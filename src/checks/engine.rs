@@ -9,7 +9,7 @@ use k8s_openapi::jiff::Timestamp;
 
 use super::{Category, Check, CheckResult, Ctx, Out, Scope, catalog};
 use crate::config::Config;
-use crate::model::{ObjKey, ObjRef};
+use crate::model::{ObjKey, ObjRef, Object};
 use crate::store::{Change, ChangeKind, ClusterStore};
 
 /// The annotation that suppresses checks on an object (or a whole namespace
@@ -101,45 +101,65 @@ impl Engine {
     pub fn evaluate(&self, store: &ClusterStore) -> Findings {
         let mut f = Findings::default();
         let ctx = self.ctx(store);
-        for (i, check) in self.checks.iter().enumerate() {
-            match check.scope {
-                Scope::Object { kinds, .. } => {
-                    for kind in kinds {
-                        for obj in store.list(kind) {
-                            self.run_object(&ctx, i, obj, &mut f);
-                        }
-                    }
+        // Object by object, all checks on its kind in turn: each object is
+        // read from memory once instead of once per check.
+        let mut kinds: Vec<(&str, &[usize])> = self
+            .by_kind
+            .iter()
+            .map(|(k, v)| (*k, v.as_slice()))
+            .collect();
+        kinds.sort_unstable();
+        for (kind, indexes) in kinds {
+            for obj in store.list(kind) {
+                if !self.in_scope(obj) {
+                    continue;
                 }
-                Scope::Cluster { .. } => self.run_cluster(&ctx, i, &mut f),
+                let near = Near::of(store, obj);
+                for &i in indexes {
+                    self.run_near(&ctx, i, &near, &mut f);
+                }
+            }
+        }
+        for (i, check) in self.checks.iter().enumerate() {
+            if let Scope::Cluster { .. } = check.scope {
+                self.run_cluster(&ctx, i, &mut f);
             }
         }
         f
     }
 
-    fn run_object(&self, ctx: &Ctx, i: usize, obj: &ObjRef, f: &mut Findings) {
-        let key = (i, obj.key.clone());
-        f.per_object.remove(&key);
-        let Scope::Object { run, .. } = self.checks[i].scope else {
-            return;
-        };
+    /// Whether object-scoped checks run on `obj` (system namespaces and the
+    /// namespace selection).
+    fn in_scope(&self, obj: &Object) -> bool {
         let ns = if obj.key.kind == "Namespace" {
             obj.name()
         } else {
             obj.namespace()
         };
-        if !ns.is_empty() {
-            if ctx.is_system_namespace(ns) && !self.config.include_system_namespaces {
-                return;
-            }
-            if self.selection.namespace.as_deref().is_some_and(|s| s != ns) {
-                return;
-            }
+        ns.is_empty()
+            || ((self.config.include_system_namespaces || !self.config.is_system_namespace(ns))
+                && self.selection.namespace.as_deref().is_none_or(|s| s == ns))
+    }
+
+    /// Runs check `i` on `obj`; the caller has removed its old results.
+    fn run_object(&self, ctx: &Ctx, i: usize, obj: &ObjRef, f: &mut Findings) {
+        if self.in_scope(obj) {
+            self.run_near(ctx, i, &Near::of(ctx.store, obj), f);
         }
+    }
+
+    fn run_near(&self, ctx: &Ctx, i: usize, near: &Near, f: &mut Findings) {
+        let Scope::Object { run, .. } = self.checks[i].scope else {
+            return;
+        };
         let mut out = Out::new(self.checks[i]);
-        run(ctx, obj, &mut out);
-        let results = self.finish(ctx.store, out.results);
+        run(ctx, near.obj, &mut out);
+        if out.results.is_empty() {
+            return;
+        }
+        let results = self.finish(ctx.store, out.results, Some(near));
         if !results.is_empty() {
-            f.per_object.insert(key, results);
+            f.per_object.insert((i, near.obj.key.clone()), results);
         }
     }
 
@@ -149,12 +169,17 @@ impl Engine {
         };
         let mut out = Out::new(self.checks[i]);
         run(ctx, &mut out);
-        let results = self.finish(ctx.store, out.results);
+        let results = self.finish(ctx.store, out.results, None);
         f.per_check.insert(i, results);
     }
 
     /// Applies the namespace filter, suppressions and severity overrides.
-    fn finish(&self, store: &ClusterStore, mut results: Vec<CheckResult>) -> Vec<CheckResult> {
+    fn finish(
+        &self,
+        store: &ClusterStore,
+        mut results: Vec<CheckResult>,
+        near: Option<&Near>,
+    ) -> Vec<CheckResult> {
         results.retain(|r| {
             let ns = r.subject.scope_namespace();
             if let Some(want) = &self.selection.namespace
@@ -165,7 +190,7 @@ impl Engine {
             if ns.is_some_and(|ns| self.config.is_disabled_in(&r.check, ns)) {
                 return false;
             }
-            !suppressed(store, r)
+            !suppressed(store, r, near)
         });
         for r in &mut results {
             if let Some(sev) = self.config.severity.get(&r.check) {
@@ -180,12 +205,16 @@ impl Engine {
     pub fn apply_change(&self, store: &ClusterStore, change: &Change, f: &mut Findings) {
         let ctx = self.ctx(store);
         if let Some(indexes) = self.by_kind.get(change.key.kind.as_str()) {
+            let obj = match change.kind {
+                ChangeKind::Applied => store.get(&change.key),
+                ChangeKind::Deleted => None,
+            };
+            let mut key = (0, change.key.clone());
             for &i in indexes {
-                match (change.kind, store.get(&change.key)) {
-                    (ChangeKind::Applied, Some(obj)) => self.run_object(&ctx, i, obj, f),
-                    _ => {
-                        f.per_object.remove(&(i, change.key.clone()));
-                    }
+                key.0 = i;
+                f.per_object.remove(&key);
+                if let Some(obj) = obj {
+                    self.run_object(&ctx, i, obj, f);
                 }
             }
         }
@@ -217,11 +246,25 @@ impl Engine {
     }
 }
 
-fn suppressed(store: &ClusterStore, r: &CheckResult) -> bool {
-    let lists = |kind: &str, ns: &str, name: &str| {
-        store
-            .get_named(kind, ns, name)
-            .and_then(|o| o.annotations().get(IGNORE_ANNOTATION))
+/// The object a check runs on and its Namespace, so that filtering its
+/// results needs no store look-ups in the common case.
+struct Near<'a> {
+    obj: &'a ObjRef,
+    namespace: Option<&'a ObjRef>,
+}
+
+impl<'a> Near<'a> {
+    fn of(store: &'a ClusterStore, obj: &'a ObjRef) -> Self {
+        Near {
+            obj,
+            namespace: store.get_named("Namespace", "", obj.namespace()),
+        }
+    }
+}
+
+fn suppressed(store: &ClusterStore, r: &CheckResult, near: Option<&Near>) -> bool {
+    let lists = |o: Option<&ObjRef>| {
+        o.and_then(|o| o.annotations().get(IGNORE_ANNOTATION))
             .is_some_and(|v| {
                 v.split(',')
                     .map(str::trim)
@@ -229,10 +272,27 @@ fn suppressed(store: &ClusterStore, r: &CheckResult) -> bool {
             })
     };
     let s = &r.subject;
-    lists(&s.kind, s.namespace.as_deref().unwrap_or(""), &s.name)
-        || s.namespace
-            .as_deref()
-            .is_some_and(|ns| lists("Namespace", "", ns))
+    let ns = s.namespace.as_deref().unwrap_or("");
+    let subject = match near {
+        Some(n)
+            if n.obj.key.kind == s.kind
+                && n.obj.key.namespace == ns
+                && n.obj.key.name == s.name =>
+        {
+            Some(n.obj)
+        }
+        _ => store.get_named(&s.kind, ns, &s.name),
+    };
+    if lists(subject) {
+        return true;
+    }
+    let Some(ns) = s.namespace.as_deref() else {
+        return false;
+    };
+    lists(match near {
+        Some(n) if n.obj.key.namespace == ns => n.namespace,
+        _ => store.get_named("Namespace", "", ns),
+    })
 }
 
 impl Findings {
@@ -240,27 +300,31 @@ impl Findings {
         !self.dirty.is_empty()
     }
 
-    /// All results in a stable order: catalog order, then subject.
+    /// All results in a stable order: catalog order, then subject, message
+    /// and evidence.
     pub fn sorted(&self) -> Vec<&CheckResult> {
         let order: HashMap<&str, usize> = catalog()
             .iter()
             .enumerate()
             .map(|(i, c)| (c.id, i))
             .collect();
-        let mut all: Vec<&CheckResult> = self
+        // The catalog position is looked up once per result, not per comparison.
+        let mut all: Vec<(Option<usize>, &CheckResult)> = self
             .per_object
             .values()
             .chain(self.per_check.values())
             .flatten()
+            .map(|r| (order.get(r.check.as_str()).copied(), r))
             .collect();
-        all.sort_by(|a, b| {
-            (order.get(a.check.as_str()), &a.subject, &a.message).cmp(&(
-                order.get(b.check.as_str()),
+        all.sort_by(|(ia, a), (ib, b)| {
+            (ia, &a.subject, &a.message, &a.evidence).cmp(&(
+                ib,
                 &b.subject,
                 &b.message,
+                &b.evidence,
             ))
         });
-        all
+        all.into_iter().map(|(_, r)| r).collect()
     }
 
     pub fn len(&self) -> usize {

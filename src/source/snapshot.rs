@@ -10,7 +10,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use thiserror::Error;
 
 use super::decode::{self, DecodeError};
@@ -169,6 +171,9 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
         },
         ..Default::default()
     };
+    loaded
+        .objects
+        .reserve(per_file.iter().map(|(_, r)| r.objects.len()).sum());
     for (_, result) in per_file {
         merge(&mut loaded, result, opts)?;
     }
@@ -221,6 +226,11 @@ fn load_file(path: &Path, opts: &LoadOptions) -> FileResult {
 fn parse_text(path: &Path, text: &str, keep_going: bool, result: &mut FileResult) {
     let is_json =
         path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with(['{', '[']);
+    if is_json && let Some(fast) = json_fast(path, text, keep_going) {
+        result.objects.extend(fast.objects);
+        result.errors.extend(fast.errors);
+        return;
+    }
     let docs = if is_json {
         json_documents(path, text)
     } else {
@@ -413,12 +423,17 @@ fn list_item_lines(body: &str, start: usize) -> Vec<usize> {
 fn json_documents(path: &Path, text: &str) -> Vec<Doc> {
     let mut out = Vec::new();
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    let mut lines = Lines {
+        text,
+        offset: 0,
+        line: 1,
+    };
     let mut index = 0;
     loop {
         let offset = stream.byte_offset();
         let rest = &text[offset..];
         let skipped = rest.len() - rest.trim_start().len();
-        let line = 1 + text[..offset + skipped].matches('\n').count();
+        let line = lines.of(&text[offset + skipped..]);
         let pos = DocPos {
             doc: index + 1,
             item: None,
@@ -443,6 +458,118 @@ fn json_documents(path: &Path, text: &str) -> Vec<Doc> {
         index += 1;
     }
     out
+}
+
+/// A top-level JSON document: its kind and, when it has them, the text of
+/// each of its `items`.
+#[derive(Deserialize)]
+struct DocHead<'a> {
+    #[serde(borrow)]
+    kind: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    items: Option<Vec<&'a RawValue>>,
+}
+
+/// `Some` whenever the field is there (`null` is an error: the `Value` path
+/// deals with it).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<&'de RawValue>>, D::Error> {
+    Vec::deserialize(d).map(Some)
+}
+
+/// 1-based line of byte offsets, for offsets that only grow.
+struct Lines<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    /// The line of `part`, a slice of the text.
+    fn of(&mut self, part: &str) -> usize {
+        let at = part.as_ptr() as usize - self.text.as_ptr() as usize;
+        if at >= self.offset {
+            self.line += newlines(&self.text.as_bytes()[self.offset..at]);
+        } else {
+            self.line = 1 + newlines(&self.text.as_bytes()[..at]);
+        }
+        self.offset = at;
+        self.line
+    }
+}
+
+fn newlines(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count()
+}
+
+/// JSON files without a `Value` tree: list items are found as raw text and
+/// decoded with `decode::decode_str` (typed kinds straight from the text);
+/// each item gets its own line. `None` when the file has a syntax error or
+/// an odd shape (say `items: null`): the caller then takes the `Value` path,
+/// which reports it.
+fn json_fast(path: &Path, text: &str, keep_going: bool) -> Option<FileResult> {
+    let mut out = FileResult {
+        objects: Vec::new(),
+        errors: Vec::new(),
+    };
+    let mut lines = Lines {
+        text,
+        offset: 0,
+        line: 1,
+    };
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<DocHead>();
+    let mut index = 0;
+    loop {
+        let start = stream.byte_offset();
+        let Some(head) = stream.next() else { break };
+        let head = head.ok()?;
+        let doc = text[start..stream.byte_offset()].trim_start();
+        index += 1;
+        let pos = DocPos {
+            doc: index,
+            item: None,
+            line: lines.of(doc),
+        };
+        let is_list = head.kind.as_deref().is_some_and(|k| k.ends_with("List"));
+        match head.items.filter(|_| is_list) {
+            None => push_str(path, pos, doc, &mut out)?,
+            Some(items) => {
+                out.objects.reserve(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    let item_pos = DocPos {
+                        doc: pos.doc,
+                        item: Some(i + 1),
+                        line: lines.of(item.get()),
+                    };
+                    push_str(path, item_pos, item.get(), &mut out)?;
+                    if !keep_going && !out.errors.is_empty() {
+                        return Some(out);
+                    }
+                }
+            }
+        }
+        if !keep_going && !out.errors.is_empty() {
+            break;
+        }
+    }
+    Some(out)
+}
+
+/// `push_object` from text; `None` when the text is not a valid `Value`.
+fn push_str(path: &Path, pos: DocPos, text: &str, out: &mut FileResult) -> Option<()> {
+    let origin = Origin {
+        file: path.to_path_buf(),
+        line: pos.line,
+    };
+    match decode::decode_str(text, Some(origin))? {
+        Ok(obj) => out.objects.push(obj),
+        Err(DecodeError { field, message }) => out.errors.push(LoadError::Object {
+            path: path.to_path_buf(),
+            pos,
+            field: field.filter(|f| !f.is_empty()),
+            message,
+        }),
+    }
+    Some(())
 }
 
 /// Turns a document into objects: a `*List` yields its items.
@@ -525,5 +652,143 @@ fn apply_info(info: &mut ClusterInfo, obj: &Object) {
     info.managed = get("/managed").or(info.managed.take());
     if let Some(c) = get("/context") {
         info.name = c;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `Value` path alone, as JSON was loaded before the fast path.
+    fn slow(text: &str, keep_going: bool) -> FileResult {
+        let mut r = FileResult {
+            objects: Vec::new(),
+            errors: Vec::new(),
+        };
+        for doc in json_documents(Path::new("t.json"), text) {
+            match doc {
+                Ok((pos, value, lines)) => {
+                    expand(Path::new("t.json"), pos, value, &lines, &mut r, keep_going)
+                }
+                Err(e) => r.errors.push(e),
+            }
+            if !keep_going && !r.errors.is_empty() {
+                break;
+            }
+        }
+        r
+    }
+
+    fn fast(text: &str, keep_going: bool) -> FileResult {
+        let mut r = FileResult {
+            objects: Vec::new(),
+            errors: Vec::new(),
+        };
+        parse_text(Path::new("t.json"), text, keep_going, &mut r);
+        r
+    }
+
+    /// Same objects (ignoring list item lines) and the same errors.
+    fn assert_same(text: &str) {
+        for keep_going in [false, true] {
+            let (a, b) = (slow(text, keep_going), fast(text, keep_going));
+            let show = |r: &FileResult| {
+                let objs: Vec<String> = r
+                    .objects
+                    .iter()
+                    .map(|o| {
+                        let mut o = o.clone();
+                        o.origin = None;
+                        format!("{o:?}")
+                    })
+                    .collect();
+                let errs: Vec<String> = r.errors.iter().map(|e| e.to_string()).collect();
+                (objs, errs)
+            };
+            assert_eq!(show(&a), show(&b), "keep_going = {keep_going}: {text}");
+        }
+    }
+
+    const POD: &str = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1","namespace":"shop","labels":{"app":"web"},"ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"web","uid":"u","controller":true}],"managedFields":[{"manager":"kubectl"}]},"spec":{"containers":[{"name":"web","image":"nginx:1.27","env":[{"name":"A","value":"1"},{"name":"B","value":"2"},{"name":"C","value":"3"}],"resources":{"requests":{"cpu":"100m"}}}],"volumes":[{"name":"a","emptyDir":{}},{"name":"b","hostPath":{"path":"/var/log"}},{"name":"c","configMap":{"name":"x"}}],"nodeName":"n1"},"status":{"phase":"Running","containerStatuses":[{"name":"web","image":"nginx:1.27","imageID":"","ready":true,"restartCount":7}]}}"#;
+
+    #[test]
+    fn fast_path_matches_value_path() {
+        let others = [
+            // Typed kinds of the current version.
+            r#"{"kind":"Deployment","apiVersion":"apps/v1","metadata":{"name":"web"},"spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx"}]}}}}"#,
+            r#"{"apiVersion":"v1","kind":"Node","metadata":{"name":"n1","labels":{"topology.kubernetes.io/zone":"a"}},"status":{"capacity":{"cpu":"4"}}}"#,
+            r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"shop","namespace":"ignored"}}"#,
+            // Taken by the Value path: scrubbed, converted, older group.
+            r#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}"}},"data":{"password":"c2VjcmV0"},"stringData":{"a":"b"}}"#,
+            r#"{"apiVersion":"autoscaling/v1","kind":"HorizontalPodAutoscaler","metadata":{"name":"h","namespace":"shop"},"spec":{"scaleTargetRef":{"kind":"Deployment","name":"web"},"maxReplicas":5,"targetCPUUtilizationPercentage":70}}"#,
+            r#"{"apiVersion":"extensions/v1beta1","kind":"Deployment","metadata":{"name":"old","namespace":"shop"},"spec":{"template":{"spec":{"containers":[{"name":"c","image":"i"}]}}}}"#,
+            r#"{"apiVersion":"velero.io/v1","kind":"Backup","metadata":{"name":"b","namespace":"velero"},"status":{"phase":"Completed"}}"#,
+            r#"{"apiVersion":"example.com/v1","kind":"Pod","metadata":{"name":"custom","namespace":"shop"}}"#,
+            // Key order, escapes and duplicates the leading-key guess must not trust.
+            r#"{"metadata":{"name":"late"},"spec":{},"kind":"Service","apiVersion":"v1"}"#,
+            r#"{"apiVersion":"v1","kind":"Po\u0064","metadata":{"name":"escaped"}}"#,
+            r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"dup"},"kind":"Service"}"#,
+            r#"{"apiVersion":"v1","kind":"Pod","apiVersion":"apps/v1","metadata":{"name":"dup2"}}"#,
+            // Errors.
+            r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":""}}"#,
+            r#"{"apiVersion":"v1","kind":"Pod"}"#,
+            r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"bad"},"spec":{"containers":"nope"}}"#,
+            r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"bad","labels":{"a":1}},"spec":{}}"#,
+            r#"{"kind":"Pod","metadata":{"name":"noversion"}}"#,
+            r#"{"apiVersion":"v1","kind":7,"metadata":{"name":"x"}}"#,
+            r#"["not","an","object"]"#,
+            r#"null"#,
+        ];
+        assert_same(POD);
+        for o in others {
+            assert_same(o);
+            // As list items, between good ones.
+            assert_same(&format!(
+                r#"{{"apiVersion":"v1","kind":"List","items":[{POD},{o},{POD}]}}"#
+            ));
+        }
+        // Several documents in one file, and odd lists.
+        assert_same(&format!("{POD}\n{}\n{POD}", others[0]));
+        assert_same(r#"{"apiVersion":"v1","kind":"PodList","items":null}"#);
+        assert_same(r#"{"apiVersion":"v1","kind":"List","items":{"a":1}}"#);
+        assert_same(r#"{"apiVersion":"v1","kind":"List"}"#);
+        assert_same(r#"{"apiVersion":"v1","kind":"List","items":[1e999]}"#);
+        assert_same(&format!(
+            r#"{{"apiVersion":"v1","kind":"List","items":[{POD},"#
+        ));
+        assert_same(&format!("{POD}\n{{\"kind\": "));
+    }
+
+    #[test]
+    fn json_list_items_get_their_own_line() {
+        let text = format!(
+            "{{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [\n    {POD},\n    {}\n  ]\n}}\n{POD}\n",
+            POD.replace("web-1", "web-2")
+        );
+        let r = fast(&text, false);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        let lines: Vec<usize> = r
+            .objects
+            .iter()
+            .map(|o| o.origin.as_ref().expect("origin").line)
+            .collect();
+        assert_eq!(lines, [5, 6, 9]);
+    }
+
+    #[test]
+    fn managed_fields_are_dropped_and_vectors_compacted() {
+        let r = fast(POD, false);
+        let pod = &r.objects[0];
+        assert!(pod.meta.managed_fields.is_none());
+        let p = pod
+            .typed::<k8s_openapi::api::core::v1::Pod>()
+            .expect("typed");
+        assert!(p.metadata.managed_fields.is_none());
+        let spec = p.spec.as_ref().expect("spec");
+        let volumes = spec.volumes.as_ref().expect("volumes");
+        assert_eq!(volumes.len(), 3);
+        assert_eq!(volumes.capacity(), 3);
+        let env = spec.containers[0].env.as_ref().expect("env");
+        assert_eq!(env.capacity(), env.len());
     }
 }

@@ -134,11 +134,9 @@ impl ClusterStore {
             .map(|n| n.name().to_string())
             .collect();
         for map in self.objects.values() {
-            let mut last: Option<&str> = None;
-            for (ns, _) in map.keys() {
-                if !ns.is_empty() && last != Some(ns.as_str()) {
+            for ns in map.by_ns.keys() {
+                if !ns.is_empty() && !out.contains(ns) {
                     out.insert(ns.clone());
-                    last = Some(ns);
                 }
             }
         }

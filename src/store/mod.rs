@@ -41,12 +41,51 @@ pub struct Change {
     pub version: u64,
 }
 
-type NsName = (String, String);
+/// The objects of one kind: namespace → name → object (`""` holds the
+/// cluster-scoped ones). Nested maps let look-ups borrow `&str` keys (no
+/// allocation per `get`) and make a namespace's objects one map.
+#[derive(Default)]
+struct KindMap {
+    by_ns: BTreeMap<String, BTreeMap<String, ObjRef>>,
+    len: usize,
+}
+
+impl KindMap {
+    fn get(&self, namespace: &str, name: &str) -> Option<&ObjRef> {
+        self.by_ns.get(namespace)?.get(name)
+    }
+
+    fn insert(&mut self, key: &ObjKey, obj: ObjRef) -> Option<ObjRef> {
+        let names = match self.by_ns.get_mut(key.namespace.as_str()) {
+            Some(names) => names,
+            None => self.by_ns.entry(key.namespace.clone()).or_default(),
+        };
+        let old = names.insert(key.name.clone(), obj);
+        if old.is_none() {
+            self.len += 1;
+        }
+        old
+    }
+
+    fn remove(&mut self, namespace: &str, name: &str) -> Option<ObjRef> {
+        let names = self.by_ns.get_mut(namespace)?;
+        let old = names.remove(name)?;
+        if names.is_empty() {
+            self.by_ns.remove(namespace);
+        }
+        self.len -= 1;
+        Some(old)
+    }
+
+    fn values(&self) -> impl Iterator<Item = &ObjRef> {
+        self.by_ns.values().flat_map(BTreeMap::values)
+    }
+}
 
 #[derive(Default)]
 pub struct ClusterStore {
     pub info: ClusterInfo,
-    objects: HashMap<String, BTreeMap<NsName, ObjRef>>,
+    objects: HashMap<String, KindMap>,
     /// (owner kind, namespace, owner name) → keys of the objects it controls.
     children: HashMap<ObjKey, Vec<ObjKey>>,
     version: u64,
@@ -81,11 +120,11 @@ impl ClusterStore {
                 .or_default()
                 .push(key.clone());
         }
-        let old = self
-            .objects
-            .entry(key.kind.clone())
-            .or_default()
-            .insert((key.namespace.clone(), key.name.clone()), obj);
+        let kind_map = match self.objects.get_mut(key.kind.as_str()) {
+            Some(m) => m,
+            None => self.objects.entry(key.kind.clone()).or_default(),
+        };
+        let old = kind_map.insert(&key, obj);
         if let Some(old) = &old {
             self.unlink_owner(old);
         }
@@ -97,7 +136,7 @@ impl ClusterStore {
         let old = self
             .objects
             .get_mut(&key.kind)?
-            .remove(&(key.namespace.clone(), key.name.clone()))?;
+            .remove(&key.namespace, &key.name)?;
         self.unlink_owner(&old);
         self.notify(key.clone(), ChangeKind::Deleted);
         Some(old)
@@ -130,20 +169,16 @@ impl ClusterStore {
     }
 
     pub fn get(&self, key: &ObjKey) -> Option<&ObjRef> {
-        self.objects
-            .get(&key.kind)?
-            .get(&(key.namespace.clone(), key.name.clone()))
+        self.get_named(&key.kind, &key.namespace, &key.name)
     }
 
     pub fn get_named(&self, kind: &str, namespace: &str, name: &str) -> Option<&ObjRef> {
-        self.objects
-            .get(kind)?
-            .get(&(namespace.to_string(), name.to_string()))
+        self.objects.get(kind)?.get(namespace, name)
     }
 
     /// All objects of a kind, ordered by namespace and name.
     pub fn list(&self, kind: &str) -> impl Iterator<Item = &ObjRef> {
-        self.objects.get(kind).into_iter().flat_map(|m| m.values())
+        self.objects.get(kind).into_iter().flat_map(KindMap::values)
     }
 
     /// Objects of a kind in one namespace.
@@ -152,11 +187,11 @@ impl ClusterStore {
         kind: &str,
         namespace: &'a str,
     ) -> impl Iterator<Item = &'a ObjRef> {
-        self.objects.get(kind).into_iter().flat_map(move |m| {
-            m.range((namespace.to_string(), String::new())..)
-                .take_while(move |((ns, _), _)| ns == namespace)
-                .map(|(_, o)| o)
-        })
+        self.objects
+            .get(kind)
+            .and_then(|m| m.by_ns.get(namespace))
+            .into_iter()
+            .flat_map(BTreeMap::values)
     }
 
     /// Typed objects of a kind, with their `Object`.
@@ -174,7 +209,7 @@ impl ClusterStore {
     }
 
     pub fn count(&self, kind: &str) -> usize {
-        self.objects.get(kind).map_or(0, |m| m.len())
+        self.objects.get(kind).map_or(0, |m| m.len)
     }
 
     pub fn has_kind(&self, kind: &str) -> bool {
@@ -186,7 +221,7 @@ impl ClusterStore {
         let mut k: Vec<&str> = self
             .objects
             .iter()
-            .filter(|(_, m)| !m.is_empty())
+            .filter(|(_, m)| m.len > 0)
             .map(|(k, _)| k.as_str())
             .collect();
         k.sort_unstable();
@@ -194,7 +229,7 @@ impl ClusterStore {
     }
 
     pub fn len(&self) -> usize {
-        self.objects.values().map(|m| m.len()).sum()
+        self.objects.values().map(|m| m.len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -208,5 +243,64 @@ impl ClusterStore {
             .into_iter()
             .flatten()
             .filter_map(|k| self.get(k))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::snapshot::{LoadOptions, load_str};
+
+    fn store(yaml: &str) -> ClusterStore {
+        load_str(
+            std::path::Path::new("t.yaml"),
+            yaml,
+            &LoadOptions::default(),
+        )
+        .expect("loads")
+        .into_store()
+    }
+
+    #[test]
+    fn index_by_kind_namespace_name() {
+        let mut s = store(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: beta}\n---\n\
+             apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: beta}\n---\n\
+             apiVersion: v1\nkind: ConfigMap\nmetadata: {name: z, namespace: alpha}\n---\n\
+             apiVersion: v1\nkind: Namespace\nmetadata: {name: alpha}\n",
+        );
+        let names = |s: &ClusterStore, kind: &str| -> Vec<String> {
+            s.list(kind).map(|o| o.key.to_string()).collect()
+        };
+        assert_eq!(
+            names(&s, "ConfigMap"),
+            ["ConfigMap/alpha/z", "ConfigMap/beta/a", "ConfigMap/beta/b"]
+        );
+        let in_beta: Vec<&str> = s.list_in("ConfigMap", "beta").map(|o| o.name()).collect();
+        assert_eq!(in_beta, ["a", "b"]);
+        assert_eq!(s.list_in("ConfigMap", "nope").count(), 0);
+        assert_eq!((s.count("ConfigMap"), s.len()), (3, 4));
+        assert!(s.get_named("ConfigMap", "beta", "a").is_some());
+        assert!(s.get_named("Namespace", "", "alpha").is_some());
+        assert_eq!(s.kinds(), ["ConfigMap", "Namespace"]);
+
+        // Replacing keeps the count; deleting the last of a namespace drops it.
+        let a = s.get_named("ConfigMap", "beta", "a").cloned().expect("a");
+        assert!(s.apply(a).is_some());
+        assert_eq!(s.count("ConfigMap"), 3);
+        assert!(s.delete(&ObjKey::new("ConfigMap", "alpha", "z")).is_some());
+        assert!(s.delete(&ObjKey::new("ConfigMap", "alpha", "z")).is_none());
+        assert_eq!(s.count("ConfigMap"), 2);
+        assert_eq!(
+            s.namespaces().into_iter().collect::<Vec<_>>(),
+            ["alpha", "beta"] // alpha is still a Namespace object
+        );
+        for k in ["beta/a", "beta/b"] {
+            let (ns, name) = k.split_once('/').expect("key");
+            s.delete(&ObjKey::new("ConfigMap", ns, name));
+        }
+        assert_eq!(s.count("ConfigMap"), 0);
+        assert!(!s.has_kind("ConfigMap"));
+        assert_eq!(s.kinds(), ["Namespace"]);
     }
 }
