@@ -100,6 +100,8 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    // In raw mode ctrl-c is a key; a SIGINT can still come from `kill`.
+    let mut sigint = signal(SignalKind::interrupt())?;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
@@ -163,6 +165,7 @@ async fn event_loop(
             _ = next_frame, if dirty => {}
             _ = sigterm.recv() => { log.line("SIGTERM"); return Ok(()); }
             _ = sighup.recv() => { log.line("SIGHUP"); return Ok(()); }
+            _ = sigint.recv() => { log.line("SIGINT"); return Ok(()); }
         }
     }
 }
