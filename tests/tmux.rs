@@ -212,8 +212,17 @@ fn console_in_a_real_terminal() {
     tmux.keys(&["/"]);
     tmux.type_text("crashloop");
     tmux.keys(&["Enter"]);
+    // The frame arrives in several writes: wait until all of it is there
+    // (every finding row is a crashloop row), bounded by STEP.
+    let only_crashloop = |t: &str| {
+        t.lines()
+            .filter(|l| l.contains("workload/") || l.contains("security/") || l.contains("rbac/"))
+            .all(|l| l.contains("workload/crashloop"))
+    };
     let screen = tmux.wait("filtered rows", STEP, |t, _| {
-        t.contains("filter:/crashloop") && t.matches("workload/crashloop").count() >= 3
+        t.contains("filter:/crashloop")
+            && t.matches("workload/crashloop").count() >= 3
+            && only_crashloop(t)
     });
     let rows: Vec<&str> = screen
         .lines()
@@ -223,7 +232,7 @@ fn console_in_a_real_terminal() {
         rows.iter().all(|l| l.contains("workload/crashloop")),
         "only crashloop rows after the filter:\n{screen}"
     );
-    assert!(screen.contains("search-indexer"), "{screen}");
+    assert!(screen.contains("search/search-index"), "{screen}");
 
     // YAML of the selected finding's object.
     tmux.keys(&["y"]);
