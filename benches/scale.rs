@@ -9,7 +9,7 @@
 //! - `full/load`: reading and decoding the snapshot and building the store.
 //!
 //! ```text
-//! CARGO_TARGET_DIR=/work/main/target cargo bench --bench scale
+//! cargo bench --bench scale
 //! KREADY_BENCH_SCALE=0.1 cargo bench --bench scale   # a tenth of the size
 //! ```
 

@@ -5,12 +5,55 @@
 //! `category`, `subject` (`kind`, `namespace` unless cluster-scoped, `name`,
 //! `container` for container subjects), `message`, `evidence`, `location`.
 
+use serde::Serialize;
+use serde::ser::SerializeSeq;
 use serde_json::{Map, Value, json};
 
 use super::Report;
 use crate::checks::CheckResult;
 
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// One result with its location; serialised straight from the results, so
+/// a report of 100,000+ results never builds a JSON tree in memory.
+#[derive(Serialize)]
+struct Entry<'a> {
+    #[serde(flatten)]
+    result: &'a CheckResult,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<Value>,
+}
+
+struct Results<'a, 'r>(&'a Report<'r>);
+
+impl Serialize for Results<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let mut seq = s.serialize_seq(Some(report.results.len()))?;
+        for r in &report.results {
+            let location = report
+                .origin(r)
+                .map(|o| json!({"file": o.file.display().to_string(), "line": o.line}));
+            seq.serialize_element(&Entry {
+                result: r,
+                location,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Doc<'a, 'r> {
+    schema_version: u32,
+    source: Value,
+    evaluated_at: String,
+    score: Map<String, Value>,
+    summary: Value,
+    top_gains: Vec<Value>,
+    results: Results<'a, 'r>,
+}
 
 pub fn render(report: &Report) -> String {
     let info = &report.store.info;
@@ -20,40 +63,30 @@ pub fn render(report: &Report) -> String {
         score.insert(cat.as_str().into(), json!(s.map(round1)));
     }
     let t = &report.scores.tally;
-    let results: Vec<Value> = report.results.iter().map(|r| result(report, r)).collect();
-    let doc = json!({
-        "schemaVersion": SCHEMA_VERSION,
-        "source": {
+    let doc = Doc {
+        schema_version: SCHEMA_VERSION,
+        source: json!({
             "kind": info.source,
             "name": info.name,
             "capturedAt": info.captured_at.map(|t| t.to_string()),
             "serverVersion": info.server_version,
-        },
-        "evaluatedAt": report.evaluated_at.to_string(),
-        "score": score,
-        "summary": {
+        }),
+        evaluated_at: report.evaluated_at.to_string(),
+        score,
+        summary: json!({
             "pass": t.pass, "warning": t.warning, "error": t.error,
             "info": t.info, "unknown": t.unknown, "total": report.results.len(),
-        },
-        "topGains": report.gains.iter().map(|g| json!({
-            "check": g.check, "failing": g.failing, "gain": round1(g.gain),
-        })).collect::<Vec<_>>(),
-        "results": results,
-    });
-    let mut out = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
-    out.push('\n');
-    out
-}
-
-fn result(report: &Report, r: &CheckResult) -> Value {
-    let mut v = serde_json::to_value(r).expect("results serialise");
-    if let (Some(o), Value::Object(m)) = (report.origin(r), &mut v) {
-        m.insert(
-            "location".into(),
-            json!({"file": o.file.display().to_string(), "line": o.line}),
-        );
-    }
-    v
+        }),
+        top_gains: report
+            .gains
+            .iter()
+            .map(|g| json!({"check": g.check, "failing": g.failing, "gain": round1(g.gain)}))
+            .collect(),
+        results: Results(report),
+    };
+    let mut out = serde_json::to_vec_pretty(&doc).expect("results serialise");
+    out.push(b'\n');
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 fn round1(x: f64) -> f64 {
