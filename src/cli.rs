@@ -30,6 +30,14 @@ pub struct Cli {
     /// Keep loading when a document is malformed (its error is reported).
     #[arg(long, global = true)]
     pub keep_going: bool,
+
+    /// Console theme: dark, light, high-contrast, or a user theme.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// With --demo: hold the demo still instead of replaying its incident.
+    #[arg(long, requires = "demo")]
+    pub no_replay: bool,
 }
 
 #[derive(Debug, Subcommand)]

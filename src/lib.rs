@@ -1,6 +1,7 @@
 //! kready: Kubernetes production readiness — the library behind the console
 //! and `kready check`. Data flows sources → store → checks → reports / UI.
 
+pub mod app;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -8,3 +9,4 @@ pub mod model;
 pub mod report;
 pub mod source;
 pub mod store;
+pub mod ui;

@@ -13,6 +13,8 @@ use kready::checks::engine::{Engine, Selection};
 use kready::checks::{Severity, catalog};
 use kready::cli::{CheckArgs, Cli, Command, FailOn, Format, ListFormat};
 use kready::config::Config;
+use kready::config::keymap::Keymap;
+use kready::config::theme::Theme;
 use kready::report::{self, Report};
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
@@ -39,11 +41,53 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = load_store(&cli)?;
             check(&store, &config, args)
         }
-        None => bail!(
-            "the interactive console is not available in this build yet; \
-             run `kready check --demo` or `kready check --snapshot PATH` for the readiness report"
-        ),
+        None => {
+            let store = load_store(&cli)?;
+            console(store, &config, &cli)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn console(store: ClusterStore, config: &Config, cli: &Cli) -> Result<()> {
+    let dirs = Config::dirs();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme_name = cli
+        .theme
+        .as_deref()
+        .or(config.theme.as_deref())
+        .unwrap_or("dark");
+    let theme = if no_color {
+        Theme::monochrome()
+    } else {
+        Theme::load(
+            theme_name,
+            dirs.as_ref()
+                .map(|d| d.config_dir().join("themes"))
+                .as_deref(),
+        )
+        .map_err(anyhow::Error::msg)?
+    };
+    let keymap = Keymap::with_overrides(&config.keymap).map_err(anyhow::Error::msg)?;
+    let replay = if cli.demo && !cli.no_replay {
+        let start = store.info.captured_at.unwrap_or_else(Timestamp::now);
+        kready::source::demo::load_steps(&demo_dir().join("../demo-replay"), start)?
+    } else {
+        Vec::new()
+    };
+    let log = dirs.as_ref().map(|d| d.data_dir().join("kready.log"));
+    let export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    kready::app::run(
+        store,
+        config,
+        kready::app::Options {
+            theme,
+            keymap,
+            replay,
+            export_dir,
+            log,
+        },
+    )
 }
 
 /// The bundled demo cluster: `KREADY_DEMO_DIR`, else `assets/demo` of the source tree.

@@ -36,7 +36,7 @@ pub const CHECKS: &[&Check] = &[
 ];
 
 /// The ConfigMap cluster-autoscaler (self-run, GKE or AKS) writes its status to.
-const STATUS_CONFIGMAP: &str = "cluster-autoscaler-status";
+pub(crate) const STATUS_CONFIGMAP: &str = "cluster-autoscaler-status";
 /// cluster-autoscaler's default `--scale-down-delay-after-add`.
 const DEFAULT_SCALE_DOWN_DELAY_SECS: f64 = 600.0;
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -536,29 +536,31 @@ fn node_group_result(cm: &Object, g: &GroupStatus, out: &mut Out) {
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
-struct GroupStatus {
-    name: String,
-    health: Option<String>,
-    scale_up: Option<String>,
-    backoff: Option<String>,
-    target: Option<i64>,
-    registered: Option<i64>,
-    min: Option<i64>,
-    max: Option<i64>,
+pub(crate) struct GroupStatus {
+    pub(crate) name: String,
+    pub(crate) health: Option<String>,
+    pub(crate) scale_up: Option<String>,
+    pub(crate) backoff: Option<String>,
+    pub(crate) target: Option<i64>,
+    pub(crate) registered: Option<i64>,
+    pub(crate) min: Option<i64>,
+    pub(crate) max: Option<i64>,
+    /// The newest scale-up/scale-down transition (`lastTransitionTime`), as written.
+    pub(crate) last_activity: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
-struct CaStatus {
-    format: &'static str,
-    cluster_health: Option<String>,
-    cluster_scale_up: Option<String>,
-    groups: Vec<GroupStatus>,
+pub(crate) struct CaStatus {
+    pub(crate) format: &'static str,
+    pub(crate) cluster_health: Option<String>,
+    pub(crate) cluster_scale_up: Option<String>,
+    pub(crate) groups: Vec<GroupStatus>,
 }
 
 /// Parses `data.status` of the cluster-autoscaler status ConfigMap: the YAML
 /// form (cluster-autoscaler ≥ 1.30: `autoscalerStatus`, `clusterWide`,
 /// `nodeGroups`) or the older human-readable text form.
-fn parse_ca_status(text: &str) -> Option<CaStatus> {
+pub(crate) fn parse_ca_status(text: &str) -> Option<CaStatus> {
     if let Ok(v) = serde_saphyr::from_str::<Value>(text)
         && ["nodeGroups", "clusterWide", "autoscalerStatus"]
             .iter()
@@ -596,6 +598,10 @@ fn parse_yaml_status(v: &Value) -> CaStatus {
             registered: n(g, "/health/nodeCounts/registered/total"),
             min: n(g, "/health/minSize"),
             max: n(g, "/health/maxSize"),
+            last_activity: s(g, "/scaleUp/lastTransitionTime")
+                .into_iter()
+                .chain(s(g, "/scaleDown/lastTransitionTime"))
+                .max(),
         })
         .collect();
     CaStatus {
@@ -628,6 +634,8 @@ fn parse_text_status(text: &str) -> Option<CaStatus> {
         ..Default::default()
     };
     let mut section = Section::None;
+    // The group status line a `LastTransitionTime:` line belongs to.
+    let mut activity = false;
     for line in text.lines() {
         let t = line.trim();
         if t.starts_with("Cluster-wide:") {
@@ -643,6 +651,9 @@ fn parse_text_status(text: &str) -> Option<CaStatus> {
         };
         let rest = rest.trim();
         let word = rest.split_whitespace().next().map(str::to_string);
+        if matches!(key, "Name" | "Health" | "ScaleUp" | "ScaleDown") {
+            activity = matches!(key, "ScaleUp" | "ScaleDown");
+        }
         match (&section, key) {
             (Section::Groups, "Name") => st.groups.push(GroupStatus {
                 name: rest.to_string(),
@@ -663,6 +674,14 @@ fn parse_text_status(text: &str) -> Option<CaStatus> {
             (Section::Groups, "ScaleUp") => {
                 if let Some(g) = st.groups.last_mut() {
                     g.scale_up = word;
+                }
+            }
+            (Section::Groups, "LastTransitionTime") => {
+                if activity
+                    && let Some(g) = st.groups.last_mut()
+                    && g.last_activity.as_deref().is_none_or(|t| t < rest)
+                {
+                    g.last_activity = Some(rest.to_string());
                 }
             }
             _ => {}
@@ -1492,13 +1511,13 @@ fn api_group(obj: &Object) -> &str {
 }
 
 /// Karpenter NodePools (`karpenter.sh`; other APIs also have a `NodePool` kind).
-fn karpenter_nodepools(store: &ClusterStore) -> impl Iterator<Item = &ObjRef> {
+pub(crate) fn karpenter_nodepools(store: &ClusterStore) -> impl Iterator<Item = &ObjRef> {
     store
         .list("NodePool")
         .filter(|o| api_group(o) == "karpenter.sh")
 }
 
-fn status_configmaps(store: &ClusterStore) -> impl Iterator<Item = &ObjRef> {
+pub(crate) fn status_configmaps(store: &ClusterStore) -> impl Iterator<Item = &ObjRef> {
     store
         .list("ConfigMap")
         .filter(|o| o.name() == STATUS_CONFIGMAP)
@@ -1576,7 +1595,7 @@ impl<'a> CaFlags<'a> {
 }
 
 /// A quantity held as a JSON string or number, in base units.
-fn quantity_value(v: &Value) -> Option<f64> {
+pub(crate) fn quantity_value(v: &Value) -> Option<f64> {
     match v {
         Value::String(s) => quantity::parse(s).ok(),
         Value::Number(n) => n.as_f64(),
@@ -1584,7 +1603,7 @@ fn quantity_value(v: &Value) -> Option<f64> {
     }
 }
 
-fn value_str(v: &Value) -> String {
+pub(crate) fn value_str(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -1619,6 +1638,28 @@ mod tests {
         assert_eq!(parse_nodes_flag("5:1:ng"), None);
         assert_eq!(parse_nodes_flag("1:x:ng"), None);
         assert_eq!(parse_nodes_flag("0:0:ng"), None);
+    }
+
+    #[test]
+    fn text_status_last_activity() {
+        let st = parse_text_status(
+            "Cluster-wide:\n  Health: Healthy (ready=3)\n  ScaleUp: NoActivity (ready=3)\n\
+             NodeGroups:\n  Name: ng-1\n  Health: Healthy (ready=3 cloudProviderTarget=3 (minSize=1, maxSize=5))\n\
+             \x20   LastProbeTime: 2026-11-20 09:29:52 +0000 UTC\n\
+             \x20   LastTransitionTime: 2026-11-19 01:00:00 +0000 UTC\n\
+             \x20 ScaleUp: NoActivity (ready=3 cloudProviderTarget=3)\n\
+             \x20   LastTransitionTime: 2026-11-17 03:13:20 +0000 UTC\n\
+             \x20 ScaleDown: NoCandidates (candidates=0)\n\
+             \x20   LastTransitionTime: 2026-11-18 04:00:00 +0000 UTC\n",
+        )
+        .expect("text form");
+        let g = &st.groups[0];
+        assert_eq!((g.min, g.max, g.target), (Some(1), Some(5), Some(3)));
+        // The health transition is not scaling activity.
+        assert_eq!(
+            g.last_activity.as_deref(),
+            Some("2026-11-18 04:00:00 +0000 UTC")
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub const CHECKS: &[&Check] = &[
 ];
 
 const VELERO_GROUP: &str = "velero.io";
-const SCHEDULE_LABEL: &str = "velero.io/schedule-name";
+pub(crate) const SCHEDULE_LABEL: &str = "velero.io/schedule-name";
 /// Velero's per-pod opt-in to file-system backup of the listed volumes.
 const FS_BACKUP_ANNOTATION: &str = "backup.velero.io/backup-volumes";
 
@@ -232,23 +232,7 @@ fn recent_success(ctx: &Ctx, out: &mut Out) {
     let rpo_hours = ctx.config.thresholds.backup_rpo_hours;
     let rpo_secs = rpo_hours * 3600;
     let rpo = format!("{rpo_hours}h");
-    // Newest Completed backup per (namespace, schedule name).
-    let mut newest: HashMap<(&str, &str), (Timestamp, &ObjRef)> = HashMap::new();
-    for b in velero(store, "Backup") {
-        let Some(schedule) = b.label(SCHEDULE_LABEL) else {
-            continue;
-        };
-        if str_at(b, "/status/phase") != Some("Completed") {
-            continue;
-        }
-        let Some(done) = ts_at(b, "/status/completionTimestamp") else {
-            continue;
-        };
-        let e = newest.entry((b.namespace(), schedule)).or_insert((done, b));
-        if done > e.0 {
-            *e = (done, b);
-        }
-    }
+    let newest = newest_completed(store);
     for s in velero(store, "Schedule") {
         let subject = Subject::of(s);
         let paused = if is_paused(s) {
@@ -312,25 +296,7 @@ fn recent_success(ctx: &Ctx, out: &mut Out) {
     }
     for (o, cj) in etcd_snapshot_cronjobs(store) {
         let subject = Subject::of(o);
-        let mut last: Option<(Timestamp, String)> = cj
-            .status
-            .as_ref()
-            .and_then(|s| s.last_successful_time.as_ref())
-            .map(|t| (t.0, "status.lastSuccessfulTime".to_string()));
-        for child in store.children_of(&o.key) {
-            let Some(job) = child.typed::<Job>() else {
-                continue;
-            };
-            let Some(st) = &job.status else { continue };
-            if st.succeeded.unwrap_or(0) < 1 {
-                continue;
-            }
-            if let Some(t) = &st.completion_time
-                && last.as_ref().is_none_or(|l| t.0 > l.0)
-            {
-                last = Some((t.0, format!("Job {}", child.name())));
-            }
-        }
+        let last = etcd_last_success(store, o, cj);
         let suspended = if cj.spec.suspend == Some(true) {
             " (the CronJob is suspended)"
         } else {
@@ -560,7 +526,7 @@ fn storage_off_cluster(ctx: &Ctx, out: &mut Out) {
 /// Why a location stores on the cluster it backs up, if it does: a hostPath
 /// or local provider, a PVC provider, or an object store URL naming an
 /// in-cluster Service (an in-cluster MinIO).
-fn on_cluster_reason(bsl: &Object) -> Option<String> {
+pub(crate) fn on_cluster_reason(bsl: &Object) -> Option<String> {
     let provider = str_at(bsl, "/spec/provider")
         .unwrap_or("")
         .to_ascii_lowercase();
@@ -837,7 +803,10 @@ fn tmpl(schedule: &Object, field: &str) -> Option<bool> {
 // ───────────────────────────── shared helpers ─────────────────────────────
 
 /// Velero objects of one kind (`Backup`, `Schedule`, …), any namespace.
-fn velero<'a>(store: &'a ClusterStore, kind: &'a str) -> impl Iterator<Item = &'a ObjRef> {
+pub(crate) fn velero<'a>(
+    store: &'a ClusterStore,
+    kind: &'a str,
+) -> impl Iterator<Item = &'a ObjRef> {
     store.list(kind).filter(|o| {
         o.api_version
             .rsplit_once('/')
@@ -845,8 +814,62 @@ fn velero<'a>(store: &'a ClusterStore, kind: &'a str) -> impl Iterator<Item = &'
     })
 }
 
+/// The newest Completed backup of each schedule, keyed by (namespace,
+/// schedule name) from the `velero.io/schedule-name` label.
+pub(crate) fn newest_completed(
+    store: &ClusterStore,
+) -> HashMap<(&str, &str), (Timestamp, &ObjRef)> {
+    let mut newest: HashMap<(&str, &str), (Timestamp, &ObjRef)> = HashMap::new();
+    for b in velero(store, "Backup") {
+        let Some(schedule) = b.label(SCHEDULE_LABEL) else {
+            continue;
+        };
+        if str_at(b, "/status/phase") != Some("Completed") {
+            continue;
+        }
+        let Some(done) = ts_at(b, "/status/completionTimestamp") else {
+            continue;
+        };
+        let e = newest.entry((b.namespace(), schedule)).or_insert((done, b));
+        if done > e.0 {
+            *e = (done, b);
+        }
+    }
+    newest
+}
+
+/// The newest successful etcd snapshot of a CronJob: its
+/// `status.lastSuccessfulTime` or a succeeded child Job's completion time,
+/// whichever is newer, with where it came from.
+pub(crate) fn etcd_last_success(
+    store: &ClusterStore,
+    o: &ObjRef,
+    cj: &CronJob,
+) -> Option<(Timestamp, String)> {
+    let mut last: Option<(Timestamp, String)> = cj
+        .status
+        .as_ref()
+        .and_then(|s| s.last_successful_time.as_ref())
+        .map(|t| (t.0, "status.lastSuccessfulTime".to_string()));
+    for child in store.children_of(&o.key) {
+        let Some(job) = child.typed::<Job>() else {
+            continue;
+        };
+        let Some(st) = &job.status else { continue };
+        if st.succeeded.unwrap_or(0) < 1 {
+            continue;
+        }
+        if let Some(t) = &st.completion_time
+            && last.as_ref().is_none_or(|l| t.0 > l.0)
+        {
+            last = Some((t.0, format!("Job {}", child.name())));
+        }
+    }
+    last
+}
+
 /// How Velero shows itself, when it is installed: its CRD, or its objects.
-fn velero_installed(store: &ClusterStore) -> Option<String> {
+pub(crate) fn velero_installed(store: &ClusterStore) -> Option<String> {
     if store
         .get_named("CustomResourceDefinition", "", "backups.velero.io")
         .is_some()
@@ -880,7 +903,7 @@ fn velero_namespaces(store: &ClusterStore) -> BTreeSet<String> {
 }
 
 /// CronJobs whose containers run `etcdctl … snapshot save`.
-fn etcd_snapshot_cronjobs(store: &ClusterStore) -> Vec<(&ObjRef, &CronJob)> {
+pub(crate) fn etcd_snapshot_cronjobs(store: &ClusterStore) -> Vec<(&ObjRef, &CronJob)> {
     store
         .typed::<CronJob>()
         .filter(|(o, _)| {
@@ -917,7 +940,7 @@ fn namespaces_with_workloads(store: &ClusterStore) -> BTreeSet<String> {
     out
 }
 
-fn is_paused(schedule: &Object) -> bool {
+pub(crate) fn is_paused(schedule: &Object) -> bool {
     schedule
         .pointer("/spec/paused")
         .and_then(Value::as_bool)
@@ -1007,11 +1030,11 @@ fn glob(p: &[char], s: &[char]) -> bool {
     }
 }
 
-fn str_at<'a>(obj: &'a Object, ptr: &str) -> Option<&'a str> {
+pub(crate) fn str_at<'a>(obj: &'a Object, ptr: &str) -> Option<&'a str> {
     obj.pointer(ptr).and_then(Value::as_str)
 }
 
-fn ts_at(obj: &Object, ptr: &str) -> Option<Timestamp> {
+pub(crate) fn ts_at(obj: &Object, ptr: &str) -> Option<Timestamp> {
     str_at(obj, ptr)?.parse().ok()
 }
 

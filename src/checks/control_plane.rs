@@ -35,7 +35,7 @@ pub const CHECKS: &[&Check] = &[
 /// supports up to 1.37). control-plane/version-support measures against it.
 pub const NEWEST_KNOWN_MINOR: u32 = 37;
 
-const CONTROL_PLANE_LABEL: &str = "node-role.kubernetes.io/control-plane";
+pub(crate) const CONTROL_PLANE_LABEL: &str = "node-role.kubernetes.io/control-plane";
 const MASTER_LABEL: &str = "node-role.kubernetes.io/master";
 const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 const LEGACY_ZONE_LABEL: &str = "failure-domain.beta.kubernetes.io/zone";
@@ -43,7 +43,7 @@ const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
 const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
 
 /// Node labels naming the pool a worker node belongs to, most specific first.
-const POOL_LABELS: &[&str] = &[
+pub(crate) const POOL_LABELS: &[&str] = &[
     "karpenter.sh/nodepool",
     "karpenter.sh/provisioner-name",
     "eks.amazonaws.com/nodegroup",
@@ -56,7 +56,7 @@ const POOL_LABELS: &[&str] = &[
 // ---------------------------------------------------------------------------
 // Shared helpers
 
-fn is_control_plane_node(node: &Object) -> bool {
+pub(crate) fn is_control_plane_node(node: &Object) -> bool {
     node.labels().contains_key(CONTROL_PLANE_LABEL) || node.labels().contains_key(MASTER_LABEL)
 }
 
@@ -205,7 +205,7 @@ pub static ZONE_SPREAD: Check = Check {
     reads: &["Node"],
 };
 
-fn zone_of(node: &Object) -> Option<&str> {
+pub(crate) fn zone_of(node: &Object) -> Option<&str> {
     node.label(ZONE_LABEL)
         .or_else(|| node.label(LEGACY_ZONE_LABEL))
         .filter(|z| !z.is_empty())

@@ -6,6 +6,7 @@ use k8s_openapi::api::core::v1::{Container, Pod};
 
 use super::Ctx;
 use crate::model::ObjRef;
+use crate::store::ClusterStore;
 
 /// Labels only managed node pools carry, with the provider they point to.
 pub(super) const MANAGED_POOL_LABELS: &[(&str, &str)] = &[
@@ -28,7 +29,12 @@ pub(super) fn managed_reason(ctx: &Ctx) -> Option<String> {
 /// (used when no control-plane component is visible) that the control plane
 /// is managed.
 pub(super) fn managed_pool_label(ctx: &Ctx) -> Option<(&'static str, &'static str)> {
-    ctx.store.list("Node").find_map(|n| {
+    managed_pool_label_in(ctx.store)
+}
+
+/// `managed_pool_label` over a store (for the console).
+pub(crate) fn managed_pool_label_in(store: &ClusterStore) -> Option<(&'static str, &'static str)> {
+    store.list("Node").find_map(|n| {
         MANAGED_POOL_LABELS
             .iter()
             .find(|(l, _)| n.labels().contains_key(*l))
@@ -40,8 +46,16 @@ pub(super) fn managed_pool_label(ctx: &Ctx) -> Option<(&'static str, &'static st
 /// in kube-system: labelled `component: <c>` and unowned or owned by a Node,
 /// or named `<c>-<node>` and owned by a Node (a mirror pod).
 pub(super) fn static_pods<'a>(ctx: &'a Ctx, component: &str) -> Vec<(&'a ObjRef, &'a Pod)> {
+    static_pods_in(ctx.store, component)
+}
+
+/// `static_pods` over a store (for the console).
+pub(crate) fn static_pods_in<'a>(
+    store: &'a ClusterStore,
+    component: &str,
+) -> Vec<(&'a ObjRef, &'a Pod)> {
     let prefix = format!("{component}-");
-    ctx.store
+    store
         .typed_in::<Pod>("kube-system")
         .filter(|(o, _)| {
             let mirror = matches!(o.controller(), Some(("Node", _)));
@@ -53,7 +67,7 @@ pub(super) fn static_pods<'a>(ctx: &'a Ctx, component: &str) -> Vec<(&'a ObjRef,
 
 /// The component's container: the one named like the component, else the
 /// first.
-pub(super) fn component_container<'a>(pod: &'a Pod, component: &str) -> Option<&'a Container> {
+pub(crate) fn component_container<'a>(pod: &'a Pod, component: &str) -> Option<&'a Container> {
     let spec = pod.spec.as_ref()?;
     spec.containers
         .iter()

@@ -25,8 +25,10 @@ pub struct Selection {
     pub checks: Vec<String>,
 }
 
-pub struct Engine<'a> {
-    config: &'a Config,
+/// The engine owns its copy of the configuration so the console can keep it
+/// beside the store for the whole session.
+pub struct Engine {
+    config: Config,
     selection: Selection,
     now: Option<Timestamp>,
     checks: Vec<&'static Check>,
@@ -42,10 +44,10 @@ pub struct Findings {
     dirty: BTreeSet<usize>,
 }
 
-impl<'a> Engine<'a> {
+impl Engine {
     /// `now` overrides the evaluation time (else the snapshot's capture time,
     /// else the clock).
-    pub fn new(config: &'a Config, selection: Selection, now: Option<Timestamp>) -> Self {
+    pub fn new(config: &Config, selection: Selection, now: Option<Timestamp>) -> Self {
         let checks: Vec<&'static Check> = catalog()
             .iter()
             .copied()
@@ -64,12 +66,21 @@ impl<'a> Engine<'a> {
             }
         }
         Engine {
-            config,
+            config: config.clone(),
             selection,
             now,
             checks,
             by_kind,
         }
+    }
+
+    /// Evaluates as of `now` from here on (the demo replay advances time).
+    pub fn set_now(&mut self, now: Option<Timestamp>) {
+        self.now = now;
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     pub fn checks(&self) -> &[&'static Check] {
@@ -79,7 +90,7 @@ impl<'a> Engine<'a> {
     fn ctx<'s>(&'s self, store: &'s ClusterStore) -> Ctx<'s> {
         Ctx {
             store,
-            config: self.config,
+            config: &self.config,
             now: self
                 .now
                 .or(store.info.captured_at)

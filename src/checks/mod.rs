@@ -5,16 +5,16 @@
 pub mod engine;
 pub mod score;
 
-mod autoscaling;
-mod backup;
-mod control_plane;
-mod control_plane_pods;
+pub(crate) mod autoscaling;
+pub(crate) mod backup;
+pub(crate) mod control_plane;
+pub(crate) mod control_plane_pods;
 mod delivery;
 mod observability;
 pub mod rbac;
-mod resources;
+pub(crate) mod resources;
 mod security;
-mod text;
+pub(crate) mod text;
 mod workload;
 
 use std::fmt;

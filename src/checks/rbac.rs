@@ -962,23 +962,23 @@ pub fn parse_version(v: &str) -> Option<(u32, u32)> {
     Some((major, digits.parse().ok()?))
 }
 
-struct Ability {
+pub(crate) struct Ability {
     /// What the SRE reads: `exec into pods`.
     what: &'static str,
-    verbs: &'static [&'static str],
-    group: &'static str,
-    resource: &'static str,
+    pub(crate) verbs: &'static [&'static str],
+    pub(crate) group: &'static str,
+    pub(crate) resource: &'static str,
     /// A cluster-scoped resource: a RoleBinding cannot grant it.
-    cluster_scoped: bool,
+    pub(crate) cluster_scoped: bool,
     /// Grants restricted to resourceNames still count (exec into the named
     /// pods is still exec); for bind/escalate, naming the roles that may be
     /// bound is the documented safe delegation, so only unrestricted rules count.
-    names_count: bool,
+    pub(crate) names_count: bool,
     /// Say which verbs granted it (`get` vs `create` matters for exec).
     show_verbs: bool,
 }
 
-fn dangerous_abilities(exec_get: bool) -> Vec<Ability> {
+pub(crate) fn dangerous_abilities(exec_get: bool) -> Vec<Ability> {
     let exec_verbs: &'static [&'static str] = if exec_get {
         &["create", "get"]
     } else {
@@ -1352,8 +1352,14 @@ pub static STALE_BINDINGS: Check = Check {
     reads: &["Role", "ClusterRole", "ServiceAccount", "Namespace"],
 };
 
-fn stale_bindings(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let store = ctx.store;
+/// What is wrong with a binding: `(stale, unknown)` — references to roles or
+/// ServiceAccounts that do not exist, and ones the snapshot cannot decide
+/// (kind not captured). `None` for objects that are not bindings. Shared
+/// with the RBAC pane's stale-bindings view.
+pub(crate) fn binding_problems(
+    store: &ClusterStore,
+    obj: &ObjRef,
+) -> Option<(Vec<String>, Vec<String>)> {
     let (role_ref, subjects, binding_ns) = if let Some(b) = obj.typed::<ClusterRoleBinding>() {
         (&b.role_ref, b.subjects.as_deref().unwrap_or(&[]), None)
     } else if let Some(b) = obj.typed::<RoleBinding>() {
@@ -1363,7 +1369,7 @@ fn stale_bindings(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
             Some(obj.namespace()),
         )
     } else {
-        return;
+        return None;
     };
     let mut stale = Vec::new();
     let mut unknown = Vec::new();
@@ -1419,6 +1425,20 @@ fn stale_bindings(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
             ));
         }
     }
+    Some((stale, unknown))
+}
+
+fn stale_bindings(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    let Some(role_ref) = obj
+        .typed::<ClusterRoleBinding>()
+        .map(|b| &b.role_ref)
+        .or_else(|| obj.typed::<RoleBinding>().map(|b| &b.role_ref))
+    else {
+        return;
+    };
+    let Some((stale, unknown)) = binding_problems(ctx.store, obj) else {
+        return;
+    };
     let subject = Subject::of(obj);
     let role = format!("{} {}", role_ref.kind, role_ref.name);
     if !stale.is_empty() {

@@ -39,7 +39,7 @@ fn skip_namespace(ctx: &Ctx, ns: &str) -> bool {
 }
 
 /// Top-level workloads per namespace.
-fn workloads_per_namespace(store: &ClusterStore) -> BTreeMap<&str, Vec<&ObjRef>> {
+pub(crate) fn workloads_per_namespace(store: &ClusterStore) -> BTreeMap<&str, Vec<&ObjRef>> {
     let mut out: BTreeMap<&str, Vec<&ObjRef>> = BTreeMap::new();
     for kind in WORKLOAD_KINDS {
         for obj in store.list(kind) {

@@ -2,7 +2,7 @@
 
 /// A duration for messages, at most two units: `45s`, `7m`, `2h`, `2h5m`,
 /// `3d`, `3d4h`. Negative durations (clock skew) read as `0s`.
-pub(super) fn human_duration(secs: i64) -> String {
+pub(crate) fn human_duration(secs: i64) -> String {
     let s = secs.max(0);
     let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
     match (d, h, m) {

@@ -2,6 +2,9 @@
 //! file given with `--config`. Unknown keys and unknown check ids are errors
 //! that quote the bad key or value.
 
+pub mod keymap;
+pub mod theme;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -49,6 +52,11 @@ pub struct Config {
     /// Label keys every workload should carry for cost allocation.
     pub cost_label_keys: Vec<String>,
     pub thresholds: Thresholds,
+    /// Console theme name (embedded: dark, light, high-contrast; or a
+    /// `<name>.toml` in the themes folder of the config directory).
+    pub theme: Option<String>,
+    /// Key overrides: `action = ["key", …]` (see `kready --help-keys`).
+    pub keymap: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -147,6 +155,8 @@ impl Default for Config {
             namespaces: BTreeMap::new(),
             cost_label_keys: vec!["team".into(), "app.kubernetes.io/name".into()],
             thresholds: Thresholds::default(),
+            theme: None,
+            keymap: BTreeMap::new(),
         }
     }
 }
@@ -154,8 +164,11 @@ impl Default for Config {
 impl Config {
     /// The default config file: `<config dir>/kready/config.toml`.
     pub fn default_path() -> Option<PathBuf> {
+        Self::dirs().map(|d| d.config_dir().join("config.toml"))
+    }
+
+    pub fn dirs() -> Option<directories::ProjectDirs> {
         directories::ProjectDirs::from("io", "kready", "kready")
-            .map(|d| d.config_dir().join("config.toml"))
     }
 
     /// Loads `path`, or the default file when it exists, or the defaults.
@@ -215,6 +228,14 @@ impl Config {
                     unknown_id,
                 ));
             }
+        }
+        if let Err(e) = keymap::Keymap::with_overrides(&self.keymap) {
+            let (key, value) = e.split_once(": ").unwrap_or((&e, ""));
+            return Err(invalid(
+                key.to_string(),
+                value.to_string(),
+                "see the help overlay for actions and keys",
+            ));
         }
         let t = &self.thresholds;
         let ratios = [

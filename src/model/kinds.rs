@@ -48,6 +48,14 @@ macro_rules! typed_kinds {
             match kind { $(stringify!($variant) => Some($ns),)* _ => None }
         }
 
+        /// A typed body back as JSON (for the YAML view).
+        pub(crate) fn to_json(body: &Body) -> Option<serde_json::Value> {
+            match body {
+                $(Body::$variant(v) => serde_json::to_value(v).ok(),)*
+                Body::Dynamic(v) => Some(v.clone()),
+            }
+        }
+
         /// The apiVersion the typed struct is read as (the store's version).
         pub fn typed_api_version(kind: &str) -> Option<&'static str> {
             match kind { $(stringify!($variant) => Some(<$ty as k8s_openapi::Resource>::API_VERSION),)* _ => None }

@@ -8,6 +8,7 @@ pub mod kinds;
 pub mod quantity;
 pub mod selector;
 pub mod workload;
+pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::fmt;

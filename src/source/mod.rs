@@ -2,4 +2,5 @@
 //! nothing about checks or the UI: they fill a `ClusterStore`.
 
 pub mod decode;
+pub mod demo;
 pub mod snapshot;

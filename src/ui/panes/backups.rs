@@ -1,0 +1,1065 @@
+//! Backups: Velero schedules (the newest Completed backup against the RPO,
+//! the next run from the cron expression, paused), backups, storage
+//! locations, restores, and the etcd snapshot CronJobs with their last Job.
+//!
+//! The five sections are stacked when the pane has room (40 rows or more,
+//! e.g. 160×48); below that one section shows at a time, with a line naming
+//! them all. Either way `o` (the "group" key) moves the focus to the next
+//! section; the selection, `y` and the row count act on the focused one,
+//! and `/` filters every section. `s` lists the backups and restores that
+//! did not complete first (default: newest first).
+//!
+//! This module also holds the small table helpers the Nodes and Events
+//! panes share (`Row`, `Grid`, `draw_grid`, the section switcher).
+
+use std::cell::RefCell;
+
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::jiff::civil::{Date, DateTime};
+use k8s_openapi::jiff::tz::TimeZone;
+use k8s_openapi::jiff::{Timestamp, ToSpan};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph};
+use serde_json::Value;
+
+use super::{Cx, Outcome, PaneEvent};
+use crate::checks::backup::{
+    SCHEDULE_LABEL, etcd_last_success, etcd_snapshot_cronjobs, is_paused, newest_completed,
+    on_cluster_reason, str_at, ts_at, velero, velero_installed,
+};
+use crate::checks::text::human_duration;
+use crate::config::keymap::Action;
+use crate::config::theme::Theme;
+use crate::model::ObjKey;
+use crate::ui::widgets::table::{self, Nav};
+
+// ───────────────────────── shared table helpers ─────────────────────────
+
+/// How a cell is styled; the cell's text carries the meaning on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tone {
+    #[default]
+    Plain,
+    Error,
+    Warning,
+    Info,
+    Pass,
+    Unknown,
+    Muted,
+}
+
+impl Tone {
+    pub fn style(self, theme: &Theme) -> Style {
+        match self {
+            Tone::Plain => Style::default(),
+            Tone::Error => theme.error,
+            Tone::Warning => theme.warning,
+            Tone::Info => theme.info,
+            Tone::Pass => theme.pass,
+            Tone::Unknown => theme.unknown,
+            Tone::Muted => theme.muted,
+        }
+    }
+}
+
+/// One derived table row: the object behind it and its cells' text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub obj: Option<ObjKey>,
+    pub cells: Vec<String>,
+    pub tones: Vec<Tone>,
+}
+
+impl Row {
+    pub fn new(obj: Option<ObjKey>) -> Row {
+        Row {
+            obj,
+            cells: Vec::new(),
+            tones: Vec::new(),
+        }
+    }
+
+    pub fn cell(mut self, text: impl Into<String>) -> Row {
+        self.cells.push(text.into());
+        self.tones.push(Tone::Plain);
+        self
+    }
+
+    pub fn word(mut self, text: impl Into<String>, tone: Tone) -> Row {
+        self.cells.push(text.into());
+        self.tones.push(tone);
+        self
+    }
+
+    /// The text of the cell under `header` in `grid`.
+    pub fn get<'a>(&'a self, grid: &Grid, header: &str) -> Option<&'a str> {
+        let i = grid.headers.iter().position(|h| *h == header)?;
+        self.cells.get(i).map(String::as_str)
+    }
+
+    pub fn matches(&self, nav: &Nav) -> bool {
+        nav.filter.is_empty() || self.cells.iter().any(|c| nav.matches(c))
+    }
+}
+
+/// A section's table: headers, which columns go first when the pane is
+/// narrow (higher `drop` goes first; 0 never), the filtered rows, and what
+/// to say when there are none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    pub title: &'static str,
+    pub headers: &'static [&'static str],
+    pub drop: &'static [u8],
+    pub rows: Vec<Row>,
+    /// Rows before the filter (for "3/39").
+    pub total: usize,
+    pub empty: String,
+    /// Extra words for the title (e.g. the RPO).
+    pub note: String,
+    /// Widest a column grows, per column (48 when unset).
+    pub max: &'static [usize],
+}
+
+impl Grid {
+    pub fn new(title: &'static str, headers: &'static [&'static str], drop: &'static [u8]) -> Grid {
+        Grid {
+            title,
+            headers,
+            drop,
+            rows: Vec::new(),
+            total: 0,
+            empty: "none".into(),
+            note: String::new(),
+            max: &[],
+        }
+    }
+
+    /// Keeps the rows that match the filter.
+    pub fn filter(&mut self, rows: Vec<Row>, nav: &Nav) {
+        self.total = rows.len();
+        self.rows = rows.into_iter().filter(|r| r.matches(nav)).collect();
+    }
+
+    /// The column of `header` across the rows (tests read it).
+    pub fn column(&self, header: &str) -> Vec<&str> {
+        self.rows
+            .iter()
+            .map(|r| r.get(self, header).unwrap_or(""))
+            .collect()
+    }
+}
+
+/// Column widths that fit `avail` cells: each column as wide as its widest
+/// text (capped), dropping the most droppable columns first; the last kept
+/// column takes what is left.
+fn fit_columns(grid: &Grid, avail: u16) -> Vec<(usize, Constraint)> {
+    const CAP: usize = 48;
+    let n = grid.headers.len();
+    let mut want: Vec<usize> = grid.headers.iter().map(|h| h.chars().count()).collect();
+    for r in &grid.rows {
+        for (i, c) in r.cells.iter().enumerate().take(n) {
+            let cap = grid.max.get(i).copied().unwrap_or(CAP);
+            want[i] = want[i].max(c.chars().count().min(cap));
+        }
+    }
+    let mut keep: Vec<usize> = (0..n).collect();
+    // The last column takes what is left: it needs only a little.
+    fn width(want: &[usize], keep: &[usize]) -> usize {
+        let Some((&last, rest)) = keep.split_last() else {
+            return 0;
+        };
+        rest.iter().map(|&i| want[i]).sum::<usize>() + want[last].min(20) + rest.len()
+    }
+    while width(&want, &keep) > avail as usize {
+        let Some(pos) = keep
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| grid.drop.get(**i).copied().unwrap_or(0) > 0)
+            .max_by_key(|(p, i)| (grid.drop[**i], *p))
+            .map(|(p, _)| p)
+        else {
+            break;
+        };
+        keep.remove(pos);
+    }
+    // Still too wide: narrow the widest columns (not below 10) so the
+    // last one keeps its room.
+    while width(&want, &keep) > avail as usize {
+        let rest = &keep[..keep.len().saturating_sub(1)];
+        let Some(widest) = rest.iter().copied().max_by_key(|&i| (want[i], i)) else {
+            break;
+        };
+        if want[widest] <= 10 {
+            break;
+        }
+        want[widest] -= 1;
+    }
+    let last = keep.len().saturating_sub(1);
+    keep.iter()
+        .enumerate()
+        .map(|(p, &i)| {
+            let c = if p == last {
+                Constraint::Min(want[i].min(8) as u16)
+            } else {
+                Constraint::Length(want[i] as u16)
+            };
+            (i, c)
+        })
+        .collect()
+}
+
+/// Draws one section's table. An unfocused section shows no selection.
+pub fn draw_grid(
+    f: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    grid: &Grid,
+    selected: usize,
+    focused: bool,
+    filter: &str,
+) {
+    let mut t = theme.clone();
+    if !focused {
+        t.selected = t.base;
+    }
+    let marker = if focused { "▶ " } else { "  " };
+    let count = if grid.rows.len() == grid.total {
+        format!("{}", grid.total)
+    } else {
+        format!("{} of {}", grid.rows.len(), grid.total)
+    };
+    let mut spans = vec![
+        Span::styled(format!(" {marker}{} ", grid.title), theme.title),
+        Span::styled(format!("({count}) "), theme.muted),
+    ];
+    if !grid.note.is_empty() {
+        spans.push(Span::styled(format!("{} ", grid.note), theme.muted));
+    }
+    if !filter.is_empty() {
+        spans.push(Span::styled(format!("filter:/{filter} "), theme.muted));
+    }
+    let title = Line::from(spans);
+    if grid.rows.is_empty() {
+        let block = ratatui::widgets::Block::default()
+            .borders(ratatui::widgets::Borders::ALL)
+            .border_style(theme.border)
+            .title(title);
+        let text = if grid.total > 0 {
+            format!("no row matches /{filter}")
+        } else {
+            grid.empty.clone()
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(text, theme.muted))
+                .block(block)
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let cols = fit_columns(grid, area.width.saturating_sub(2));
+    let headers: Vec<&str> = cols.iter().map(|(i, _)| grid.headers[*i]).collect();
+    let widths: Vec<Constraint> = cols.iter().map(|(_, c)| *c).collect();
+    table::draw(
+        f,
+        area,
+        &t,
+        title,
+        &headers,
+        &widths,
+        grid.rows.len(),
+        selected,
+        |r| {
+            let row = &grid.rows[r];
+            cols.iter()
+                .map(|(i, _)| {
+                    let text = row.cells.get(*i).cloned().unwrap_or_default();
+                    let tone = row.tones.get(*i).copied().unwrap_or_default();
+                    Cell::from(text).style(tone.style(theme))
+                })
+                .collect()
+        },
+    );
+}
+
+/// Stacks the grids (tall panes) or shows the focused one under a line
+/// naming every section (short panes). `tall` decides which.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_sections(
+    f: &mut Frame,
+    area: Rect,
+    cx: &Cx,
+    grids: &[&Grid],
+    focus: usize,
+    selected: usize,
+    filter: &str,
+    tall: bool,
+) {
+    let theme = cx.theme;
+    if tall {
+        // Every section gets its rows when they fit; otherwise small
+        // sections get theirs and the rest share what is left in
+        // proportion to their rows.
+        let need: u16 = grids.iter().map(|g| g.rows.len().max(1) as u16 + 3).sum();
+        let mut constraints: Vec<Constraint> = grids
+            .iter()
+            .map(|g| {
+                let rows = g.rows.len().max(1) as u16;
+                if rows <= 6 || need <= area.height {
+                    Constraint::Length(rows + 3)
+                } else {
+                    Constraint::Fill(rows.min(40))
+                }
+            })
+            .collect();
+        constraints.push(Constraint::Fill(0));
+        let areas = Layout::vertical(constraints).split(area);
+        for (i, (g, a)) in grids.iter().zip(areas.iter()).enumerate() {
+            let sel = if i == focus { selected } else { 0 };
+            draw_grid(f, *a, theme, g, sel, i == focus, filter);
+        }
+        return;
+    }
+    let [bar, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    let mut spans = Vec::new();
+    for (i, g) in grids.iter().enumerate() {
+        let label = format!("{} {}", g.title, g.rows.len());
+        if i == focus {
+            spans.push(Span::styled(format!("[{label}]"), theme.tab_active));
+        } else {
+            spans.push(Span::styled(format!(" {label} "), theme.tab));
+        }
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled("o: next section", theme.muted));
+    f.render_widget(Line::from(spans), bar);
+    if let Some(g) = grids.get(focus) {
+        draw_grid(f, body, theme, g, selected, true, filter);
+    }
+}
+
+/// Whether a pane this tall stacks its sections.
+pub fn is_tall(area: Rect) -> bool {
+    area.height >= 40
+}
+
+/// Focus and per-section selection of a pane with sections.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sections {
+    pub focus: usize,
+    saved: Vec<usize>,
+}
+
+impl Sections {
+    /// Handles the shared part of the pane contract: the filter, `o` for
+    /// the next section, navigation within the focused one.
+    pub fn handle(
+        &mut self,
+        nav: &mut Nav,
+        names: &[&str],
+        lens: &[usize],
+        ev: PaneEvent,
+    ) -> Outcome {
+        if self.saved.len() != names.len() {
+            self.saved = vec![0; names.len()];
+        }
+        match ev {
+            PaneEvent::Filter(f) => {
+                nav.filter = f;
+                nav.selected = 0;
+                self.saved.iter_mut().for_each(|s| *s = 0);
+                Outcome::Handled
+            }
+            PaneEvent::Action(Action::Group) => {
+                self.saved[self.focus] = nav.selected;
+                self.focus = (self.focus + 1) % names.len();
+                nav.selected = self.saved[self.focus];
+                Outcome::Status(format!("section: {}", names[self.focus]))
+            }
+            PaneEvent::Action(a) => {
+                let len = lens.get(self.focus).copied().unwrap_or(0);
+                if nav.apply(a, len, 20) {
+                    Outcome::Handled
+                } else {
+                    Outcome::Ignored
+                }
+            }
+            PaneEvent::WhoCan(_) => Outcome::Ignored,
+        }
+    }
+}
+
+/// `7h20m` from `t` to `now` (`0s` for the future).
+pub fn age(now: Timestamp, t: Timestamp) -> String {
+    human_duration(now.as_second() - t.as_second())
+}
+
+// ───────────────────────────── cron ─────────────────────────────
+
+/// One cron field as a bit set, and whether it was `*` (or `?`).
+#[derive(Debug, Clone, Copy)]
+struct Field {
+    bits: u64,
+    star: bool,
+}
+
+impl Field {
+    fn has(&self, v: i8) -> bool {
+        v >= 0 && self.bits & (1u64 << v) != 0
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+const DAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+fn parse_value(s: &str, names: &[&str], offset: u32) -> Option<u32> {
+    if let Ok(v) = s.parse::<u32>() {
+        return Some(v);
+    }
+    let lower = s.to_ascii_lowercase();
+    names
+        .iter()
+        .position(|n| *n == lower)
+        .map(|i| i as u32 + offset)
+}
+
+/// A field as robfig/cron (which Kubernetes and Velero use) reads it:
+/// comma-separated `*`, `?`, `N`, `N-M`, each with an optional `/step`
+/// (`N/step` runs from N to the maximum); month and weekday names.
+fn parse_field(s: &str, min: u32, max: u32, names: &[&str], offset: u32) -> Option<Field> {
+    let mut bits = 0u64;
+    let mut star = false;
+    for part in s.split(',') {
+        let (range, step) = match part.split_once('/') {
+            Some((r, st)) => (r, Some(st.parse::<u32>().ok()?)),
+            None => (part, None),
+        };
+        let (mut lo, hi, mut is_star) = if range == "*" || range == "?" {
+            (min, max, true)
+        } else if let Some((a, b)) = range.split_once('-') {
+            (
+                parse_value(a, names, offset)?,
+                parse_value(b, names, offset)?,
+                false,
+            )
+        } else {
+            let v = parse_value(range, names, offset)?;
+            (v, if step.is_some() { max } else { v }, false)
+        };
+        let step = step.unwrap_or(1);
+        if step == 0 || lo < min || hi > max || lo > hi {
+            return None;
+        }
+        if step > 1 {
+            is_star = false;
+        }
+        star |= is_star;
+        while lo <= hi {
+            bits |= 1 << lo;
+            lo += step;
+        }
+    }
+    Some(Field { bits, star })
+}
+
+/// A parsed 5-field schedule.
+struct Cron {
+    minute: Field,
+    hour: Field,
+    dom: Field,
+    month: Field,
+    dow: Field,
+}
+
+fn parse_cron(expr: &str) -> Option<Cron> {
+    let expr = match expr.trim() {
+        "@yearly" | "@annually" => "0 0 1 1 *",
+        "@monthly" => "0 0 1 * *",
+        "@weekly" => "0 0 * * 0",
+        "@daily" | "@midnight" => "0 0 * * *",
+        "@hourly" => "0 * * * *",
+        e => e,
+    };
+    let f: Vec<&str> = expr.split_whitespace().collect();
+    let [mi, h, dom, mon, dow] = f.as_slice() else {
+        return None;
+    };
+    Some(Cron {
+        minute: parse_field(mi, 0, 59, &[], 0)?,
+        hour: parse_field(h, 0, 23, &[], 0)?,
+        dom: parse_field(dom, 1, 31, &[], 0)?,
+        month: parse_field(mon, 1, 12, &MONTHS, 1)?,
+        dow: parse_field(dow, 0, 6, &DAYS, 0)?,
+    })
+}
+
+impl Cron {
+    /// robfig/cron: when either day field is `*`, both must match;
+    /// otherwise either may.
+    fn day_matches(&self, d: Date) -> bool {
+        let dom = self.dom.has(d.day());
+        let dow = self.dow.has(d.weekday().to_sunday_zero_offset());
+        if self.dom.star || self.dow.star {
+            dom && dow
+        } else {
+            dom || dow
+        }
+    }
+}
+
+/// The first run of a cron schedule strictly after `after`, in `time_zone`
+/// (an IANA name; `None` is UTC, which Velero's and the controller
+/// manager's containers run in), as Kubernetes CronJobs and Velero
+/// Schedules (robfig/cron) compute it. A `CRON_TZ=`/`TZ=` prefix sets the
+/// zone too. `None` when the expression is not a 5-field schedule or a
+/// descriptor kready reads (`@every` is relative to the last run), the
+/// zone is unknown, or nothing matches within five years (`0 0 30 2 *`).
+pub fn next_run(expr: &str, time_zone: Option<&str>, after: Timestamp) -> Option<Timestamp> {
+    let mut expr = expr.trim();
+    let mut zone = time_zone.map(str::to_string);
+    if let Some(rest) = expr
+        .strip_prefix("CRON_TZ=")
+        .or_else(|| expr.strip_prefix("TZ="))
+    {
+        let (z, e) = rest.split_once(char::is_whitespace)?;
+        zone = Some(z.to_string());
+        expr = e;
+    }
+    let cron = parse_cron(expr)?;
+    let tz = match zone.as_deref() {
+        None | Some("UTC" | "Etc/UTC" | "") => TimeZone::UTC,
+        Some(z) => TimeZone::get(z).ok()?,
+    };
+    let start = after.to_zoned(tz.clone()).datetime();
+    // The next whole minute after `after`.
+    let mut dt: DateTime = start
+        .date()
+        .at(start.hour(), start.minute(), 0, 0)
+        .checked_add(1.minute())
+        .ok()?;
+    let limit = start.year() + 5;
+    for _ in 0..1_000_000 {
+        if dt.year() > limit {
+            return None;
+        }
+        let d = dt.date();
+        if !cron.month.has(dt.month()) {
+            let first = d.first_of_month();
+            dt = first.checked_add(1.month()).ok()?.at(0, 0, 0, 0);
+            continue;
+        }
+        if !cron.day_matches(d) {
+            dt = d.tomorrow().ok()?.at(0, 0, 0, 0);
+            continue;
+        }
+        if !cron.hour.has(dt.hour()) {
+            dt = d.at(dt.hour(), 0, 0, 0).checked_add(1.hour()).ok()?;
+            continue;
+        }
+        if !cron.minute.has(dt.minute()) {
+            dt = dt.checked_add(1.minute()).ok()?;
+            continue;
+        }
+        let ts = tz.to_ambiguous_zoned(dt).compatible().ok()?.timestamp();
+        if ts > after {
+            return Some(ts);
+        }
+        dt = dt.checked_add(1.minute()).ok()?;
+    }
+    None
+}
+
+// ───────────────────────────── the pane ─────────────────────────────
+
+pub const SECTIONS: [&str; 5] = ["Schedules", "Backups", "Locations", "Restores", "etcd"];
+
+#[derive(Default)]
+pub struct State {
+    pub nav: Nav,
+    pub sections: Sections,
+    /// `s`: backups and restores that did not complete first.
+    pub failures_first: bool,
+    view: RefCell<Option<(ViewKey, View)>>,
+}
+
+#[derive(Clone, PartialEq)]
+struct ViewKey {
+    generation: u64,
+    filter: String,
+    namespace: Option<String>,
+    now: Timestamp,
+    rpo_hours: i64,
+    failures_first: bool,
+}
+
+/// The derived sections, filtered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub schedules: Grid,
+    pub backups: Grid,
+    pub locations: Grid,
+    pub restores: Grid,
+    pub etcd: Grid,
+}
+
+impl View {
+    pub fn grids(&self) -> [&Grid; 5] {
+        [
+            &self.schedules,
+            &self.backups,
+            &self.locations,
+            &self.restores,
+            &self.etcd,
+        ]
+    }
+}
+
+/// The pane's rows for the model's store at `cx.model.now` (cached by
+/// generation, filter, namespace and time).
+pub fn view(cx: &Cx, st: &State) -> View {
+    let key = ViewKey {
+        generation: cx.model.generation,
+        filter: st.nav.filter.clone(),
+        namespace: cx.namespace.map(str::to_string),
+        now: cx.model.now,
+        rpo_hours: cx.model.engine.config().thresholds.backup_rpo_hours,
+        failures_first: st.failures_first,
+    };
+    if let Some((k, v)) = st.view.borrow().as_ref()
+        && *k == key
+    {
+        return v.clone();
+    }
+    let v = derive(cx, &st.nav, key.rpo_hours, st.failures_first);
+    *st.view.borrow_mut() = Some((key, v.clone()));
+    v
+}
+
+fn phase_tone(phase: &str) -> Tone {
+    match phase {
+        "Completed" | "Available" | "Enabled" => Tone::Pass,
+        "PartiallyFailed" => Tone::Warning,
+        "Failed" | "FailedValidation" | "Unavailable" => Tone::Error,
+        "-" => Tone::Unknown,
+        _ => Tone::Info,
+    }
+}
+
+fn count_cell(row: Row, v: Option<i64>, tone: Tone) -> Row {
+    match v {
+        Some(n) if n > 0 => row.word(n.to_string(), tone),
+        Some(n) => row.cell(n.to_string()),
+        None => row.word("0", Tone::Muted),
+    }
+}
+
+fn derive(cx: &Cx, nav: &Nav, rpo_hours: i64, failures_first: bool) -> View {
+    let store = &cx.model.store;
+    let now = cx.model.now;
+    let rpo_secs = rpo_hours * 3600;
+    let installed = velero_installed(store).is_some();
+    let absent = "Velero is not installed (no backups.velero.io CRD and no Velero objects)";
+    let in_scope = |ns: &str| cx.in_scope(Some(ns));
+
+    // Schedules.
+    let newest = newest_completed(store);
+    let mut sched: Vec<(u8, Row)> = Vec::new();
+    for s in velero(store, "Schedule").filter(|s| in_scope(s.namespace())) {
+        let paused = is_paused(s);
+        let cron = str_at(s, "/spec/schedule").unwrap_or("");
+        let (rank, word, tone, last) = match newest.get(&(s.namespace(), s.name())) {
+            Some((done, _)) if now.as_second() - done.as_second() > rpo_secs => {
+                (0, "LATE", Tone::Error, age(now, *done))
+            }
+            Some((done, _)) => (2, "OK", Tone::Pass, age(now, *done)),
+            None => {
+                let young = s
+                    .meta
+                    .creation_timestamp
+                    .as_ref()
+                    .is_some_and(|t| now.as_second() - t.0.as_second() < rpo_secs);
+                if young && !paused {
+                    (1, "NEW", Tone::Unknown, "never".to_string())
+                } else {
+                    (0, "LATE", Tone::Error, "never".to_string())
+                }
+            }
+        };
+        let next = if paused {
+            "paused".to_string()
+        } else {
+            match next_run(cron, None, now) {
+                Some(t) => format!("in {}", age(t, now)),
+                None => "?".to_string(),
+            }
+        };
+        let phase = str_at(s, "/status/phase").unwrap_or("-");
+        let row = Row::new(Some(s.key.clone()))
+            .cell(s.name())
+            .word(word, tone)
+            .cell(last)
+            .cell(next)
+            .cell(cron)
+            .word(
+                if paused { "PAUSED" } else { "no" },
+                if paused { Tone::Warning } else { Tone::Plain },
+            )
+            .word(phase, phase_tone(phase))
+            .cell(s.namespace());
+        sched.push((rank, row));
+    }
+    sched.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cells[0].cmp(&b.1.cells[0])));
+    let mut schedules = Grid::new(
+        "Schedules",
+        &[
+            "SCHEDULE",
+            "RPO",
+            "LAST OK",
+            "NEXT RUN",
+            "CRON",
+            "PAUSED",
+            "PHASE",
+            "NAMESPACE",
+        ],
+        &[0, 0, 0, 1, 2, 0, 3, 4],
+    );
+    schedules.note = format!("RPO {rpo_hours}h, next run in UTC");
+    schedules.empty = if installed {
+        "no Velero Schedule: backups only run by hand".into()
+    } else {
+        absent.into()
+    };
+    schedules.filter(sched.into_iter().map(|(_, r)| r).collect(), nav);
+
+    // Backups, newest first.
+    let started = |o: &crate::model::Object| {
+        ts_at(o, "/status/startTimestamp")
+            .or_else(|| o.meta.creation_timestamp.as_ref().map(|t| t.0))
+    };
+    // `s` puts what did not complete first (in progress, failed, …).
+    let order = |o: &crate::model::Object| {
+        failures_first && str_at(o, "/status/phase") == Some("Completed")
+    };
+    let order_note = if failures_first {
+        "not Completed first, then newest (s: newest first)"
+    } else {
+        "newest first (s: not Completed first)"
+    };
+    let mut list: Vec<_> = velero(store, "Backup")
+        .filter(|b| in_scope(b.namespace()))
+        .collect();
+    list.sort_by(|a, b| {
+        order(a)
+            .cmp(&order(b))
+            .then(started(b).cmp(&started(a)))
+            .then(a.name().cmp(b.name()))
+    });
+    let rows = list
+        .iter()
+        .map(|b| {
+            let phase = str_at(b, "/status/phase").unwrap_or("-");
+            let row = Row::new(Some(b.key.clone()))
+                .word(phase, phase_tone(phase))
+                .cell(b.name())
+                .cell(b.label(SCHEDULE_LABEL).unwrap_or("-"));
+            let row = count_cell(
+                row,
+                b.pointer("/status/errors").and_then(Value::as_i64),
+                Tone::Error,
+            );
+            let row = count_cell(
+                row,
+                b.pointer("/status/warnings").and_then(Value::as_i64),
+                Tone::Warning,
+            );
+            row.cell(started(b).map_or("-".into(), |t| age(now, t)))
+                .cell(
+                    str_at(b, "/status/failureReason")
+                        .map(one_line)
+                        .unwrap_or_default(),
+                )
+        })
+        .collect();
+    let mut backups = Grid::new(
+        "Backups",
+        &[
+            "PHASE", "BACKUP", "SCHEDULE", "ERRORS", "WARNINGS", "AGE", "REASON",
+        ],
+        &[0, 0, 3, 0, 2, 1, 4],
+    );
+    backups.note = order_note.into();
+    backups.empty = if installed {
+        "no Velero Backup".into()
+    } else {
+        absent.into()
+    };
+    backups.filter(rows, nav);
+
+    // Storage locations.
+    let rows = velero(store, "BackupStorageLocation")
+        .filter(|l| in_scope(l.namespace()))
+        .map(|l| {
+            let phase = str_at(l, "/status/phase").unwrap_or("-");
+            let (where_, wt) = match on_cluster_reason(l) {
+                Some(_) => ("ON CLUSTER", Tone::Error),
+                None => ("off-cluster", Tone::Plain),
+            };
+            Row::new(Some(l.key.clone()))
+                .cell(l.name())
+                .word(phase, phase_tone(phase))
+                .word(where_, wt)
+                .cell(
+                    if l.pointer("/spec/default").and_then(Value::as_bool) == Some(true) {
+                        "default"
+                    } else {
+                        "-"
+                    },
+                )
+                .cell(str_at(l, "/spec/provider").unwrap_or("-"))
+                .cell(str_at(l, "/spec/objectStorage/bucket").unwrap_or("-"))
+                .cell(str_at(l, "/spec/accessMode").unwrap_or("ReadWrite"))
+                .cell(
+                    ts_at(l, "/status/lastSyncedTime")
+                        .map_or("never".into(), |t| format!("{} ago", age(now, t))),
+                )
+                .cell(
+                    str_at(l, "/status/message")
+                        .map(one_line)
+                        .unwrap_or_default(),
+                )
+        })
+        .collect();
+    let mut locations = Grid::new(
+        "Locations",
+        &[
+            "LOCATION", "PHASE", "WHERE", "DEFAULT", "PROVIDER", "BUCKET", "ACCESS", "SYNCED",
+            "MESSAGE",
+        ],
+        &[0, 0, 1, 3, 2, 2, 3, 1, 4],
+    );
+    locations.empty = if installed {
+        "no BackupStorageLocation: backups have nowhere to go".into()
+    } else {
+        absent.into()
+    };
+    locations.filter(rows, nav);
+
+    // Restores, newest first.
+    let mut list: Vec<_> = velero(store, "Restore")
+        .filter(|r| in_scope(r.namespace()))
+        .collect();
+    list.sort_by(|a, b| {
+        order(a)
+            .cmp(&order(b))
+            .then(started(b).cmp(&started(a)))
+            .then(a.name().cmp(b.name()))
+    });
+    let rows = list
+        .iter()
+        .map(|r| {
+            let phase = str_at(r, "/status/phase").unwrap_or("-");
+            let row = Row::new(Some(r.key.clone()))
+                .word(phase, phase_tone(phase))
+                .cell(r.name())
+                .cell(str_at(r, "/spec/backupName").unwrap_or("-"));
+            let row = count_cell(
+                row,
+                r.pointer("/status/errors").and_then(Value::as_i64),
+                Tone::Error,
+            );
+            let row = count_cell(
+                row,
+                r.pointer("/status/warnings").and_then(Value::as_i64),
+                Tone::Warning,
+            );
+            row.cell(started(r).map_or("-".into(), |t| age(now, t)))
+        })
+        .collect();
+    let mut restores = Grid::new(
+        "Restores",
+        &["PHASE", "RESTORE", "BACKUP", "ERRORS", "WARNINGS", "AGE"],
+        &[0, 0, 2, 0, 1, 1],
+    );
+    restores.note = format!(
+        "restore drill due every {} days",
+        cx.model.engine.config().thresholds.restore_test_days
+    );
+    restores.empty = if installed {
+        "no Velero Restore: the backups were never proven restorable".into()
+    } else {
+        absent.into()
+    };
+    restores.filter(rows, nav);
+
+    // etcd snapshot CronJobs and their newest Job.
+    let rows = etcd_snapshot_cronjobs(store)
+        .into_iter()
+        .filter(|(o, _)| in_scope(o.namespace()))
+        .map(|(o, cj)| {
+            let suspended = cj.spec.suspend == Some(true);
+            let last = etcd_last_success(store, o, cj);
+            let (word, tone) = match &last {
+                Some((t, _)) if now.as_second() - t.as_second() <= rpo_secs => ("OK", Tone::Pass),
+                _ => ("LATE", Tone::Error),
+            };
+            let next = if suspended {
+                "suspended".to_string()
+            } else {
+                match next_run(&cj.spec.schedule, cj.spec.time_zone.as_deref(), now) {
+                    Some(t) => format!("in {}", age(t, now)),
+                    None => "?".to_string(),
+                }
+            };
+            let job = store
+                .children_of(&o.key)
+                .filter_map(|c| c.typed::<Job>().map(|j| (c, j)))
+                .max_by_key(|(c, _)| {
+                    (
+                        c.meta.creation_timestamp.as_ref().map(|t| t.0),
+                        c.name().to_string(),
+                    )
+                });
+            let (job_name, job_word, job_tone, job_age) = match job {
+                Some((c, j)) => {
+                    let (w, t) = job_state(j);
+                    let at = c.meta.creation_timestamp.as_ref().map(|t| t.0);
+                    (
+                        c.name().to_string(),
+                        w,
+                        t,
+                        at.map_or("-".into(), |t| age(now, t)),
+                    )
+                }
+                None => ("-".into(), "none", Tone::Muted, "-".into()),
+            };
+            Row::new(Some(o.key.clone()))
+                .cell(format!("{}/{}", o.namespace(), o.name()))
+                .word(word, tone)
+                .cell(last.map_or("never".into(), |(t, _)| age(now, t)))
+                .cell(next)
+                .cell(cj.spec.schedule.clone())
+                .word(
+                    if suspended { "SUSPENDED" } else { "no" },
+                    if suspended {
+                        Tone::Warning
+                    } else {
+                        Tone::Plain
+                    },
+                )
+                .cell(job_name)
+                .word(job_word, job_tone)
+                .cell(job_age)
+        })
+        .collect();
+    let mut etcd = Grid::new(
+        "etcd snapshots",
+        &[
+            "CRONJOB",
+            "RPO",
+            "LAST OK",
+            "NEXT RUN",
+            "CRON",
+            "SUSPENDED",
+            "LAST JOB",
+            "JOB",
+            "JOB AGE",
+        ],
+        &[0, 0, 0, 1, 2, 3, 4, 0, 2],
+    );
+    etcd.empty = match &store.info.managed {
+        Some(p) => format!("managed control plane ({p}): the provider snapshots etcd"),
+        None => "no CronJob runs `etcdctl snapshot save`".into(),
+    };
+    etcd.filter(rows, nav);
+
+    View {
+        schedules,
+        backups,
+        locations,
+        restores,
+        etcd,
+    }
+}
+
+/// A Job's state as a word: Complete, Failed, Running, or Pending.
+fn job_state(j: &Job) -> (&'static str, Tone) {
+    let Some(s) = &j.status else {
+        return ("Pending", Tone::Info);
+    };
+    let cond = |t: &str| {
+        s.conditions
+            .iter()
+            .flatten()
+            .any(|c| c.type_ == t && c.status == "True")
+    };
+    if cond("Complete") || s.succeeded.unwrap_or(0) > 0 {
+        ("Complete", Tone::Pass)
+    } else if cond("Failed") {
+        ("Failed", Tone::Error)
+    } else if s.active.unwrap_or(0) > 0 {
+        ("Running", Tone::Info)
+    } else if s.failed.unwrap_or(0) > 0 {
+        ("Failed", Tone::Error)
+    } else {
+        ("Pending", Tone::Info)
+    }
+}
+
+/// Messages carry newlines and tabs; a cell shows one line.
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn lens(v: &View) -> Vec<usize> {
+    v.grids().iter().map(|g| g.rows.len()).collect()
+}
+
+pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
+    if ev == PaneEvent::Action(Action::Sort) {
+        st.failures_first = !st.failures_first;
+        st.nav.selected = 0;
+        return Outcome::Status(
+            if st.failures_first {
+                "backups and restores: not Completed first"
+            } else {
+                "backups and restores: newest first"
+            }
+            .into(),
+        );
+    }
+    let lens = match ev {
+        PaneEvent::Action(_) => lens(&view(cx, st)),
+        _ => Vec::new(),
+    };
+    st.sections.handle(&mut st.nav, &SECTIONS, &lens, ev)
+}
+
+pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
+    let v = view(cx, st);
+    let g = v.grids()[st.sections.focus];
+    g.rows
+        .get(st.nav.clamp(g.rows.len()))
+        .and_then(|r| r.obj.clone())
+}
+
+pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
+    let v = view(cx, st);
+    let grids = v.grids();
+    let focus = st.sections.focus.min(grids.len() - 1);
+    let selected = st.nav.clamp(grids[focus].rows.len());
+    draw_sections(
+        f,
+        area,
+        cx,
+        &grids,
+        focus,
+        selected,
+        &st.nav.filter,
+        is_tall(area),
+    );
+}

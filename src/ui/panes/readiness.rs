@@ -1,0 +1,339 @@
+//! Readiness: the findings table (fail and unknown results) with sort,
+//! filter, grouping, and a detail panel with evidence, the practice's
+//! rationale and whether a guided fix exists.
+
+use std::cell::RefCell;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
+
+use super::{Cx, Outcome, PaneEvent};
+use crate::checks::{CheckResult, Severity, Status};
+use crate::config::keymap::Action;
+use crate::config::theme::Theme;
+use crate::model::ObjKey;
+use crate::ui::widgets::table::{self, Nav};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Severity,
+    Check,
+    Namespace,
+    Subject,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Group {
+    #[default]
+    None,
+    Category,
+    Namespace,
+    Severity,
+}
+
+#[derive(Default)]
+pub struct State {
+    pub nav: Nav,
+    pub sort: SortKey,
+    pub group: Group,
+    pub detail: bool,
+    /// Indexes into `model.results` for the current view, cached by what
+    /// decides them so a frame never re-filters 30,000 results.
+    rows: RefCell<Option<(ViewKey, Vec<usize>)>>,
+}
+
+#[derive(Clone, PartialEq)]
+struct ViewKey {
+    generation: u64,
+    filter: String,
+    namespace: Option<String>,
+    sort: SortKey,
+    group: Group,
+}
+
+/// The severity word and its style; the word carries the meaning without colour.
+pub fn severity_cell(theme: &Theme, r: &CheckResult) -> (&'static str, Style) {
+    match (r.status, r.severity) {
+        (Status::Unknown, _) => ("UNKNOWN", theme.unknown),
+        (Status::Pass, _) => ("PASS", theme.pass),
+        (Status::Fail, Severity::Error) => ("ERROR", theme.error),
+        (Status::Fail, Severity::Warning) => ("WARNING", theme.warning),
+        (Status::Fail, Severity::Info) => ("INFO", theme.info),
+    }
+}
+
+fn rank(r: &CheckResult) -> (u8, Severity) {
+    (u8::from(r.status == Status::Unknown), r.severity)
+}
+
+/// The rows of the view: failures and unknowns, filtered and sorted.
+fn view(cx: &Cx, st: &State) -> Vec<usize> {
+    let key = ViewKey {
+        generation: cx.model.generation,
+        filter: st.nav.filter.clone(),
+        namespace: cx.namespace.map(str::to_string),
+        sort: st.sort,
+        group: st.group,
+    };
+    if let Some((k, rows)) = st.rows.borrow().as_ref()
+        && *k == key
+    {
+        return rows.clone();
+    }
+    let results = &cx.model.results;
+    let mut rows: Vec<usize> = results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.status != Status::Pass)
+        .filter(|(_, r)| cx.in_scope(r.subject.scope_namespace()))
+        .filter(|(_, r)| {
+            st.nav.filter.is_empty()
+                || st.nav.matches(&r.check)
+                || st.nav.matches(&r.subject.to_string())
+                || st.nav.matches(&r.message)
+                || st.nav.matches(severity_word(r))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    rows.sort_by(|&a, &b| {
+        let (a, b) = (&results[a], &results[b]);
+        let group = match st.group {
+            Group::None => std::cmp::Ordering::Equal,
+            Group::Category => a.category.cmp(&b.category),
+            Group::Namespace => a
+                .subject
+                .scope_namespace()
+                .cmp(&b.subject.scope_namespace()),
+            Group::Severity => rank(a).cmp(&rank(b)),
+        };
+        group.then_with(|| match st.sort {
+            SortKey::Severity => rank(a).cmp(&rank(b)),
+            SortKey::Check => a.check.cmp(&b.check),
+            SortKey::Namespace => a.subject.namespace.cmp(&b.subject.namespace),
+            SortKey::Subject => a.subject.cmp(&b.subject),
+        })
+    });
+    *st.rows.borrow_mut() = Some((key, rows.clone()));
+    rows
+}
+
+fn severity_word(r: &CheckResult) -> &'static str {
+    match r.status {
+        Status::Unknown => "unknown",
+        _ => r.severity.as_str(),
+    }
+}
+
+pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
+    match ev {
+        PaneEvent::Filter(f) => {
+            st.nav.filter = f;
+            st.nav.selected = 0;
+            Outcome::Handled
+        }
+        PaneEvent::Action(Action::Select) => {
+            st.detail = !st.detail;
+            Outcome::Handled
+        }
+        PaneEvent::Action(Action::Sort) => {
+            st.sort = match st.sort {
+                SortKey::Severity => SortKey::Check,
+                SortKey::Check => SortKey::Namespace,
+                SortKey::Namespace => SortKey::Subject,
+                SortKey::Subject => SortKey::Severity,
+            };
+            Outcome::Status(format!("sorted by {:?}", st.sort).to_lowercase())
+        }
+        PaneEvent::Action(Action::Group) => {
+            st.group = match st.group {
+                Group::None => Group::Category,
+                Group::Category => Group::Namespace,
+                Group::Namespace => Group::Severity,
+                Group::Severity => Group::None,
+            };
+            Outcome::Status(format!("grouped by {:?}", st.group).to_lowercase())
+        }
+        PaneEvent::Action(a) => {
+            let len = view(cx, st).len();
+            if st.nav.apply(a, len, 20) {
+                Outcome::Handled
+            } else {
+                Outcome::Ignored
+            }
+        }
+        PaneEvent::WhoCan(_) => Outcome::Ignored,
+    }
+}
+
+pub fn selected(cx: &Cx, st: &State) -> Option<usize> {
+    let rows = view(cx, st);
+    rows.get(st.nav.clamp(rows.len())).copied()
+}
+
+pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
+    let r = &cx.model.results[selected(cx, st)?];
+    let s = &r.subject;
+    Some(ObjKey::new(
+        &s.kind,
+        s.namespace.as_deref().unwrap_or(""),
+        &s.name,
+    ))
+}
+
+pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
+    let rows = view(cx, st);
+    let show_detail = st.detail || area.height >= 40;
+    let [table_area, detail_area] = if show_detail {
+        Layout::vertical([Constraint::Min(6), Constraint::Length(9)]).areas(area)
+    } else {
+        [area, Rect::default()]
+    };
+    let results = &cx.model.results;
+    let theme = cx.theme;
+    let title = Line::from(vec![
+        Span::styled(" Findings ", theme.title),
+        Span::styled(
+            format!(
+                "sort:{:?} group:{:?}{} ",
+                st.sort,
+                st.group,
+                if st.nav.filter.is_empty() {
+                    String::new()
+                } else {
+                    format!(" filter:/{}", st.nav.filter)
+                }
+            )
+            .to_lowercase(),
+            theme.muted,
+        ),
+    ]);
+    let selected = st.nav.clamp(rows.len());
+    // Below 120 columns the namespace joins the subject to leave room for
+    // the message.
+    let wide = table_area.width >= 120;
+    let (header, widths): (&[&str], Vec<Constraint>) = if wide {
+        (
+            &["SEVERITY", "CHECK", "NAMESPACE", "SUBJECT", "MESSAGE"],
+            vec![
+                Constraint::Length(8),
+                Constraint::Length(34),
+                Constraint::Length(16),
+                Constraint::Length(36),
+                Constraint::Min(20),
+            ],
+        )
+    } else {
+        (
+            &["SEVERITY", "CHECK", "SUBJECT", "MESSAGE"],
+            vec![
+                Constraint::Length(8),
+                Constraint::Length(24),
+                Constraint::Length(24),
+                Constraint::Min(16),
+            ],
+        )
+    };
+    table::draw(
+        f,
+        table_area,
+        theme,
+        title,
+        header,
+        &widths,
+        rows.len(),
+        selected,
+        |i| {
+            let r = &results[rows[i]];
+            let (word, style) = severity_cell(theme, r);
+            let mut subject = match (&r.subject.namespace, wide) {
+                (Some(ns), false) => format!("{} {ns}/{}", r.subject.kind, r.subject.name),
+                _ => format!("{} {}", r.subject.kind, r.subject.name),
+            };
+            if let Some(c) = &r.subject.container {
+                subject.push_str(&format!(" [{c}]"));
+            }
+            let mut cells = vec![Cell::from(word).style(style), Cell::from(r.check.clone())];
+            if wide {
+                cells.push(Cell::from(r.subject.namespace.clone().unwrap_or_default()));
+            }
+            cells.push(Cell::from(subject));
+            cells.push(Cell::from(r.message.clone()));
+            cells
+        },
+    );
+    if show_detail {
+        draw_detail(f, detail_area, cx, rows.get(selected).map(|&i| &results[i]));
+    }
+}
+
+fn draw_detail(f: &mut Frame, area: Rect, cx: &Cx, r: Option<&CheckResult>) {
+    let theme = cx.theme;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(" Detail ", theme.title));
+    let Some(r) = r else {
+        f.render_widget(Paragraph::new("no finding selected").block(block), area);
+        return;
+    };
+    let check = crate::checks::find(&r.check);
+    let (word, style) = severity_cell(theme, r);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(word, style),
+            Span::raw(format!("  {}  {}", r.check, r.subject)),
+        ]),
+        Line::from(r.message.clone()),
+    ];
+    if !r.evidence.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("evidence: {}", r.evidence.join("; ")),
+            theme.muted,
+        )));
+    }
+    if let Some(c) = check {
+        lines.push(Line::from(vec![
+            Span::styled("why: ", theme.accent),
+            Span::raw(c.rationale),
+        ]));
+        lines.push(Line::from(match c.fix {
+            Some(fix) => vec![Span::styled("guided fix: ", theme.accent), Span::raw(fix)],
+            None => vec![Span::styled("guidance only (no guided fix)", theme.muted)],
+        }));
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+/// The current view as Markdown or JSON, for `e` / `:export`.
+pub fn export(cx: &Cx, st: &State, format: &str) -> String {
+    let results: Vec<&CheckResult> = view(cx, st).iter().map(|&i| &cx.model.results[i]).collect();
+    if format == "json" {
+        let mut s = serde_json::to_string_pretty(&results).expect("results serialise");
+        s.push('\n');
+        return s;
+    }
+    let mut out = format!(
+        "# kready findings — {}\n\nfilter: `{}`; namespace: {}; {} findings\n\n| severity | check | subject | message |\n|---|---|---|---|\n",
+        cx.model.store.info.name,
+        st.nav.filter,
+        cx.namespace.unwrap_or("all"),
+        results.len()
+    );
+    for r in results {
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            severity_word(r),
+            r.check,
+            r.subject.to_string().replace('|', "\\|"),
+            r.message.replace('|', "\\|")
+        ));
+    }
+    out
+}

@@ -1,0 +1,381 @@
+//! UI state and the pure `update`: keys become actions through the keymap,
+//! actions change `State` and may ask for effects (quit, write a file) that
+//! the event loop performs.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use super::model::Model;
+use super::panes::{self, Cx, Outcome, Pane, PaneEvent, PaneStates};
+use crate::config::keymap::{Action, Keymap};
+use crate::config::theme::Theme;
+
+/// What the loop feeds `update`.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+}
+
+/// Work `update` asks the event loop to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Quit,
+    /// Write `contents` to `path`, then report the path.
+    Write {
+        path: PathBuf,
+        contents: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Filter,
+    Command,
+}
+
+/// A one-line text input at the bottom (filter or command palette).
+pub struct Input {
+    pub kind: InputKind,
+    pub text: TextArea<'static>,
+    /// Completion candidates for the command palette.
+    pub completions: Vec<String>,
+}
+
+impl Input {
+    pub fn value(&self) -> String {
+        self.text.lines().first().cloned().unwrap_or_default()
+    }
+}
+
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    Yaml {
+        title: String,
+        text: String,
+        scroll: u16,
+    },
+}
+
+pub struct State {
+    pub pane: Pane,
+    pub panes: PaneStates,
+    pub overlay: Option<Overlay>,
+    pub input: Option<Input>,
+    /// `:ns NAME` narrows every pane to one namespace.
+    pub namespace: Option<String>,
+    /// One line of feedback (export path, errors).
+    pub status: Option<String>,
+    pub size: (u16, u16),
+    pub keymap: Keymap,
+    pub theme: Theme,
+    /// Where `e` writes exports.
+    pub export_dir: PathBuf,
+}
+
+/// The command palette's commands, for completion and help.
+pub const COMMANDS: &[(&str, &str)] = &[
+    (
+        "ns",
+        ":ns NAME — narrow every pane to a namespace (:ns all clears)",
+    ),
+    (
+        "who-can",
+        ":who-can VERB RESOURCE [-n NS] — who may do it (RBAC pane)",
+    ),
+    ("check", ":check ID — readiness findings of one check"),
+    ("pane", ":pane NAME — go to a pane"),
+    (
+        "export",
+        ":export md|json — write the findings view to a file",
+    ),
+    ("q", ":q — quit"),
+];
+
+impl State {
+    pub fn new(keymap: Keymap, theme: Theme, export_dir: PathBuf) -> State {
+        State {
+            pane: Pane::Overview,
+            panes: PaneStates::default(),
+            overlay: None,
+            input: None,
+            namespace: None,
+            status: None,
+            size: (80, 24),
+            keymap,
+            theme,
+            export_dir,
+        }
+    }
+
+    pub fn cx<'a>(&'a self, model: &'a Model) -> Cx<'a> {
+        Cx {
+            model,
+            theme: &self.theme,
+            namespace: self.namespace.as_deref(),
+        }
+    }
+}
+
+/// The one state transition.
+pub fn update(state: &mut State, model: &Model, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            Vec::new()
+        }
+        Msg::Key(key) => on_key(state, model, key),
+    }
+}
+
+fn on_key(state: &mut State, model: &Model, key: KeyEvent) -> Vec<Effect> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return vec![Effect::Quit];
+    }
+    if state.input.is_some() {
+        return on_input_key(state, model, key);
+    }
+    let Some(action) = state.keymap.action(&key) else {
+        return Vec::new();
+    };
+    if let Some(overlay) = &mut state.overlay {
+        match (overlay, action) {
+            (_, Action::Back | Action::Help | Action::Select) => state.overlay = None,
+            (_, Action::Quit) => return vec![Effect::Quit],
+            (Overlay::Help { scroll } | Overlay::Yaml { scroll, .. }, a) => {
+                *scroll = scroll_by(*scroll, a)
+            }
+        }
+        return Vec::new();
+    }
+    state.status = None;
+    match action {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::NextPane => state.pane = state.pane.next(),
+        Action::PrevPane => state.pane = state.pane.prev(),
+        Action::Pane(n) => {
+            if let Some(p) = Pane::from_number(n) {
+                state.pane = p;
+            }
+        }
+        Action::Filter => {
+            let mut text = TextArea::new(vec![panes::filter_of(&state.panes, state.pane)]);
+            text.move_cursor(ratatui_textarea::CursorMove::End);
+            state.input = Some(Input {
+                kind: InputKind::Filter,
+                text,
+                completions: Vec::new(),
+            });
+        }
+        Action::Command => {
+            state.input = Some(Input {
+                kind: InputKind::Command,
+                text: TextArea::default(),
+                completions: complete(model, ""),
+            })
+        }
+        Action::Yaml => match panes::selected_object(&state.cx(model), &state.panes, state.pane) {
+            Some(key) => match model.store.get(&key) {
+                Some(obj) => {
+                    state.overlay = Some(Overlay::Yaml {
+                        title: key.to_string(),
+                        text: crate::model::yaml::render(obj),
+                        scroll: 0,
+                    })
+                }
+                None => state.status = Some(format!("{key} is not in the store")),
+            },
+            None => state.status = Some("no object selected".into()),
+        },
+        Action::Export => return export(state, model, "md"),
+        Action::Back
+            if state.namespace.is_some()
+                && panes::filter_of(&state.panes, state.pane).is_empty() =>
+        {
+            state.namespace = None;
+        }
+        other => {
+            let cx = Cx {
+                model,
+                theme: &state.theme,
+                namespace: state.namespace.as_deref(),
+            };
+            let outcome =
+                panes::handle(&cx, &mut state.panes, state.pane, PaneEvent::Action(other));
+            apply_outcome(state, outcome);
+        }
+    }
+    Vec::new()
+}
+
+fn apply_outcome(state: &mut State, outcome: Outcome) {
+    match outcome {
+        Outcome::Handled | Outcome::Ignored => {}
+        Outcome::Status(s) => state.status = Some(s),
+        Outcome::Goto(p) => state.pane = p,
+    }
+}
+
+fn scroll_by(scroll: u16, action: Action) -> u16 {
+    match action {
+        Action::Down => scroll.saturating_add(1),
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => scroll.saturating_add(10),
+        Action::PageUp => scroll.saturating_sub(10),
+        Action::Top => 0,
+        _ => scroll,
+    }
+}
+
+fn on_input_key(state: &mut State, model: &Model, key: KeyEvent) -> Vec<Effect> {
+    let input = state.input.as_mut().expect("input is open");
+    match key.code {
+        KeyCode::Esc => {
+            if input.kind == InputKind::Filter {
+                set_filter(state, model, String::new());
+            }
+            state.input = None;
+        }
+        KeyCode::Enter => {
+            let value = input.value();
+            let kind = input.kind;
+            state.input = None;
+            match kind {
+                InputKind::Filter => set_filter(state, model, value),
+                InputKind::Command => return run_command(state, model, &value),
+            }
+        }
+        KeyCode::Tab if input.kind == InputKind::Command => {
+            if let Some(first) = input.completions.first().cloned() {
+                input.text = TextArea::new(vec![first]);
+                input.text.move_cursor(ratatui_textarea::CursorMove::End);
+                input.completions = complete(model, &input.value());
+            }
+        }
+        _ => {
+            input.text.input(key);
+            let value = input.value();
+            match input.kind {
+                InputKind::Filter => set_filter(state, model, value),
+                InputKind::Command => input.completions = complete(model, &value),
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn set_filter(state: &mut State, model: &Model, value: String) {
+    let cx = Cx {
+        model,
+        theme: &state.theme,
+        namespace: state.namespace.as_deref(),
+    };
+    panes::handle(&cx, &mut state.panes, state.pane, PaneEvent::Filter(value));
+}
+
+/// Candidates for what is typed so far: command names, then arguments
+/// (namespaces, check ids, pane names).
+pub fn complete(model: &Model, typed: &str) -> Vec<String> {
+    let words: Vec<&str> = typed.split_whitespace().collect();
+    let trailing_space = typed.ends_with(' ');
+    let (cmd, arg) = match (words.as_slice(), trailing_space) {
+        ([], _) => ("", None),
+        ([c], false) => (*c, None),
+        ([c], true) => (*c, Some("")),
+        ([c, a], false) => (*c, Some(*a)),
+        _ => return Vec::new(),
+    };
+    let Some(prefix) = arg else {
+        return COMMANDS
+            .iter()
+            .filter(|(name, _)| name.starts_with(cmd))
+            .map(|(name, _)| format!("{name} "))
+            .collect();
+    };
+    let candidates: Vec<String> = match cmd {
+        "ns" => std::iter::once("all".to_string())
+            .chain(model.store.namespaces())
+            .collect(),
+        "check" => crate::checks::catalog()
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect(),
+        "pane" => Pane::ALL.iter().map(|p| p.slug().to_string()).collect(),
+        "export" => vec!["md".into(), "json".into()],
+        "who-can" => [
+            "get", "list", "watch", "create", "update", "patch", "delete", "*",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        _ => Vec::new(),
+    };
+    candidates
+        .into_iter()
+        .filter(|c| c.starts_with(prefix))
+        .take(50)
+        .map(|c| format!("{cmd} {c}"))
+        .collect()
+}
+
+fn run_command(state: &mut State, model: &Model, line: &str) -> Vec<Effect> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    match words.as_slice() {
+        [] => {}
+        ["q" | "quit" | "q!"] => return vec![Effect::Quit],
+        ["ns"] | ["ns", "all" | "*"] => state.namespace = None,
+        ["ns", ns] => {
+            if model.store.namespaces().contains(*ns) {
+                state.namespace = Some(ns.to_string());
+            } else {
+                state.status = Some(format!("no namespace {ns:?} in this cluster"));
+            }
+        }
+        ["check", id] => match crate::checks::find(id) {
+            Some(c) => {
+                state.pane = Pane::Readiness;
+                set_filter(state, model, c.id.to_string());
+            }
+            None => state.status = Some(format!("no check {id:?} (see `kready checks`)")),
+        },
+        ["pane", name] => match Pane::ALL.iter().find(|p| p.slug() == *name) {
+            Some(p) => state.pane = *p,
+            None => state.status = Some(format!("no pane {name:?}")),
+        },
+        ["export"] => return export(state, model, "md"),
+        ["export", fmt @ ("md" | "json")] => return export(state, model, fmt),
+        ["who-can", rest @ ..] => {
+            let cx = Cx {
+                model,
+                theme: &state.theme,
+                namespace: state.namespace.as_deref(),
+            };
+            let args = rest.iter().map(|s| s.to_string()).collect();
+            let outcome = panes::handle(&cx, &mut state.panes, Pane::Rbac, PaneEvent::WhoCan(args));
+            state.pane = Pane::Rbac;
+            apply_outcome(state, outcome);
+        }
+        _ => {
+            state.status = Some(format!(
+                "unknown command {line:?}; try :ns, :who-can, :check, :pane, :export, :q"
+            ))
+        }
+    }
+    Vec::new()
+}
+
+/// Exports the Readiness view (its filter and the namespace applied).
+fn export(state: &mut State, model: &Model, format: &str) -> Vec<Effect> {
+    let cx = state.cx(model);
+    let contents = panes::readiness::export(&cx, &state.panes.readiness, format);
+    let stamp = model.now.strftime("%Y%m%dT%H%M%SZ").to_string();
+    let path = state
+        .export_dir
+        .join(format!("kready-findings-{stamp}.{format}"));
+    vec![Effect::Write { path, contents }]
+}

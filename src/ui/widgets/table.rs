@@ -1,0 +1,119 @@
+//! A scrolling table that builds only the rows it shows, so a pane with
+//! 30,000 rows costs what 40 rows cost. `Nav` is the selection and filter
+//! state every table pane keeps.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+
+use crate::config::keymap::Action;
+use crate::config::theme::Theme;
+
+/// Selection and filter of a table.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Nav {
+    pub selected: usize,
+    pub filter: String,
+}
+
+impl Nav {
+    /// Moves the selection for a navigation action over `len` rows (a page
+    /// is `page` rows). Returns false for actions that are not navigation.
+    pub fn apply(
+        &mut self,
+        action: crate::config::keymap::Action,
+        len: usize,
+        page: usize,
+    ) -> bool {
+        let last = len.saturating_sub(1);
+        let page = page.max(1);
+        self.selected = match action {
+            Action::Up => self.selected.saturating_sub(1),
+            Action::Down => (self.selected + 1).min(last),
+            Action::PageUp => self.selected.saturating_sub(page),
+            Action::PageDown => (self.selected + page).min(last),
+            Action::Top => 0,
+            Action::Bottom => last,
+            _ => return false,
+        };
+        true
+    }
+
+    /// Keeps the selection inside `len` rows (rows can disappear).
+    pub fn clamp(&self, len: usize) -> usize {
+        self.selected.min(len.saturating_sub(1))
+    }
+
+    /// Case-insensitive substring match of the filter against `haystack`.
+    pub fn matches(&self, haystack: &str) -> bool {
+        self.filter.is_empty() || contains_ignore_case(haystack, &self.filter)
+    }
+}
+
+pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    if needle.is_ascii() && haystack.is_ascii() {
+        let n = needle.as_bytes();
+        return haystack
+            .as_bytes()
+            .windows(n.len().max(1))
+            .any(|w| w.eq_ignore_ascii_case(n));
+    }
+    haystack.to_lowercase().contains(&needle.to_lowercase())
+}
+
+/// Rows visible in a bordered table of this area (header row included).
+pub fn page_size(area: Rect) -> usize {
+    area.height.saturating_sub(3) as usize
+}
+
+/// Draws `total` rows, building only the visible window around `selected`.
+#[allow(clippy::too_many_arguments)]
+pub fn draw<'a>(
+    f: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    title: Line<'a>,
+    header: &[&'a str],
+    widths: &[Constraint],
+    total: usize,
+    selected: usize,
+    row: impl Fn(usize) -> Vec<Cell<'a>>,
+) {
+    let visible = page_size(area);
+    let selected = selected.min(total.saturating_sub(1));
+    // Keep the selection on screen: scroll so it is the last visible row.
+    let offset = if selected >= visible {
+        selected + 1 - visible
+    } else {
+        0
+    };
+    let end = (offset + visible).min(total);
+    let rows: Vec<Row> = (offset..end)
+        .map(|i| {
+            let r = Row::new(row(i));
+            if i == selected {
+                r.style(theme.selected)
+            } else {
+                r
+            }
+        })
+        .collect();
+    let header = Row::new(header.iter().map(|h| Cell::from(*h))).style(theme.header);
+    let position = if total == 0 {
+        " empty ".to_string()
+    } else {
+        format!(" {}/{} ", selected + 1, total)
+    };
+    let table = Table::new(rows, widths.to_vec())
+        .header(header)
+        .style(theme.base)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border)
+                .title(title)
+                .title_bottom(Line::from(position).right_aligned()),
+        );
+    f.render_widget(table, area);
+}

@@ -1,0 +1,223 @@
+//! Rendering of every pane at 80×24 and 160×48 (insta text snapshots), the
+//! severity cells' styles, the too-small notice, and the pure `update`.
+
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kready::config::Config;
+use kready::config::keymap::Keymap;
+use kready::config::theme::Theme;
+use kready::source::snapshot::{self, LoadOptions};
+use kready::ui::model::Model;
+use kready::ui::panes::Pane;
+use kready::ui::state::{Effect, Msg, State, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+fn demo_model() -> Model {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+    let store = snapshot::load(&dir, &LoadOptions::default())
+        .unwrap()
+        .into_store();
+    Model::new(store, &Config::default(), None)
+}
+
+fn dark() -> Theme {
+    Theme::load("dark", None).unwrap()
+}
+
+fn render(state: &State, model: &Model, w: u16, h: u16) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| kready::ui::draw(f, state, model)).unwrap();
+    t.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let w = buf.area.width as usize;
+    buf.content()
+        .chunks(w)
+        .map(|row| {
+            row.iter()
+                .map(|c| c.symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(c: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+#[test]
+fn every_pane_at_both_sizes() {
+    let model = demo_model();
+    let mut state = State::new(
+        Keymap::default(),
+        Theme::monochrome(),
+        PathBuf::from("/tmp"),
+    );
+    for pane in Pane::ALL {
+        state.pane = pane;
+        for (w, h) in [(80, 24), (160, 48)] {
+            let t = text(&render(&state, &model, w, h));
+            assert!(
+                t.contains(pane.short_title()) || t.contains(pane.title()),
+                "{pane:?} tab"
+            );
+            insta::assert_snapshot!(format!("{}_{w}x{h}", pane.slug()), t);
+        }
+    }
+}
+
+#[test]
+fn severity_cells_carry_word_and_style() {
+    let model = demo_model();
+    let theme = dark();
+    let mut state = State::new(Keymap::default(), theme.clone(), PathBuf::from("/tmp"));
+    state.pane = Pane::Readiness;
+    let buf = render(&state, &model, 160, 48);
+    let w = buf.area.width as usize;
+    let mut seen = 0;
+    for (i, row) in buf.content().chunks(w).enumerate() {
+        let line: String = row.iter().map(|c| c.symbol()).collect();
+        for (word, style) in [("ERROR", theme.error), ("WARNING", theme.warning)] {
+            if let Some(col) = line.find(&format!("│{word} ")) {
+                let cell = &buf[(col as u16 + 1, i as u16)];
+                assert_eq!(cell.fg, style.fg.unwrap(), "{word} cell colour on row {i}");
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 5, "severity cells found: {seen}");
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    let model = demo_model();
+    let state = State::new(
+        Keymap::default(),
+        Theme::monochrome(),
+        PathBuf::from("/tmp"),
+    );
+    let t = text(&render(&state, &model, 60, 20));
+    assert!(t.contains("terminal too small"), "{t}");
+}
+
+#[test]
+fn keys_navigate_filter_and_quit() {
+    let model = demo_model();
+    let mut state = State::new(
+        Keymap::default(),
+        Theme::monochrome(),
+        PathBuf::from("/tmp"),
+    );
+    assert!(update(&mut state, &model, key('2')).is_empty());
+    assert_eq!(state.pane, Pane::Readiness);
+    update(&mut state, &model, code(KeyCode::Tab));
+    assert_eq!(state.pane, Pane::Rbac);
+    update(&mut state, &model, code(KeyCode::BackTab));
+    // `/` filter: typed text narrows the table as it is typed.
+    update(&mut state, &model, key('/'));
+    for c in "crashloop".chars() {
+        update(&mut state, &model, key(c));
+    }
+    update(&mut state, &model, code(KeyCode::Enter));
+    assert_eq!(state.panes.readiness.nav.filter, "crashloop");
+    let t = text(&render(&state, &model, 160, 48));
+    assert!(t.contains("workload/crashloop"), "{t}");
+    assert!(!t.contains("workload/not-ready"), "{t}");
+    // `?` help lists the keymap; esc closes it.
+    update(&mut state, &model, key('?'));
+    assert!(text(&render(&state, &model, 160, 48)).contains("YAML of selection"));
+    update(&mut state, &model, code(KeyCode::Esc));
+    assert!(state.overlay.is_none());
+    // `y` shows the selected object's YAML.
+    update(&mut state, &model, key('y'));
+    let t = text(&render(&state, &model, 160, 48));
+    assert!(
+        t.contains("apiVersion: v1") && t.contains("kind: Pod"),
+        "{t}"
+    );
+    update(&mut state, &model, code(KeyCode::Esc));
+    // `:ns` narrows, `:q` quits.
+    update(&mut state, &model, key(':'));
+    for c in "ns search".chars() {
+        update(&mut state, &model, key(c));
+    }
+    update(&mut state, &model, code(KeyCode::Enter));
+    assert_eq!(state.namespace.as_deref(), Some("search"));
+    update(&mut state, &model, key(':'));
+    update(&mut state, &model, key('q'));
+    assert_eq!(
+        update(&mut state, &model, code(KeyCode::Enter)),
+        vec![Effect::Quit]
+    );
+}
+
+#[test]
+fn export_writes_the_filtered_view() {
+    let model = demo_model();
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = State::new(
+        Keymap::default(),
+        Theme::monochrome(),
+        dir.path().to_path_buf(),
+    );
+    state.pane = Pane::Readiness;
+    state.panes.readiness.nav.filter = "crashloop".into();
+    let effects = update(&mut state, &model, key('e'));
+    let [Effect::Write { path, contents }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(path.starts_with(dir.path()) && path.extension().unwrap() == "md");
+    assert!(contents.contains("workload/crashloop"));
+    assert!(!contents.contains("workload/not-ready"));
+}
+
+#[test]
+fn themes_parse_and_user_themes_override() {
+    for (name, _) in kready::config::theme::EMBEDDED {
+        Theme::load(name, None).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dark_text = kready::config::theme::EMBEDDED[0]
+        .1
+        .replace("#ff5f5f", "#123456");
+    std::fs::write(dir.path().join("dark.toml"), dark_text).unwrap();
+    let user = Theme::load("dark", Some(dir.path())).unwrap();
+    assert_eq!(
+        user.error.fg,
+        Some(ratatui::style::Color::Rgb(0x12, 0x34, 0x56))
+    );
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "error = { fg = \"nocolour\" }\n",
+    )
+    .unwrap();
+    let e = Theme::load("bad", Some(dir.path())).unwrap_err();
+    assert!(e.contains("nocolour") || e.contains("missing key"), "{e}");
+    assert!(
+        Theme::load("nope", None)
+            .unwrap_err()
+            .contains("dark, light, high-contrast")
+    );
+}
+
+#[test]
+fn keymap_overrides_and_errors() {
+    let mut o = std::collections::BTreeMap::new();
+    o.insert("quit".to_string(), vec!["x".to_string()]);
+    let km = Keymap::with_overrides(&o).unwrap();
+    let ev = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+    assert_eq!(km.action(&ev), Some(kready::config::keymap::Action::Quit));
+    o.insert("fly".to_string(), vec!["f".to_string()]);
+    assert!(Keymap::with_overrides(&o).unwrap_err().contains("fly"));
+}

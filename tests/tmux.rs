@@ -1,0 +1,306 @@
+//! The built console in a real terminal: `kready --demo` in a detached tmux
+//! session (its own server socket), driven with send-keys and read with
+//! capture-pane. Skipped, with a message, when tmux is not installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// Startup loads and evaluates the whole demo; a debug build on a busy
+/// machine needs a while. Everything after the first frame is quick.
+const STARTUP: Duration = Duration::from_secs(90);
+const STEP: Duration = Duration::from_secs(10);
+
+const TABS: [&str; 8] = [
+    "Overview",
+    "Readiness",
+    "RBAC",
+    "Quotas",
+    "Autoscaling",
+    "Backups",
+    "Nodes",
+    "Events",
+];
+
+struct Tmux {
+    socket: String,
+    target: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> Output {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.target];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// Types text literally (no key-name lookup).
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", &self.target, "-l", text]);
+    }
+
+    /// The screen as text; with `escapes`, with its SGR sequences.
+    fn screen(&self, escapes: bool) -> String {
+        let mut args = vec!["capture-pane", "-p", "-t", &self.target];
+        if escapes {
+            args.push("-e");
+        }
+        String::from_utf8_lossy(&self.run(&args).stdout).into_owned()
+    }
+
+    fn display(&self, format: &str) -> String {
+        String::from_utf8_lossy(
+            &self
+                .run(&["display-message", "-p", "-t", &self.target, format])
+                .stdout,
+        )
+        .trim()
+        .to_string()
+    }
+
+    /// Polls the screen until `ok` holds, or fails showing the last screen.
+    fn wait(&self, what: &str, timeout: Duration, ok: impl Fn(&str, &str) -> bool) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let text = self.screen(false);
+            let styled = self.screen(true);
+            if ok(&text, &styled) {
+                return text;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out after {timeout:?} waiting for {what}; the screen:\n{text}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+/// The text runs of a styled line: the pieces between escape sequences.
+fn runs(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(i) = rest.find('\x1b') {
+        out.push(&rest[..i]);
+        let tail = &rest[i..];
+        // CSI: ESC [ params final-byte
+        let end = tail
+            .char_indices()
+            .skip(2)
+            .find(|(_, c)| c.is_ascii_alphabetic())
+            .map_or(tail.len(), |(j, c)| j + c.len_utf8());
+        rest = &tail[end..];
+    }
+    out.push(rest);
+    out.into_iter().filter(|r| !r.is_empty()).collect()
+}
+
+/// Whether tab `n` (1-based) is the active one: tabs share one style except
+/// the active tab, so the active tab is a run of its own while its inactive
+/// neighbours on one side share a run.
+fn tab_active(styled: &str, n: usize) -> bool {
+    let Some(line) = styled.lines().next() else {
+        return false;
+    };
+    let runs = runs(line);
+    let own = format!(" {n} {} ", TABS[n - 1]);
+    let merged = |a: usize, b: usize| {
+        let pair = format!(" {a} {}  {b} {} ", TABS[a - 1], TABS[b - 1]);
+        runs.iter().any(|r| r.contains(&pair))
+    };
+    let others_merged = if n <= 4 { merged(7, 8) } else { merged(1, 2) };
+    runs.contains(&own.as_str()) && others_merged
+}
+
+#[test]
+fn console_in_a_real_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED console_in_a_real_terminal: tmux is not installed");
+        return;
+    }
+    let started = Instant::now();
+    let home = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_kready");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmux = Tmux {
+        socket: format!("kready-test-{}", std::process::id()),
+        target: "kready".into(),
+    };
+    // After kready exits the shell prints its exit code and whether the tty
+    // is back in canonical mode with echo (raw mode turns both off).
+    let script = format!(
+        "cd '{}' && '{bin}' --demo; code=$?; modes=$(stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '); \
+         echo \"EXITED-$code modes: $modes\"; sleep 600",
+        dir.display()
+    );
+    let h = home.path().display().to_string();
+    tmux.run(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        "kready",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-e",
+        &format!("HOME={h}"),
+        "-e",
+        &format!("XDG_CONFIG_HOME={h}/config"),
+        "-e",
+        &format!("XDG_DATA_HOME={h}/data"),
+        "-e",
+        "NO_COLOR=",
+        "sh",
+        "-c",
+        &script,
+    ]);
+
+    tmux.wait("the first frame", STARTUP, |t, s| {
+        t.contains("Readiness score") && tab_active(s, 1)
+    });
+    assert_eq!(
+        tmux.display("#{alternate_on}"),
+        "1",
+        "the console uses the alternate screen"
+    );
+    let first_frame = started.elapsed();
+
+    // Every pane.
+    for n in 1..=8 {
+        tmux.keys(&[&n.to_string()]);
+        tmux.wait(&format!("tab {n} active"), STEP, |_, s| tab_active(s, n));
+    }
+
+    // Help opens and closes.
+    tmux.keys(&["?"]);
+    tmux.wait("help", STEP, |t, _| t.contains("Help — esc to close"));
+    tmux.keys(&["Escape"]);
+    tmux.wait("help closed", STEP, |t, _| {
+        !t.contains("Help — esc to close")
+    });
+
+    // Filter the readiness pane.
+    tmux.keys(&["2"]);
+    tmux.wait("readiness", STEP, |t, s| {
+        tab_active(s, 2) && t.contains("SEVERITY")
+    });
+    tmux.keys(&["/"]);
+    tmux.type_text("crashloop");
+    tmux.keys(&["Enter"]);
+    // The frame arrives in several writes: wait until all of it is there
+    // (every finding row is a crashloop row), bounded by STEP.
+    let only_crashloop = |t: &str| {
+        t.lines()
+            .filter(|l| l.contains("workload/") || l.contains("security/") || l.contains("rbac/"))
+            .all(|l| l.contains("workload/crashloop"))
+    };
+    let screen = tmux.wait("filtered rows", STEP, |t, _| {
+        t.contains("filter:/crashloop")
+            && t.matches("workload/crashloop").count() >= 3
+            && only_crashloop(t)
+    });
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("workload/") || l.contains("security/") || l.contains("rbac/"))
+        .collect();
+    assert!(
+        rows.iter().all(|l| l.contains("workload/crashloop")),
+        "only crashloop rows after the filter:\n{screen}"
+    );
+    assert!(screen.contains("search/search-index"), "{screen}");
+
+    // YAML of the selected finding's object.
+    tmux.keys(&["y"]);
+    tmux.wait("the YAML view", STEP, |t, _| {
+        t.contains("esc to close") && t.contains("apiVersion: v1") && t.contains("kind: Pod")
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait("YAML closed", STEP, |t, _| !t.contains("esc to close"));
+
+    // A who-can query lands on the RBAC pane without a command error.
+    tmux.keys(&[":"]);
+    tmux.type_text("who-can get secrets");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait("the RBAC pane", STEP, |_, s| tab_active(s, 3));
+    assert!(!screen.contains("unknown command"), "{screen}");
+    assert!(
+        !screen.lines().last().unwrap_or("").starts_with(':'),
+        "the palette closed:\n{screen}"
+    );
+
+    // Too small, then back.
+    tmux.run(&["resize-window", "-t", "kready", "-x", "60", "-y", "20"]);
+    tmux.wait("terminal too small", STEP, |t, _| {
+        t.contains("terminal too small")
+    });
+    tmux.run(&["resize-window", "-t", "kready", "-x", "100", "-y", "30"]);
+    tmux.wait("the panes again", STEP, |t, s| {
+        !t.contains("terminal too small") && tab_active(s, 3)
+    });
+
+    // Quit: the shell is back, on the normal screen, with a cooked tty.
+    tmux.keys(&["q"]);
+    let screen = tmux.wait("the shell after quit", STEP, |t, _| t.contains("EXITED-"));
+    assert!(screen.contains("EXITED-0"), "{screen}");
+    assert!(
+        screen.contains("modes: icanon echo"),
+        "the tty is back in canonical mode with echo:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Readiness"),
+        "the alternate screen was left:\n{screen}"
+    );
+    assert_eq!(tmux.display("#{alternate_on}"), "0");
+    assert_eq!(
+        tmux.display("#{cursor_flag}"),
+        "1",
+        "the cursor is visible again"
+    );
+
+    // The log went to the data directory, not to the terminal.
+    let log = std::fs::read_to_string(home.path().join("data/kready/kready.log"))
+        .expect("the log file is in the data directory");
+    assert!(
+        log.contains("console started") && log.contains("quit"),
+        "{log}"
+    );
+
+    eprintln!(
+        "tmux test: first frame after {first_frame:?}, done after {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn runs_and_active_tab() {
+    let line = "\x1b[38;2;1;1;1m 1 Overview  2 Readiness \x1b[1m\x1b[48;5;4m 3 RBAC \x1b[0m\x1b[38m 4 Quotas  5 Autoscaling  6 Backups  7 Nodes  8 Events \x1b[2m x";
+    assert_eq!(runs(line)[1], " 3 RBAC ");
+    assert!(tab_active(line, 3));
+    assert!(!tab_active(line, 4));
+    assert!(!tab_active(line, 1));
+}
