@@ -4,6 +4,7 @@
 //! console debounces that; `kready check` runs everything once).
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use k8s_openapi::jiff::Timestamp;
 
@@ -97,35 +98,85 @@ impl Engine {
         }
     }
 
-    /// Runs every selected check.
+    /// Runs every selected check. Checks are pure functions of the store,
+    /// so the work is shared among the CPUs; the results do not depend on
+    /// how it was shared.
     pub fn evaluate(&self, store: &ClusterStore) -> Findings {
-        let mut f = Findings::default();
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.evaluate_on(store, cpus, PARALLEL_MIN_WORK)
+    }
+
+    /// `evaluate` with at most `cpus` threads, and one more thread for each
+    /// `min_work` units of work.
+    fn evaluate_on(&self, store: &ClusterStore, cpus: usize, min_work: usize) -> Findings {
         let ctx = self.ctx(store);
         // Object by object, all checks on its kind in turn: each object is
-        // read from memory once instead of once per check.
+        // read from memory once instead of once per check. Cluster-scoped
+        // checks come first, so the long ones start early.
         let mut kinds: Vec<(&str, &[usize])> = self
             .by_kind
             .iter()
             .map(|(k, v)| (*k, v.as_slice()))
             .collect();
         kinds.sort_unstable();
+        let mut work: Vec<Work> = (0..self.checks.len())
+            .filter(|&i| matches!(self.checks[i].scope, Scope::Cluster { .. }))
+            .map(Work::Cluster)
+            .collect();
         for (kind, indexes) in kinds {
-            for obj in store.list(kind) {
-                if !self.in_scope(obj) {
-                    continue;
-                }
-                let near = Near::of(store, obj);
-                for &i in indexes {
-                    self.run_near(&ctx, i, &near, &mut f);
-                }
-            }
+            work.extend(
+                store
+                    .list(kind)
+                    .filter(|o| self.in_scope(o))
+                    .map(|o| Work::Object(o, indexes)),
+            );
         }
-        for (i, check) in self.checks.iter().enumerate() {
-            if let Scope::Cluster { .. } = check.scope {
-                self.run_cluster(&ctx, i, &mut f);
-            }
+        let workers = cpus.min(work.len() / min_work + 1);
+        if workers <= 1 {
+            return self.run_work(&ctx, &work, &AtomicUsize::new(0));
+        }
+        let next = AtomicUsize::new(0);
+        let parts: Vec<Findings> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| s.spawn(|| self.run_work(&ctx, &work, &next)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("check thread panicked"))
+                .collect()
+        });
+        let mut f = Findings::default();
+        for part in parts {
+            f.per_object.extend(part.per_object);
+            f.per_check.extend(part.per_check);
         }
         f
+    }
+
+    /// Takes chunks of `work` until none is left.
+    fn run_work(&self, ctx: &Ctx, work: &[Work], next: &AtomicUsize) -> Findings {
+        const CHUNK: usize = 64;
+        let mut f = Findings::default();
+        loop {
+            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+            let Some(chunk) = work.get(start..(start + CHUNK).min(work.len())) else {
+                return f;
+            };
+            if chunk.is_empty() {
+                return f;
+            }
+            for w in chunk {
+                match *w {
+                    Work::Cluster(i) => self.run_cluster(ctx, i, &mut f),
+                    Work::Object(obj, indexes) => {
+                        let near = Near::of(ctx.store, obj);
+                        for &i in indexes {
+                            self.run_near(ctx, i, &near, &mut f);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Whether object-scoped checks run on `obj` (system namespaces and the
@@ -246,6 +297,16 @@ impl Engine {
     }
 }
 
+/// Below this many units of work per extra thread, `evaluate` runs on one.
+const PARALLEL_MIN_WORK: usize = 2000;
+
+/// One unit of `evaluate`: a cluster-scoped check, or an object and the
+/// indexes of the object-scoped checks on its kind.
+enum Work<'a> {
+    Cluster(usize),
+    Object(&'a ObjRef, &'a [usize]),
+}
+
 /// The object a check runs on and its Namespace, so that filtering its
 /// results needs no store look-ups in the common case.
 struct Near<'a> {
@@ -337,5 +398,29 @@ impl Findings {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::snapshot::{LoadOptions, load};
+
+    /// Sharing the work among threads changes nothing in the results.
+    #[test]
+    fn parallel_evaluation_matches_sequential() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+        let store = load(&dir, &LoadOptions::default())
+            .expect("demo loads")
+            .into_store();
+        let config = Config::default();
+        let engine = Engine::new(&config, Selection::default(), None);
+        let one = engine.evaluate_on(&store, 1, PARALLEL_MIN_WORK);
+        assert!(one.len() > 100, "the demo yields results");
+        for cpus in [2, 3, 8] {
+            // One thread per unit of work: several threads on a small store.
+            let many = engine.evaluate_on(&store, cpus, 1);
+            assert_eq!(one.sorted(), many.sorted(), "{cpus} threads");
+        }
     }
 }

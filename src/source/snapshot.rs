@@ -135,8 +135,15 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
         vec![path.to_path_buf()]
     };
 
-    // Files are parsed in parallel; results are merged in path order so the
-    // outcome does not depend on scheduling.
+    // Files are parsed in parallel, largest first so that no big file is
+    // left for last; results are merged in path order so the outcome does
+    // not depend on scheduling.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -147,8 +154,9 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
                 s.spawn(|| {
                     let mut out = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(file) = files.get(i) else { break };
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&i) = order.get(n) else { break };
+                        let file = &files[i];
                         out.push((i, load_file(file, opts)));
                     }
                     out
