@@ -508,7 +508,7 @@ fn autoscaling_sections_and_selection(m: &Model) {
         Pane::Autoscaling,
         PaneEvent::Action(Action::Group),
     );
-    assert_eq!(st.autoscaling.section, autoscaling::Section::Hpas);
+    assert_eq!(st.autoscaling.section(), autoscaling::Section::Hpas);
 }
 
 #[test]

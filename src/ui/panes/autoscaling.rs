@@ -30,9 +30,9 @@ use crate::checks::autoscaling::{
 use crate::checks::control_plane::{POOL_LABELS, is_control_plane_node, zone_of};
 use crate::checks::resources::pod_request;
 use crate::config::Config;
-use crate::config::keymap::Action;
 use crate::model::{ObjKey, quantity};
 use crate::store::ClusterStore;
+use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::{self, Nav};
 
 // ───────────────────────────── derived rows ─────────────────────────────
@@ -538,18 +538,13 @@ impl Section {
             Section::Headroom => "Headroom",
         }
     }
-
-    fn next(self) -> Section {
-        Section::ALL[(self.index() + 1) % Section::ALL.len()]
-    }
 }
 
 #[derive(Default)]
 pub struct State {
     /// The focused section's selection, and the filter (shared by all).
     pub nav: Nav,
-    pub section: Section,
-    saved: [usize; 4],
+    pub sections: Sections,
     data: RefCell<Option<(u64, Rc<ScaleData>)>>,
     view: RefCell<Option<(ViewKey, Rc<View>)>>,
 }
@@ -625,46 +620,30 @@ fn view(cx: &Cx, st: &State, d: &ScaleData) -> Rc<View> {
     v
 }
 
-fn selection(st: &State, s: Section) -> usize {
-    if s == st.section {
-        st.nav.selected
-    } else {
-        st.saved[s.index()]
+impl State {
+    /// The section with the focus.
+    pub fn section(&self) -> Section {
+        Section::ALL[self.sections.focus]
     }
 }
 
+fn selection(st: &State, s: Section) -> usize {
+    st.sections.selected(&st.nav, s.index())
+}
+
 pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
-    match ev {
-        PaneEvent::Filter(f) => {
-            st.nav.filter = f;
-            st.nav.selected = 0;
-            st.saved = [0; 4];
-            Outcome::Handled
-        }
-        PaneEvent::Action(Action::Group) => {
-            st.saved[st.section.index()] = st.nav.selected;
-            st.section = st.section.next();
-            st.nav.selected = st.saved[st.section.index()];
-            Outcome::Status(format!("section: {}", st.section.title()))
-        }
-        PaneEvent::Action(a) => {
-            let d = data(cx, st);
-            let len = view(cx, st, &d).len(st.section);
-            if st.nav.apply(a, len, 20) {
-                Outcome::Handled
-            } else {
-                Outcome::Ignored
-            }
-        }
-        PaneEvent::WhoCan(_) => Outcome::Ignored,
-    }
+    let d = data(cx, st);
+    let v = view(cx, st, &d);
+    let names: Vec<&str> = Section::ALL.iter().map(|s| s.title()).collect();
+    let lens: Vec<usize> = Section::ALL.iter().map(|s| v.len(*s)).collect();
+    st.sections.handle(&mut st.nav, &names, &lens, ev)
 }
 
 pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
     let d = data(cx, st);
     let v = view(cx, st, &d);
-    let sel = st.nav.clamp(v.len(st.section));
-    match st.section {
+    let sel = st.nav.clamp(v.len(st.section()));
+    match st.section() {
         Section::Hpas => Some(d.hpas[*v.hpas.get(sel)?].key.clone()),
         Section::NodeGroups => Some(d.node_groups[*v.node_groups.get(sel)?].configmap.clone()),
         Section::NodePools => Some(d.nodepools[*v.nodepools.get(sel)?].key.clone()),
@@ -752,8 +731,8 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
         .iter()
         .map(|s| (s.title(), v.len(*s)))
         .collect();
-    f.render_widget(section_line(cx.theme, &titles, st.section.index()), line);
-    draw_section(f, body, cx, st, &d, &v, st.section);
+    f.render_widget(section_line(cx.theme, &titles, st.section().index()), line);
+    draw_section(f, body, cx, st, &d, &v, st.section());
 }
 
 fn draw_section(
@@ -765,7 +744,7 @@ fn draw_section(
     v: &View,
     s: Section,
 ) {
-    let focused = s == st.section;
+    let focused = s == st.section();
     let plain;
     let theme = if focused {
         cx.theme

@@ -34,6 +34,7 @@ use crate::checks::text::human_duration;
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
+use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::{self, Nav};
 
 // ───────────────────────── shared table helpers ─────────────────────────
@@ -344,52 +345,6 @@ pub fn draw_sections(
 /// Whether a pane this tall stacks its sections.
 pub fn is_tall(area: Rect) -> bool {
     area.height >= 40
-}
-
-/// Focus and per-section selection of a pane with sections.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Sections {
-    pub focus: usize,
-    saved: Vec<usize>,
-}
-
-impl Sections {
-    /// Handles the shared part of the pane contract: the filter, `o` for
-    /// the next section, navigation within the focused one.
-    pub fn handle(
-        &mut self,
-        nav: &mut Nav,
-        names: &[&str],
-        lens: &[usize],
-        ev: PaneEvent,
-    ) -> Outcome {
-        if self.saved.len() != names.len() {
-            self.saved = vec![0; names.len()];
-        }
-        match ev {
-            PaneEvent::Filter(f) => {
-                nav.filter = f;
-                nav.selected = 0;
-                self.saved.iter_mut().for_each(|s| *s = 0);
-                Outcome::Handled
-            }
-            PaneEvent::Action(Action::Group) => {
-                self.saved[self.focus] = nav.selected;
-                self.focus = (self.focus + 1) % names.len();
-                nav.selected = self.saved[self.focus];
-                Outcome::Status(format!("section: {}", names[self.focus]))
-            }
-            PaneEvent::Action(a) => {
-                let len = lens.get(self.focus).copied().unwrap_or(0);
-                if nav.apply(a, len, 20) {
-                    Outcome::Handled
-                } else {
-                    Outcome::Ignored
-                }
-            }
-            PaneEvent::WhoCan(_) => Outcome::Ignored,
-        }
-    }
 }
 
 /// `7h20m` from `t` to `now` (`0s` for the future).

@@ -20,7 +20,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::backups::{self, Grid, Row, Sections, Tone, age};
+use super::backups::{self, Grid, Row, Tone, age};
 use super::{Cx, Outcome, PaneEvent};
 use crate::checks::control_plane::{POOL_LABELS, is_control_plane_node, zone_of};
 use crate::checks::control_plane_pods::{
@@ -30,6 +30,7 @@ use crate::checks::{CheckResult, Severity, Status};
 use crate::config::keymap::Action;
 use crate::model::command::{command_words, env_value, flag_value};
 use crate::model::{ObjKey, Object, quantity};
+use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::Nav;
 
 pub const SECTIONS: [&str; 2] = ["Nodes", "Control plane"];

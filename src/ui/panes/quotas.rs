@@ -25,6 +25,7 @@ use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::{ObjKey, quantity};
 use crate::store::ClusterStore;
+use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::{self, Nav};
 
 /// Slack for float comparisons of ratios.
@@ -349,10 +350,6 @@ impl Section {
             Section::Gaps => "Gaps",
         }
     }
-
-    fn next(self) -> Section {
-        Section::ALL[(self.index() + 1) % Section::ALL.len()]
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -366,10 +363,8 @@ pub enum SortKey {
 pub struct State {
     /// The focused section's selection, and the filter (shared by all).
     pub nav: Nav,
-    pub section: Section,
+    pub sections: Sections,
     pub sort: SortKey,
-    /// Selections of the sections not in focus.
-    saved: [usize; 3],
     data: RefCell<Option<(u64, Rc<QuotaData>)>>,
     view: RefCell<Option<(ViewKey, Rc<View>)>>,
 }
@@ -445,28 +440,19 @@ fn view(cx: &Cx, st: &State, d: &QuotaData) -> Rc<View> {
     v
 }
 
-fn selection(st: &State, s: Section) -> usize {
-    if s == st.section {
-        st.nav.selected
-    } else {
-        st.saved[s.index()]
+impl State {
+    /// The section with the focus.
+    pub fn section(&self) -> Section {
+        Section::ALL[self.sections.focus]
     }
+}
+
+fn selection(st: &State, s: Section) -> usize {
+    st.sections.selected(&st.nav, s.index())
 }
 
 pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
     match ev {
-        PaneEvent::Filter(f) => {
-            st.nav.filter = f;
-            st.nav.selected = 0;
-            st.saved = [0; 3];
-            Outcome::Handled
-        }
-        PaneEvent::Action(Action::Group) => {
-            st.saved[st.section.index()] = st.nav.selected;
-            st.section = st.section.next();
-            st.nav.selected = st.saved[st.section.index()];
-            Outcome::Status(format!("section: {}", st.section.title()))
-        }
         PaneEvent::Action(Action::Sort) => {
             st.sort = match st.sort {
                 SortKey::Pressure => SortKey::Namespace,
@@ -474,24 +460,21 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
             };
             Outcome::Status(format!("quotas sorted by {:?}", st.sort).to_lowercase())
         }
-        PaneEvent::Action(a) => {
+        ev => {
             let d = data(cx, st);
-            let len = view(cx, st, &d).len(st.section);
-            if st.nav.apply(a, len, 20) {
-                Outcome::Handled
-            } else {
-                Outcome::Ignored
-            }
+            let v = view(cx, st, &d);
+            let names: Vec<&str> = Section::ALL.iter().map(|s| s.title()).collect();
+            let lens: Vec<usize> = Section::ALL.iter().map(|s| v.len(*s)).collect();
+            st.sections.handle(&mut st.nav, &names, &lens, ev)
         }
-        PaneEvent::WhoCan(_) => Outcome::Ignored,
     }
 }
 
 pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
     let d = data(cx, st);
     let v = view(cx, st, &d);
-    let sel = st.nav.clamp(v.len(st.section));
-    match st.section {
+    let sel = st.nav.clamp(v.len(st.section()));
+    match st.section() {
         Section::Gauges => {
             let g = &d.gauges[*v.gauges.get(sel)?];
             Some(ObjKey::new("ResourceQuota", &g.namespace, &g.quota))
@@ -588,8 +571,8 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
         .iter()
         .map(|s| (s.short(), v.len(*s)))
         .collect();
-    f.render_widget(section_line(cx.theme, &titles, st.section.index()), line);
-    draw_section(f, body, cx, st, &d, &v, st.section);
+    f.render_widget(section_line(cx.theme, &titles, st.section().index()), line);
+    draw_section(f, body, cx, st, &d, &v, st.section());
 }
 
 fn opt(s: &Option<String>) -> String {
@@ -605,7 +588,7 @@ fn draw_section(
     v: &View,
     s: Section,
 ) {
-    let focused = s == st.section;
+    let focused = s == st.section();
     let plain;
     let theme = if focused {
         cx.theme
