@@ -1,5 +1,5 @@
 //! Look-ups the checks and panes need across objects: owners, the Services,
-//! PDBs, HPAs and NetworkPolicies that select a workload, RBAC role refs.
+//! PDBs, HPAs and NetworkPolicies that select a workload.
 
 use std::collections::BTreeSet;
 
@@ -7,7 +7,6 @@ use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
-use k8s_openapi::api::rbac::v1::{ClusterRole, PolicyRule, Role, RoleRef};
 
 use super::ClusterStore;
 use crate::model::selector::{self, Labels};
@@ -109,22 +108,6 @@ impl ClusterStore {
                         .is_none_or(|sel| selector::matches(sel, labels))
                 })
             })
-    }
-
-    /// The rules a binding's roleRef grants, `None` when the role is missing.
-    /// A RoleBinding may reference a Role in its namespace or a ClusterRole.
-    pub fn rules_of(&self, binding_namespace: &str, role_ref: &RoleRef) -> Option<&[PolicyRule]> {
-        match role_ref.kind.as_str() {
-            "ClusterRole" => self
-                .get_named("ClusterRole", "", &role_ref.name)?
-                .typed::<ClusterRole>()
-                .map(|r| r.rules.as_deref().unwrap_or(&[])),
-            "Role" => self
-                .get_named("Role", binding_namespace, &role_ref.name)?
-                .typed::<Role>()
-                .map(|r| r.rules.as_deref().unwrap_or(&[])),
-            _ => None,
-        }
     }
 
     /// Every namespace: Namespace objects plus namespaces objects live in.
