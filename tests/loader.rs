@@ -250,3 +250,74 @@ fn hpa_v1_reads_as_v2() {
     let target = &metric.resource.as_ref().unwrap().target;
     assert_eq!(target.average_utilization, Some(70));
 }
+
+#[test]
+fn managed_pods_keep_what_checks_read() {
+    use kready::model::pod::Pod;
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "pods.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n  namespace: a\n  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web, uid: u, controller: true}]\nspec:\n  nodeName: n1\n  containers:\n  - name: web\n    image: nginx:1.27\n    env: [{name: A, value: '1'}]\n    resources: {requests: {cpu: 100m}, limits: {memory: 1Gi}}\n  volumes: [{name: v, emptyDir: {}}]\nstatus: {phase: Running}\n\
+         ---\napiVersion: v1\nkind: Pod\nmetadata: {name: debug, namespace: a}\nspec:\n  containers: [{name: sh, image: busybox}]\n  volumes: [{name: host, hostPath: {path: /}}]\n\
+         ---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: web\n  namespace: a\n  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: d, controller: true}]\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: nginx}]}}\n",
+    );
+    let store = load(&p).unwrap().into_store();
+
+    let managed = store.get(&ObjKey::new("Pod", "a", "web-1")).unwrap();
+    let pod: &Pod = managed.typed().unwrap();
+    assert!(pod.is_trimmed());
+    let spec = pod.spec.as_ref().unwrap();
+    assert_eq!(spec.node_name.as_deref(), Some("n1"));
+    let res = spec.containers[0].resources.as_ref().unwrap();
+    assert_eq!(res.limits.as_ref().unwrap().get("memory").unwrap().0, "1Gi");
+    let yaml = kready::model::yaml::render(managed);
+    assert!(
+        yaml.starts_with("# kready keeps only what checks read"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("pods.yaml, line 1"), "{yaml}");
+    assert!(yaml.contains("name: web-1"), "metadata is shown: {yaml}");
+    assert!(yaml.contains("nodeName: n1"), "{yaml}");
+    assert!(!yaml.contains("emptyDir"), "{yaml}");
+
+    // A bare pod is its own workload: its whole spec is kept and shown.
+    let bare = store.get(&ObjKey::new("Pod", "a", "debug")).unwrap();
+    let pod: &Pod = bare.typed().unwrap();
+    assert!(!pod.is_trimmed());
+    let yaml = kready::model::yaml::render(bare);
+    assert!(!yaml.contains("# kready"), "{yaml}");
+    assert!(yaml.contains("hostPath"), "{yaml}");
+
+    // A ReplicaSet a Deployment manages keeps its status and selector only.
+    let rs = store.get(&ObjKey::new("ReplicaSet", "a", "web")).unwrap();
+    let r: &k8s_openapi::api::apps::v1::ReplicaSet = rs.typed().unwrap();
+    assert!(r.spec.template.is_none());
+    assert_eq!(r.spec.replicas, Some(2));
+    assert!(kready::model::yaml::render(rs).contains("Deployment's template"));
+}
+
+#[test]
+fn pod_field_errors_name_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    // A bare pod is read whole; a managed pod's kept fields are checked too.
+    for (owner, field, bad) in [
+        ("", "spec.containers[0].image", "image: [1]"),
+        (
+            "\n  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: r, uid: u, controller: true}]",
+            "spec.containers[0].resources.requests.cpu",
+            "resources: {requests: {cpu: [1]}}",
+        ),
+    ] {
+        let p = write(
+            dir.path(),
+            "pod.yaml",
+            &format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a{owner}\nspec:\n  containers:\n  - name: c\n    {bad}\n"
+            ),
+        );
+        let text = load(&p).unwrap_err().to_string();
+        assert!(text.contains("pod.yaml: document 1"), "{text}");
+        assert!(text.contains(field), "{field}: {text}");
+    }
+}

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{ConfigMap, Container, LimitRange, Pod, PodSpec};
+use k8s_openapi::api::core::v1::{ConfigMap, Container, LimitRange, PodSpec};
 use serde_json::Value;
 
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
@@ -18,6 +18,7 @@ use crate::model::command::{
     command_words, flag_value, flag_values, parse_go_bool, parse_go_duration,
 };
 use crate::model::image::ImageRef;
+use crate::model::pod::{ContainerResources, Pod};
 use crate::model::workload::Workload;
 use crate::model::{ObjRef, Object, quantity};
 use crate::store::ClusterStore;
@@ -1392,7 +1393,7 @@ fn vpa_recommendations(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
             continue; // a stale recommendation for a container that is gone
         };
         // (where, container) pairs to compare.
-        let mut compared: Vec<(String, &Container)> = Vec::new();
+        let mut compared: Vec<(String, &dyn ContainerResources)> = Vec::new();
         if mode == "Off" {
             compared.push((format!("{kind} {name} template"), template_container));
         } else {
@@ -1428,12 +1429,7 @@ fn vpa_recommendations(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
             let want_s = quantity::format(res, want);
             evidence.push((format!("recommendation.target.{res}"), want_s.clone()));
             for (where_, c) in &compared {
-                let req = c
-                    .resources
-                    .as_ref()
-                    .and_then(|r| r.requests.as_ref())
-                    .and_then(|m| m.get(res.as_str()))
-                    .and_then(quantity::of);
+                let req = c.requested(res).and_then(quantity::of);
                 let (score, msg) = match req {
                     None => (
                         f64::INFINITY,

@@ -10,12 +10,12 @@
 use std::collections::{BTreeSet, HashMap};
 
 use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::jiff::Timestamp;
 use serde_json::Value;
 
 use super::text::{human_duration, name_list};
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
+use crate::model::pod::Pod;
 use crate::model::workload::{WORKLOAD_KINDS, Workload};
 use crate::model::{ObjRef, Object};
 use crate::store::ClusterStore;

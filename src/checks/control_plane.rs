@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{Container, Event, Node, Pod};
+use k8s_openapi::api::core::v1::{Container, Event, Node};
 use k8s_openapi::jiff::Timestamp;
 
 use super::control_plane_pods::{
@@ -19,6 +19,7 @@ use super::text::{human_duration, name_list};
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::image::ImageRef;
+use crate::model::pod::Pod;
 use crate::model::{ObjRef, Object};
 
 pub const CHECKS: &[&Check] = &[

@@ -2,10 +2,11 @@
 //! the static (mirror) pods of its components in `kube-system`, their main
 //! container, and whether a managed provider (EKS, GKE, AKS) hides them.
 
-use k8s_openapi::api::core::v1::{Container, Pod};
+use k8s_openapi::api::core::v1::Container;
 
 use super::Ctx;
 use crate::model::ObjRef;
+use crate::model::pod::Pod;
 use crate::store::ClusterStore;
 
 /// Labels only managed node pools carry, with the provider they point to.
@@ -68,7 +69,8 @@ pub(crate) fn static_pods_in<'a>(
 /// The component's container: the one named like the component, else the
 /// first.
 pub(crate) fn component_container<'a>(pod: &'a Pod, component: &str) -> Option<&'a Container> {
-    let spec = pod.spec.as_ref()?;
+    // Static pods are their own workload: the store keeps their whole spec.
+    let spec = pod.full_spec.as_ref()?;
     spec.containers
         .iter()
         .find(|c| c.name == component)

@@ -5,12 +5,13 @@
 //! namespace including the system ones (agents often live in kube-system).
 
 use k8s_openapi::api::apps::v1::DaemonSet;
-use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, Pod, PodSpec, Taint, Toleration};
+use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, PodSpec, Taint, Toleration};
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 
 use super::text::name_list;
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::image::ImageRef;
+use crate::model::pod::Pod;
 use crate::model::workload::Workload;
 use crate::model::{ObjRef, Object};
 

@@ -2,13 +2,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use k8s_openapi::api::core::v1::{
-    Container, LimitRange, Node, Pod, PodSpec, ResourceQuota, ResourceRequirements,
-};
+use k8s_openapi::api::core::v1::{LimitRange, Node, ResourceQuota};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
+use crate::model::pod::{self, ContainerResources, Pod, ResourceLookup};
 use crate::model::quantity;
 use crate::model::workload::{WORKLOAD_KINDS, Workload, WorkloadKind};
 use crate::model::{ObjRef, Object};
@@ -51,8 +50,8 @@ pub(crate) fn workloads_per_namespace(store: &ClusterStore) -> BTreeMap<&str, Ve
     out
 }
 
-fn q(list: Option<&ResourceList>, key: &str) -> Option<f64> {
-    list?.get(key).and_then(quantity::of)
+fn q<L: ResourceLookup + ?Sized>(list: Option<&L>, key: &str) -> Option<f64> {
+    list?.quantity(key).and_then(quantity::of)
 }
 
 fn pct(ratio: f64) -> String {
@@ -480,10 +479,9 @@ pub static NODE_PRESSURE: Check = Check {
 
 /// A container's effective requests: `requests`, else `limits` (the API
 /// defaults a missing request to the limit).
-fn container_request(r: Option<&ResourceRequirements>, res: &str) -> f64 {
-    let Some(r) = r else { return 0.0 };
-    q(r.requests.as_ref(), res)
-        .or_else(|| q(r.limits.as_ref(), res))
+fn container_request(c: &impl ContainerResources, res: &str) -> f64 {
+    q(c.requests(), res)
+        .or_else(|| q(c.limits(), res))
         .unwrap_or(0.0)
 }
 
@@ -491,7 +489,7 @@ fn container_request(r: Option<&ResourceRequirements>, res: &str) -> f64 {
 /// sum of the app containers and restartable init containers (sidecars),
 /// or the largest init container (plus the sidecars started before it) if
 /// that is more, plus the pod overhead. Pod-level requests win.
-pub fn pod_request(spec: &PodSpec, res: &str) -> f64 {
+pub fn pod_request(spec: &pod::PodSpec, res: &str) -> f64 {
     if let Some(v) = spec
         .resources
         .as_ref()
@@ -499,7 +497,7 @@ pub fn pod_request(spec: &PodSpec, res: &str) -> f64 {
     {
         return v + q(spec.overhead.as_ref(), res).unwrap_or(0.0);
     }
-    let req = |c: &Container| container_request(c.resources.as_ref(), res);
+    let req = |c: &pod::Container| container_request(c, res);
     let mut total: f64 = spec.containers.iter().map(req).sum();
     let mut sidecars = 0.0;
     let mut init_max: f64 = 0.0;
@@ -789,7 +787,7 @@ fn rightsizing(ctx: &Ctx, out: &mut Out) {
                 );
                 for c in running {
                     for res in ["cpu", "memory"] {
-                        let request = container_request(c.resources.as_ref(), res);
+                        let request = container_request(c, res);
                         let Some(usage) = container_usage(m, &c.name, res) else {
                             continue;
                         };

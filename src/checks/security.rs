@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::core::v1::{Container, Namespace, Pod, PodSpec, SecurityContext};
+use k8s_openapi::api::core::v1::{Container, Namespace, PodSpec, SecurityContext};
 use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer,
 };
@@ -19,6 +19,7 @@ use super::control_plane_pods::{
 };
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
+use crate::model::pod::Pod;
 use crate::model::selector;
 use crate::model::workload::{WORKLOAD_KINDS, Workload};
 use crate::model::{ObjRef, Object};

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::core::v1::{
-    Container, ContainerStatus, Event, LimitRange, LimitRangeItem, Namespace, Node,
-    NodeSelectorRequirement, NodeSelectorTerm, Pod, PodAffinityTerm, PodSpec,
+    Container, Event, LimitRange, LimitRangeItem, Namespace, Node, NodeSelectorRequirement,
+    NodeSelectorTerm, PodAffinityTerm,
 };
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::scheduling::v1::PriorityClass;
@@ -21,6 +21,7 @@ use k8s_openapi::jiff::Timestamp;
 use super::text::human_duration;
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::image::ImageRef;
+use crate::model::pod::{self, ContainerStatus, Pod};
 use crate::model::selector::{self, Labels};
 use crate::model::workload::{WORKLOAD_KINDS, Workload, WorkloadKind};
 use crate::model::{ObjRef, Object, quantity};
@@ -1616,7 +1617,7 @@ fn critical_on_spot(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
 
 /// The pod's priority: spec.priority (set at admission), else its
 /// PriorityClass's value, else the globalDefault class's.
-fn pod_priority(ctx: &Ctx, spec: &PodSpec) -> Option<(String, i32)> {
+fn pod_priority(ctx: &Ctx, spec: &pod::PodSpec) -> Option<(String, i32)> {
     let class = spec
         .priority_class_name
         .as_deref()
@@ -1670,7 +1671,7 @@ fn term_excludes_spot(t: &NodeSelectorTerm) -> bool {
 /// How the pod asks for on-demand nodes, if it does: a nodeSelector on a
 /// spot label with a non-spot value, required node affinity whose every term
 /// rules spot out, or a preferred term that does.
-fn on_demand_affinity(spec: &PodSpec) -> Option<String> {
+fn on_demand_affinity(spec: &pod::PodSpec) -> Option<String> {
     if let Some((k, v)) = spec.node_selector.iter().flatten().find(|(k, v)| {
         SPOT_LABELS
             .iter()

@@ -7,7 +7,7 @@ use k8s_openapi::api::{
     autoscaling::v2::HorizontalPodAutoscaler,
     batch::v1::{CronJob, Job},
     core::v1::{
-        ConfigMap, Event, LimitRange, Namespace, Node, PersistentVolumeClaim, Pod, ResourceQuota,
+        ConfigMap, Event, LimitRange, Namespace, Node, PersistentVolumeClaim, ResourceQuota,
         Secret, Service, ServiceAccount,
     },
     networking::v1::NetworkPolicy,
@@ -16,12 +16,15 @@ use k8s_openapi::api::{
     scheduling::v1::PriorityClass,
 };
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
+
+use super::pod::Pod;
 
 /// Declares the typed kinds once: the `Body` enum, the `Typed` impls that give
 /// checks `&Pod` etc. back, and the kind → typed parser.
 macro_rules! typed_kinds {
-    ($($variant:ident: $ty:ty, namespaced = $ns:expr;)*) => {
+    ($($variant:ident: $ty:ty $(as $api:ty)?, namespaced = $ns:expr;)*) => {
         /// An object's content: a typed struct for the kinds checks read, or
         /// the raw JSON for everything else.
         #[derive(Debug, Clone)]
@@ -58,22 +61,51 @@ macro_rules! typed_kinds {
 
         /// The apiVersion the typed struct is read as (the store's version).
         pub fn typed_api_version(kind: &str) -> Option<&'static str> {
-            match kind { $(stringify!($variant) => Some(<$ty as k8s_openapi::Resource>::API_VERSION),)* _ => None }
+            match kind { $(stringify!($variant) => Some(<api_type!($ty $(, $api)?) as k8s_openapi::Resource>::API_VERSION),)* _ => None }
         }
 
         /// Parses a typed kind from JSON whose apiVersion was already
         /// normalised; the error's first part is the path of the bad field.
-        pub(crate) fn parse_typed(kind: &str, value: serde_json::Value) -> Result<Body, (String, String)> {
+        pub(crate) fn parse_typed(kind: &str, meta: &ObjectMeta, value: serde_json::Value) -> Result<Body, (String, String)> {
             match kind {
                 $(stringify!($variant) => {
-                    let parsed: $ty = serde_path_to_error::deserialize(value)
-                        .map_err(|e| (e.path().to_string(), e.inner().to_string()))?;
+                    let parsed = <$ty as FromValue>::from_value(meta, value)?;
                     Ok(Body::$variant(Box::new(parsed)))
                 })*
                 _ => Ok(Body::Dynamic(value)),
             }
         }
     };
+}
+
+/// The k8s-openapi type that names a kind's apiVersion: the kind's own
+/// type, unless the store holds it in a type of its own (`as`).
+macro_rules! api_type {
+    ($ty:ty) => {
+        $ty
+    };
+    ($ty:ty, $api:ty) => {
+        $api
+    };
+}
+
+/// How a typed kind is read from JSON: k8s-openapi's own deserialiser,
+/// except for kinds the store holds in a type of its own.
+trait FromValue: Sized {
+    fn from_value(meta: &ObjectMeta, value: serde_json::Value) -> Result<Self, (String, String)>;
+}
+
+impl<T: serde::de::DeserializeOwned> FromValue for T {
+    fn from_value(_: &ObjectMeta, value: serde_json::Value) -> Result<Self, (String, String)> {
+        serde_path_to_error::deserialize(value)
+            .map_err(|e| (e.path().to_string(), e.inner().to_string()))
+    }
+}
+
+impl FromValue for Pod {
+    fn from_value(meta: &ObjectMeta, value: serde_json::Value) -> Result<Self, (String, String)> {
+        Pod::from_value(meta, &value)
+    }
 }
 
 /// A typed Kubernetes kind stored in `Body`.
@@ -83,7 +115,7 @@ pub trait Typed: Sized {
 }
 
 typed_kinds! {
-    Pod: Pod, namespaced = true;
+    Pod: Pod as k8s_openapi::api::core::v1::Pod, namespaced = true;
     Deployment: Deployment, namespaced = true;
     StatefulSet: StatefulSet, namespaced = true;
     DaemonSet: DaemonSet, namespaced = true;

@@ -5,6 +5,7 @@
 pub mod command;
 pub mod image;
 pub mod kinds;
+pub mod pod;
 pub mod quantity;
 pub mod selector;
 pub mod workload;

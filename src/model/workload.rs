@@ -5,10 +5,11 @@
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 use super::Object;
+use super::pod::Pod;
 use super::selector::Labels;
 
 /// Kinds that can be a top-level workload, in the order reports list them.
@@ -45,15 +46,22 @@ pub struct Workload<'a> {
 
 static NO_LABELS: Labels = Labels::new();
 
+/// Whether a workload kind kready reads controls the object: that owner is
+/// the subject of workload checks. Owned by anything else (an Argo Rollout,
+/// a Node for mirror pods, a custom controller), nobody else would check
+/// it, so it is a top-level workload itself.
+pub fn managed_by_workload(meta: &ObjectMeta) -> bool {
+    meta.owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true))
+        .is_some_and(|o| WORKLOAD_KINDS.contains(&o.kind.as_str()))
+}
+
 impl<'a> Workload<'a> {
     /// The workload view of `obj` when it is a top-level workload.
     pub fn of(obj: &'a Object) -> Option<Workload<'a>> {
-        // Owned by a workload kind kready reads: that owner is the subject.
-        // Owned by anything else (an Argo Rollout, a Node for mirror pods, a
-        // custom controller): nobody else would check it, so it is top-level.
-        let owned = obj
-            .controller()
-            .is_some_and(|(kind, _)| WORKLOAD_KINDS.contains(&kind));
+        let owned = managed_by_workload(&obj.meta);
         let labels = |t: &'a Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>| {
             t.as_ref()
                 .and_then(|m| m.labels.as_ref())
@@ -136,7 +144,7 @@ impl<'a> Workload<'a> {
         if let Some(p) = obj.typed::<Pod>() {
             return w(
                 WorkloadKind::Pod,
-                p.spec.as_ref()?,
+                p.full_spec.as_deref()?,
                 obj.labels(),
                 None,
                 None,

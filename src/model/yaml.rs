@@ -1,8 +1,11 @@
 //! An object as YAML for the `y` view. Secret values were dropped on load;
-//! what is left of `data` shows key names only.
+//! what is left of `data` shows key names only. Fields the store did not
+//! keep (see `model::pod`) are named in a comment, not silently missing.
 
+use k8s_openapi::api::apps::v1::ReplicaSet;
 use serde_json::Value;
 
+use super::pod::Pod;
 use super::{Body, Object};
 use crate::model::kinds;
 
@@ -13,6 +16,14 @@ pub fn render(obj: &Object) -> String {
     };
     if let Value::Object(map) = &mut value {
         map.insert("apiVersion".into(), Value::String(obj.api_version.clone()));
+        // Pods keep their metadata in the object only.
+        if !map.contains_key("metadata") {
+            map.insert("kind".into(), Value::String(obj.key.kind.clone()));
+            map.insert(
+                "metadata".into(),
+                serde_json::to_value(&obj.meta).unwrap_or(Value::Null),
+            );
+        }
         if obj.key.kind == "Secret"
             && let Some(Value::Object(data)) = map.get_mut("data")
         {
@@ -21,5 +32,40 @@ pub fn render(obj: &Object) -> String {
             }
         }
     }
-    serde_saphyr::to_string(&value).unwrap_or_else(|e| format!("# cannot render: {e}\n"))
+    let yaml =
+        serde_saphyr::to_string(&value).unwrap_or_else(|e| format!("# cannot render: {e}\n"));
+    match trimmed_note(obj) {
+        Some(note) => format!("{note}{yaml}"),
+        None => yaml,
+    }
+}
+
+/// What the store left out of the object, as YAML comment lines.
+fn trimmed_note(obj: &Object) -> Option<String> {
+    let left_out = if obj.typed::<Pod>().is_some_and(Pod::is_trimmed) {
+        format!(
+            "kready keeps only what checks read of a pod that a controller manages\n\
+             ({}); the checks read its spec from the controller's template.",
+            Pod::KEPT_FIELDS
+        )
+    } else if obj
+        .typed::<ReplicaSet>()
+        .is_some_and(|r| r.spec.template.is_none())
+        && super::workload::managed_by_workload(&obj.meta)
+    {
+        "kready does not keep the pod template of a ReplicaSet that a Deployment manages;\n\
+         the checks read the Deployment's template."
+            .to_string()
+    } else {
+        return None;
+    };
+    let mut note: String = left_out.lines().map(|l| format!("# {l}\n")).collect();
+    if let Some(o) = &obj.origin {
+        note.push_str(&format!(
+            "# The whole object is in {}, line {}.\n",
+            o.file.display(),
+            o.line
+        ));
+    }
+    Some(note)
 }

@@ -15,7 +15,7 @@ use k8s_openapi::api::{
     autoscaling::v2::HorizontalPodAutoscaler,
     batch::v1::{CronJob, Job},
     core::v1::{
-        ConfigMap, Event, LimitRange, Namespace, Node, PersistentVolumeClaim, Pod, ResourceQuota,
+        ConfigMap, Event, LimitRange, Namespace, Node, PersistentVolumeClaim, ResourceQuota,
         Service, ServiceAccount,
     },
     networking::v1::NetworkPolicy,
@@ -30,6 +30,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::kinds::{self, Body};
+use crate::model::pod::Pod;
+use crate::model::workload::managed_by_workload;
 use crate::model::{ObjKey, Object, Origin};
 
 /// Why a document is not a usable object. `field` is the JSON path of the
@@ -123,14 +125,14 @@ pub fn decode(mut value: Value, origin: Option<Origin>) -> Result<Object, Decode
         }
         let expected = kinds::typed_api_version(&kind).expect("typed kind has a version");
         map.insert("apiVersion".into(), Value::String(expected.to_string()));
-        kinds::parse_typed(&kind, value).map_err(|(path, message)| DecodeError {
+        kinds::parse_typed(&kind, &meta, value).map_err(|(path, message)| DecodeError {
             field: Some(path),
             message,
         })?
     } else {
         Body::Dynamic(value)
     };
-    compact(&mut body);
+    compact(&mut body, &meta);
     Ok(Object {
         key: ObjKey {
             kind: store_kind,
@@ -221,7 +223,7 @@ macro_rules! typed_from_str {
                 let mut meta = v.metadata.clone();
                 compact_meta(&mut meta);
                 let mut body = Body::$variant(Box::new(v));
-                compact(&mut body);
+                compact(&mut body, &meta);
                 (body, meta)
             })*
             _ => return None,
@@ -243,8 +245,16 @@ fn decode_typed_str(text: &str, origin: &Option<Origin>) -> Option<Object> {
     if kind == "Secret" || kinds::typed_api_version(&kind)? != api_version {
         return None;
     }
-    let (body, meta) = typed_from_str!(kind.as_ref(), text;
-        Pod: Pod,
+    let (body, meta) = match kind.as_ref() {
+        "Pod" => {
+            let (pod, mut meta) = Pod::from_str(text)?;
+            meta.managed_fields = None;
+            compact_meta(&mut meta);
+            let mut body = Body::Pod(Box::new(pod));
+            compact(&mut body, &meta);
+            (body, meta)
+        }
+        _ => typed_from_str!(kind.as_ref(), text;
         Deployment: Deployment,
         StatefulSet: StatefulSet,
         DaemonSet: DaemonSet,
@@ -270,7 +280,8 @@ fn decode_typed_str(text: &str, origin: &Option<Origin>) -> Option<Object> {
         PriorityClass: PriorityClass,
         CustomResourceDefinition: CustomResourceDefinition,
         APIService: APIService,
-    );
+        ),
+    };
     let name = meta.name.clone().filter(|n| !n.is_empty())?;
     let namespace = match kinds::namespaced(&kind) {
         Some(false) => String::new(),
@@ -353,31 +364,29 @@ fn hpa_v1_to_v2(map: &mut serde_json::Map<String, Value>) {
 /// Gives back the spare capacity serde leaves in vectors (it grows them by
 /// doubling). Big for pods: a `Volume` is 3 KB inline and a `Container` over
 /// 2 KB, so a pod with three volumes wastes a fourth slot, and small
-/// element types start at a capacity of four. Nothing observable changes.
-fn compact(body: &mut Body) {
+/// element types start at a capacity of four.
+///
+/// Also drops the pod template of a ReplicaSet that a Deployment (or any
+/// workload kind) manages: checks read the Deployment's template, and a
+/// cluster keeps several old ReplicaSets per Deployment.
+fn compact(body: &mut Body, meta: &ObjectMeta) {
     match body {
         Body::Pod(p) => {
-            compact_meta(&mut p.metadata);
             if let Some(s) = &mut p.spec {
+                s.containers.shrink_to_fit();
+                shrink(&mut s.init_containers);
+            }
+            if let Some(s) = &mut p.full_spec {
                 compact_pod_spec(s);
             }
             if let Some(s) = &mut p.status {
                 shrink(&mut s.conditions);
-                shrink(&mut s.host_ips);
-                shrink(&mut s.pod_ips);
-                for list in [
-                    &mut s.container_statuses,
-                    &mut s.init_container_statuses,
-                    &mut s.ephemeral_container_statuses,
-                ] {
-                    shrink(list);
-                    for c in list.iter_mut().flatten() {
-                        shrink(&mut c.volume_mounts);
-                    }
-                }
+                shrink(&mut s.container_statuses);
+                shrink(&mut s.init_container_statuses);
             }
         }
         Body::Deployment(d) => compact_template(&mut d.spec.template),
+        Body::ReplicaSet(r) if managed_by_workload(meta) => r.spec.template = None,
         Body::ReplicaSet(r) => {
             if let Some(t) = &mut r.spec.template {
                 compact_template(t);

@@ -785,18 +785,41 @@ mod tests {
 
     #[test]
     fn managed_fields_are_dropped_and_vectors_compacted() {
+        use crate::model::pod::Pod;
+        // A pod a ReplicaSet manages keeps what checks read of it.
         let r = fast(POD, false);
-        let pod = &r.objects[0];
-        assert!(pod.meta.managed_fields.is_none());
-        let p = pod
-            .typed::<k8s_openapi::api::core::v1::Pod>()
-            .expect("typed");
-        assert!(p.metadata.managed_fields.is_none());
+        let obj = &r.objects[0];
+        assert!(obj.meta.managed_fields.is_none());
+        let p = obj.typed::<Pod>().expect("typed");
+        assert!(p.is_trimmed());
         let spec = p.spec.as_ref().expect("spec");
-        let volumes = spec.volumes.as_ref().expect("volumes");
+        assert_eq!(spec.node_name.as_deref(), Some("n1"));
+        assert_eq!(spec.containers.len(), 1);
+        assert_eq!(spec.containers.capacity(), 1);
+        let requests = spec.containers[0]
+            .resources
+            .as_ref()
+            .and_then(|r| r.requests.as_ref());
+        assert_eq!(
+            requests.and_then(|r| r.get("cpu")).map(|q| q.0.as_str()),
+            Some("100m")
+        );
+        let statuses = p
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.as_ref());
+        assert_eq!(statuses.map(|s| s[0].restart_count), Some(7));
+
+        // A bare pod is its own workload: its whole spec is kept.
+        let bare = POD.replace(r#""ownerReferences""#, r#""x-ownerReferences""#);
+        let r = fast(&bare, false);
+        let p = r.objects[0].typed::<Pod>().expect("typed");
+        assert!(!p.is_trimmed());
+        let full = p.full_spec.as_ref().expect("full spec");
+        let volumes = full.volumes.as_ref().expect("volumes");
         assert_eq!(volumes.len(), 3);
         assert_eq!(volumes.capacity(), 3);
-        let env = spec.containers[0].env.as_ref().expect("env");
+        let env = full.containers[0].env.as_ref().expect("env");
         assert_eq!(env.capacity(), env.len());
     }
 }

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{ConfigMap, Node, Pod};
+use k8s_openapi::api::core::v1::{ConfigMap, Node};
 use k8s_openapi::jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -30,6 +30,7 @@ use crate::checks::autoscaling::{
 use crate::checks::control_plane::{POOL_LABELS, is_control_plane_node, zone_of};
 use crate::checks::resources::pod_request;
 use crate::config::Config;
+use crate::model::pod::Pod;
 use crate::model::{ObjKey, quantity};
 use crate::store::ClusterStore;
 use crate::ui::widgets::sections::Sections;

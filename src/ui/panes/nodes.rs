@@ -13,7 +13,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, Node, Pod};
+use k8s_openapi::api::core::v1::{Container, Node};
 use k8s_openapi::jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -29,6 +29,7 @@ use crate::checks::control_plane_pods::{
 use crate::checks::{CheckResult, Severity, Status};
 use crate::config::keymap::Action;
 use crate::model::command::{command_words, env_value, flag_value};
+use crate::model::pod::Pod;
 use crate::model::{ObjKey, Object, quantity};
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::Nav;
