@@ -42,7 +42,7 @@ type Key = (String, String, Option<String>, Option<String>);
 
 fn key(r: &CheckResult) -> Key {
     (
-        r.check.clone(),
+        r.check.to_string(),
         format!("{}/{}", r.subject.kind, r.subject.name),
         r.subject.namespace.clone(),
         r.subject.container.clone(),

@@ -49,7 +49,7 @@ fn demo_exercises_every_check() {
     let mut seen: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for r in findings.sorted() {
         let e = seen
-            .entry(kready::checks::find(&r.check).unwrap().id)
+            .entry(kready::checks::find(r.check).unwrap().id)
             .or_default();
         match r.status {
             Status::Pass => e.0 += 1,

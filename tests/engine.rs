@@ -30,7 +30,7 @@ fn ids_for(
         .sorted()
         .into_iter()
         .filter(|r| r.subject.name == name)
-        .map(|r| (r.check.clone(), r.status, r.severity))
+        .map(|r| (r.check.to_string(), r.status, r.severity))
         .collect()
 }
 

@@ -39,9 +39,20 @@ pub struct Engine {
 /// Results, indexed for incremental updates.
 #[derive(Default)]
 pub struct Findings {
-    per_object: HashMap<(usize, ObjKey), Vec<CheckResult>>,
+    /// The results of the object-scoped checks, by the object they ran on
+    /// (one entry per object, not per check and object: a large cluster has
+    /// 200,000 of the latter).
+    per_object: HashMap<ObjKey, Vec<CheckResult>>,
+    /// The results of the cluster-scoped checks, by check index.
     per_check: HashMap<usize, Vec<CheckResult>>,
     dirty: BTreeSet<usize>,
+}
+
+/// What one `evaluate` thread found.
+#[derive(Default)]
+struct Part {
+    per_object: Vec<(ObjKey, Vec<CheckResult>)>,
+    per_check: Vec<(usize, Vec<CheckResult>)>,
 }
 
 impl Engine {
@@ -132,20 +143,23 @@ impl Engine {
             );
         }
         let workers = cpus.min(work.len() / min_work + 1);
-        if workers <= 1 {
-            return self.run_work(&ctx, &work, &AtomicUsize::new(0));
-        }
         let next = AtomicUsize::new(0);
-        let parts: Vec<Findings> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| s.spawn(|| self.run_work(&ctx, &work, &next)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("check thread panicked"))
-                .collect()
-        });
+        let parts: Vec<Part> = if workers <= 1 {
+            vec![self.run_work(&ctx, &work, &next)]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..workers)
+                    .map(|_| s.spawn(|| self.run_work(&ctx, &work, &next)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("check thread panicked"))
+                    .collect()
+            })
+        };
         let mut f = Findings::default();
+        f.per_object
+            .reserve(parts.iter().map(|p| p.per_object.len()).sum());
         for part in parts {
             f.per_object.extend(part.per_object);
             f.per_check.extend(part.per_check);
@@ -154,9 +168,9 @@ impl Engine {
     }
 
     /// Takes chunks of `work` until none is left.
-    fn run_work(&self, ctx: &Ctx, work: &[Work], next: &AtomicUsize) -> Findings {
+    fn run_work(&self, ctx: &Ctx, work: &[Work], next: &AtomicUsize) -> Part {
         const CHUNK: usize = 64;
-        let mut f = Findings::default();
+        let mut f = Part::default();
         loop {
             let start = next.fetch_add(CHUNK, Ordering::Relaxed);
             let Some(chunk) = work.get(start..(start + CHUNK).min(work.len())) else {
@@ -167,11 +181,16 @@ impl Engine {
             }
             for w in chunk {
                 match *w {
-                    Work::Cluster(i) => self.run_cluster(ctx, i, &mut f),
+                    Work::Cluster(i) => f.per_check.push((i, self.run_cluster(ctx, i))),
                     Work::Object(obj, indexes) => {
                         let near = Near::of(ctx.store, obj);
+                        let mut results = Vec::new();
                         for &i in indexes {
-                            self.run_near(ctx, i, &near, &mut f);
+                            self.run_near(ctx, i, &near, &mut results);
+                        }
+                        if !results.is_empty() {
+                            results.shrink_to_fit();
+                            f.per_object.push((obj.key.clone(), results));
                         }
                     }
                 }
@@ -192,36 +211,44 @@ impl Engine {
                 && self.selection.namespace.as_deref().is_none_or(|s| s == ns))
     }
 
-    /// Runs check `i` on `obj`; the caller has removed its old results.
-    fn run_object(&self, ctx: &Ctx, i: usize, obj: &ObjRef, f: &mut Findings) {
-        if self.in_scope(obj) {
-            self.run_near(ctx, i, &Near::of(ctx.store, obj), f);
+    /// Runs the object-scoped checks `indexes` on `obj`, adding their
+    /// results to the object's; the caller has removed the old ones.
+    fn run_object(&self, ctx: &Ctx, indexes: &[usize], obj: &ObjRef, f: &mut Findings) {
+        if !self.in_scope(obj) {
+            return;
+        }
+        let near = Near::of(ctx.store, obj);
+        let mut results = Vec::new();
+        for &i in indexes {
+            self.run_near(ctx, i, &near, &mut results);
+        }
+        if !results.is_empty() {
+            f.per_object
+                .entry(obj.key.clone())
+                .or_default()
+                .append(&mut results);
         }
     }
 
-    fn run_near(&self, ctx: &Ctx, i: usize, near: &Near, f: &mut Findings) {
+    /// Runs check `i` on `near.obj`, adding its results to `results`.
+    fn run_near(&self, ctx: &Ctx, i: usize, near: &Near, results: &mut Vec<CheckResult>) {
         let Scope::Object { run, .. } = self.checks[i].scope else {
             return;
         };
         let mut out = Out::new(self.checks[i]);
         run(ctx, near.obj, &mut out);
-        if out.results.is_empty() {
-            return;
-        }
-        let results = self.finish(ctx.store, out.results, Some(near));
-        if !results.is_empty() {
-            f.per_object.insert((i, near.obj.key.clone()), results);
+        if !out.results.is_empty() {
+            results.extend(self.finish(ctx.store, out.results, Some(near)));
         }
     }
 
-    fn run_cluster(&self, ctx: &Ctx, i: usize, f: &mut Findings) {
+    fn run_cluster(&self, ctx: &Ctx, i: usize) -> Vec<CheckResult> {
         let Scope::Cluster { run } = self.checks[i].scope else {
-            return;
+            return Vec::new();
         };
         let mut out = Out::new(self.checks[i]);
         run(ctx, &mut out);
-        let results = self.finish(ctx.store, out.results, None);
-        f.per_check.insert(i, results);
+        self.finish(ctx.store, out.results, None)
     }
 
     /// Applies the namespace filter, suppressions and severity overrides.
@@ -238,13 +265,13 @@ impl Engine {
             {
                 return false;
             }
-            if ns.is_some_and(|ns| self.config.is_disabled_in(&r.check, ns)) {
+            if ns.is_some_and(|ns| self.config.is_disabled_in(r.check, ns)) {
                 return false;
             }
             !suppressed(store, r, near)
         });
         for r in &mut results {
-            if let Some(sev) = self.config.severity.get(&r.check) {
+            if let Some(sev) = self.config.severity.get(r.check) {
                 r.severity = *sev;
             }
         }
@@ -256,17 +283,9 @@ impl Engine {
     pub fn apply_change(&self, store: &ClusterStore, change: &Change, f: &mut Findings) {
         let ctx = self.ctx(store);
         if let Some(indexes) = self.by_kind.get(change.key.kind.as_str()) {
-            let obj = match change.kind {
-                ChangeKind::Applied => store.get(&change.key),
-                ChangeKind::Deleted => None,
-            };
-            let mut key = (0, change.key.clone());
-            for &i in indexes {
-                key.0 = i;
-                f.per_object.remove(&key);
-                if let Some(obj) = obj {
-                    self.run_object(&ctx, i, obj, f);
-                }
+            f.per_object.remove(&change.key);
+            if let (ChangeKind::Applied, Some(obj)) = (change.kind, store.get(&change.key)) {
+                self.run_object(&ctx, indexes, obj, f);
             }
         }
         for (i, c) in self.checks.iter().enumerate() {
@@ -284,14 +303,21 @@ impl Engine {
         for i in std::mem::take(&mut f.dirty) {
             match self.checks[i].scope {
                 Scope::Object { kinds, .. } => {
-                    f.per_object.retain(|(ci, _), _| *ci != i);
+                    let id = self.checks[i].id;
+                    f.per_object.retain(|_, results| {
+                        results.retain(|r| r.check != id);
+                        !results.is_empty()
+                    });
                     for kind in kinds {
                         for obj in store.list(kind) {
-                            self.run_object(&ctx, i, obj, f);
+                            self.run_object(&ctx, &[i], obj, f);
                         }
                     }
                 }
-                Scope::Cluster { .. } => self.run_cluster(&ctx, i, f),
+                Scope::Cluster { .. } => {
+                    let results = self.run_cluster(&ctx, i);
+                    f.per_check.insert(i, results);
+                }
             }
         }
     }
@@ -375,15 +401,27 @@ impl Findings {
             .values()
             .chain(self.per_check.values())
             .flatten()
-            .map(|r| (order.get(r.check.as_str()).copied(), r))
+            .map(|r| (order.get(r.check).copied(), r))
             .collect();
-        all.sort_by(|(ia, a), (ib, b)| {
-            (ia, &a.subject, &a.message, &a.evidence).cmp(&(
-                ib,
-                &b.subject,
-                &b.message,
-                &b.evidence,
-            ))
+        // Results equal in all these fields are equal in every field, so
+        // the faster unstable sort gives the same order every time.
+        all.sort_unstable_by(|(ia, a), (ib, b)| {
+            (
+                ia,
+                &a.subject,
+                &a.message,
+                &a.evidence,
+                a.status,
+                a.severity,
+            )
+                .cmp(&(
+                    ib,
+                    &b.subject,
+                    &b.message,
+                    &b.evidence,
+                    b.status,
+                    b.severity,
+                ))
         });
         all.into_iter().map(|(_, r)| r).collect()
     }

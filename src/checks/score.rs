@@ -73,7 +73,7 @@ pub fn top_gains<'a>(results: impl IntoIterator<Item = &'a CheckResult>, n: usiz
     };
     let mut per_check: BTreeMap<&str, Tally> = BTreeMap::new();
     for r in &results {
-        per_check.entry(r.check.as_str()).or_default().add(r);
+        per_check.entry(r.check).or_default().add(r);
     }
     let mut gains: Vec<Gain> = per_check
         .into_iter()

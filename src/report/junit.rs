@@ -60,7 +60,7 @@ pub fn render(report: &Report) -> String {
             let _ = write!(
                 out,
                 "    <testcase classname=\"{}\" name=\"{}\"",
-                escape(&r.check),
+                escape(r.check),
                 escape(&r.subject.to_string())
             );
             match r.status {

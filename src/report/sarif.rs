@@ -92,7 +92,7 @@ pub fn render(report: &Report, base: &Path) -> String {
                 "locations": [location],
                 "properties": {"category": r.category.as_str(), "severity": r.severity.as_str()},
             });
-            if let Some(i) = index.get(r.check.as_str()) {
+            if let Some(i) = index.get(r.check) {
                 v["ruleIndex"] = json!(i);
             }
             v

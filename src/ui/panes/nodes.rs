@@ -391,7 +391,7 @@ fn derive(cx: &Cx, nav: &Nav, sort: SortKey) -> View {
             let failing: Vec<&str> = found
                 .iter()
                 .filter(|r| r.status == Status::Fail)
-                .map(|r| r.check.split_once('/').map_or(r.check.as_str(), |(_, c)| c))
+                .map(|r| r.check.split_once('/').map_or(r.check, |(_, c)| c))
                 .collect();
             let flags = match component_container(pod, component) {
                 Some(c) => flags_of(component, c),

@@ -92,7 +92,7 @@ fn view(cx: &Cx, st: &State) -> Vec<usize> {
         .filter(|(_, r)| cx.in_scope(r.subject.scope_namespace()))
         .filter(|(_, r)| {
             st.nav.filter.is_empty()
-                || st.nav.matches(&r.check)
+                || st.nav.matches(r.check)
                 || st.nav.matches(&r.subject.to_string())
                 || st.nav.matches(&r.message)
                 || st.nav.matches(severity_word(r))
@@ -112,7 +112,7 @@ fn view(cx: &Cx, st: &State) -> Vec<usize> {
         };
         group.then_with(|| match st.sort {
             SortKey::Severity => rank(a).cmp(&rank(b)),
-            SortKey::Check => a.check.cmp(&b.check),
+            SortKey::Check => a.check.cmp(b.check),
             SortKey::Namespace => a.subject.namespace.cmp(&b.subject.namespace),
             SortKey::Subject => a.subject.cmp(&b.subject),
         })
@@ -256,7 +256,7 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
             if let Some(c) = &r.subject.container {
                 subject.push_str(&format!(" [{c}]"));
             }
-            let mut cells = vec![Cell::from(word).style(style), Cell::from(r.check.clone())];
+            let mut cells = vec![Cell::from(word).style(style), Cell::from(r.check)];
             if wide {
                 cells.push(Cell::from(r.subject.namespace.clone().unwrap_or_default()));
             }
@@ -280,7 +280,7 @@ fn draw_detail(f: &mut Frame, area: Rect, cx: &Cx, r: Option<&CheckResult>) {
         f.render_widget(Paragraph::new("no finding selected").block(block), area);
         return;
     };
-    let check = crate::checks::find(&r.check);
+    let check = crate::checks::find(r.check);
     let (word, style) = severity_cell(theme, r);
     let mut lines = vec![
         Line::from(vec![
