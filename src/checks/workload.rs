@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::core::v1::{
-    Container, Event, LimitRange, LimitRangeItem, Namespace, Node, NodeSelectorRequirement,
-    NodeSelectorTerm, PodAffinityTerm,
+    Container, Event, LimitRange, LimitRangeItem, Node, NodeSelectorRequirement, NodeSelectorTerm,
+    PodAffinityTerm,
 };
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::scheduling::v1::PriorityClass;
@@ -1017,8 +1017,7 @@ fn term_covers_namespace(ctx: &Ctx, t: &PodAffinityTerm, ns: &str) -> bool {
             let mut labels = ctx
                 .store
                 .get_named("Namespace", "", ns)
-                .and_then(|o| o.typed::<Namespace>())
-                .and_then(|n| n.metadata.labels.clone())
+                .map(|o| o.labels().clone())
                 .unwrap_or_default();
             labels.insert("kubernetes.io/metadata.name".into(), ns.to_string());
             selector::matches(sel, &labels)

@@ -62,6 +62,8 @@ pub struct Object {
     /// The apiVersion the object was written with (typed bodies are read as
     /// the current version of their kind).
     pub api_version: String,
+    /// The object's metadata. Typed bodies leave their own `metadata`
+    /// empty: it would be a second copy.
     pub meta: ObjectMeta,
     pub body: Body,
     pub origin: Option<Origin>,

@@ -208,7 +208,7 @@ impl Pod {
 
     /// Reads a pod from its JSON text (the loader's fast path); `None` on
     /// any error, which the caller then reports through `from_value`.
-    pub fn from_str(text: &str) -> Option<(Pod, ObjectMeta)> {
+    pub fn from_json_text(text: &str) -> Option<(Pod, ObjectMeta)> {
         // Duplicate keys fail the parse; `kind` and `apiVersion` are checked
         // because the caller only guessed them from the leading keys.
         #[derive(Deserialize)]

@@ -16,14 +16,13 @@ pub fn render(obj: &Object) -> String {
     };
     if let Value::Object(map) = &mut value {
         map.insert("apiVersion".into(), Value::String(obj.api_version.clone()));
-        // Pods keep their metadata in the object only.
-        if !map.contains_key("metadata") {
-            map.insert("kind".into(), Value::String(obj.key.kind.clone()));
-            map.insert(
-                "metadata".into(),
-                serde_json::to_value(&obj.meta).unwrap_or(Value::Null),
-            );
-        }
+        // Typed bodies leave their metadata to the object.
+        map.entry("kind")
+            .or_insert_with(|| Value::String(obj.key.kind.clone()));
+        map.insert(
+            "metadata".into(),
+            serde_json::to_value(&obj.meta).unwrap_or(Value::Null),
+        );
         if obj.key.kind == "Secret"
             && let Some(Value::Object(data)) = map.get_mut("data")
         {

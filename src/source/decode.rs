@@ -125,6 +125,8 @@ pub fn decode(mut value: Value, origin: Option<Origin>) -> Result<Object, Decode
         }
         let expected = kinds::typed_api_version(&kind).expect("typed kind has a version");
         map.insert("apiVersion".into(), Value::String(expected.to_string()));
+        // Read above; the object keeps it, the typed body's stays empty.
+        map.remove("metadata");
         kinds::parse_typed(&kind, &meta, value).map_err(|(path, message)| DecodeError {
             field: Some(path),
             message,
@@ -219,8 +221,9 @@ macro_rules! typed_from_str {
         match $kind {
             $(stringify!($variant) => {
                 let mut v: $ty = serde_json::from_str($text).ok()?;
-                v.metadata.managed_fields = None;
-                let mut meta = v.metadata.clone();
+                // The object keeps the metadata; the body's is left empty.
+                let mut meta = std::mem::take(&mut v.metadata);
+                meta.managed_fields = None;
                 compact_meta(&mut meta);
                 let mut body = Body::$variant(Box::new(v));
                 compact(&mut body, &meta);
@@ -247,7 +250,7 @@ fn decode_typed_str(text: &str, origin: &Option<Origin>) -> Option<Object> {
     }
     let (body, meta) = match kind.as_ref() {
         "Pod" => {
-            let (pod, mut meta) = Pod::from_str(text)?;
+            let (pod, mut meta) = Pod::from_json_text(text)?;
             meta.managed_fields = None;
             compact_meta(&mut meta);
             let mut body = Body::Pod(Box::new(pod));
