@@ -47,6 +47,27 @@ fn main() {
         mb(LIVE.load(Ordering::Relaxed)),
         mb(PEAK.load(Ordering::Relaxed))
     );
+    let engine = kready::checks::engine::Engine::new(
+        &kready::config::Config::default(),
+        Default::default(),
+        None,
+    );
+    let before = LIVE.load(Ordering::Relaxed);
+    let findings = engine.evaluate(&store);
+    println!(
+        "findings: {} results, {:.1} MB, peak {:.1} MB",
+        findings.len(),
+        mb(LIVE.load(Ordering::Relaxed) - before),
+        mb(PEAK.load(Ordering::Relaxed))
+    );
+    let before = LIVE.load(Ordering::Relaxed);
+    let sorted = findings.sorted();
+    println!(
+        "sorted: {:.1} MB",
+        mb(LIVE.load(Ordering::Relaxed) - before)
+    );
+    drop(sorted);
+    drop(findings);
     let mut kinds: Vec<String> = store.kinds().into_iter().map(String::from).collect();
     kinds.sort();
     let mut rows = Vec::new();
@@ -59,7 +80,7 @@ fn main() {
         let freed = before - LIVE.load(Ordering::Relaxed);
         rows.push((freed, kind, keys.len()));
     }
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     for (freed, kind, n) in rows {
         println!(
             "{kind:28} {n:7} objects {:9.1} MB {:8} B/object",

@@ -5,8 +5,11 @@
 //! `category`, `subject` (`kind`, `namespace` unless cluster-scoped, `name`,
 //! `container` for container subjects), `message`, `evidence`, `location`.
 
-use serde::Serialize;
+use std::io::{self, Write};
+use std::path::Path;
+
 use serde::ser::SerializeSeq;
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::Report;
@@ -21,7 +24,18 @@ struct Entry<'a> {
     #[serde(flatten)]
     result: &'a CheckResult,
     #[serde(skip_serializing_if = "Option::is_none")]
-    location: Option<Value>,
+    location: Option<Location<'a>>,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    #[serde(serialize_with = "display_path")]
+    file: &'a Path,
+    line: usize,
+}
+
+fn display_path<S: Serializer>(p: &&Path, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&p.display())
 }
 
 struct Results<'a, 'r>(&'a Report<'r>);
@@ -31,9 +45,10 @@ impl Serialize for Results<'_, '_> {
         let report = self.0;
         let mut seq = s.serialize_seq(Some(report.results.len()))?;
         for r in &report.results {
-            let location = report
-                .origin(r)
-                .map(|o| json!({"file": o.file.display().to_string(), "line": o.line}));
+            let location = report.origin(r).map(|o| Location {
+                file: &o.file,
+                line: o.line,
+            });
             seq.serialize_element(&Entry {
                 result: r,
                 location,
@@ -56,6 +71,14 @@ struct Doc<'a, 'r> {
 }
 
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the report as it is serialised: a cluster's report can be
+/// 100 MB, which never has to be held in memory.
+pub fn write(report: &Report, mut out: impl Write) -> io::Result<()> {
     let info = &report.store.info;
     let mut score = Map::new();
     score.insert("overall".into(), json!(report.scores.overall.map(round1)));
@@ -84,9 +107,8 @@ pub fn render(report: &Report) -> String {
             .collect(),
         results: Results(report),
     };
-    let mut out = serde_json::to_vec_pretty(&doc).expect("results serialise");
-    out.push(b'\n');
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    out.write_all(b"\n")
 }
 
 fn round1(x: f64) -> f64 {
