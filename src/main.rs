@@ -168,7 +168,7 @@ fn check(store: &ClusterStore, config: &Config, args: &CheckArgs) -> Result<Exit
     write_stdout(|out| match &text {
         Some(text) => out.write_all(text.as_bytes()),
         // JSON is written as it is serialised: it can be 100 MB.
-        None => report::json::write(&report, out),
+        None => report::json::write(&report, out, tty),
     })?;
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
@@ -184,8 +184,12 @@ fn check(store: &ClusterStore, config: &Config, args: &CheckArgs) -> Result<Exit
     Ok(code)
 }
 
+type Stdout = std::io::BufWriter<std::io::StdoutLock<'static>>;
+
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn write_stdout(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+/// (`Stdout` is a concrete type so that serialisers writing many small
+/// pieces into it are compiled for it, not for a `dyn Write`.)
+fn write_stdout(f: impl FnOnce(&mut Stdout) -> std::io::Result<()>) -> Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match f(&mut out).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -395,35 +395,52 @@ impl Findings {
             .enumerate()
             .map(|(i, c)| (c.id, i))
             .collect();
-        // The catalog position is looked up once per result, not per comparison.
-        let mut all: Vec<(Option<usize>, &CheckResult)> = self
+        // One bucket per check, in catalog order (ids outside the catalog
+        // last); the buckets are sorted on all CPUs.
+        let mut buckets: Vec<Vec<&CheckResult>> = vec![Vec::new(); order.len() + 1];
+        for r in self
             .per_object
             .values()
             .chain(self.per_check.values())
             .flatten()
-            .map(|r| (order.get(r.check).copied(), r))
-            .collect();
-        // Results equal in all these fields are equal in every field, so
-        // the faster unstable sort gives the same order every time.
-        all.sort_unstable_by(|(ia, a), (ib, b)| {
-            (
-                ia,
-                &a.subject,
-                &a.message,
-                &a.evidence,
-                a.status,
-                a.severity,
-            )
-                .cmp(&(
-                    ib,
+        {
+            let i = order.get(r.check).copied().unwrap_or(order.len());
+            buckets[i].push(r);
+        }
+        let sort = |bucket: &mut Vec<&CheckResult>| {
+            // Results equal in all these fields are equal in every field,
+            // so the faster unstable sort gives the same order every time.
+            bucket.sort_unstable_by(|a, b| {
+                (&a.subject, &a.message, &a.evidence, a.status, a.severity).cmp(&(
                     &b.subject,
                     &b.message,
                     &b.evidence,
                     b.status,
                     b.severity,
                 ))
-        });
-        all.into_iter().map(|(_, r)| r).collect()
+            })
+        };
+        let total = self.len();
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cpus > 1 && total >= 10_000 {
+            // Two halves of about equal size.
+            let mut acc = 0;
+            let split = buckets
+                .iter()
+                .position(|b| {
+                    acc += b.len();
+                    acc >= total / 2
+                })
+                .map_or(buckets.len(), |i| i + 1);
+            let (first, second) = buckets.split_at_mut(split);
+            std::thread::scope(|s| {
+                s.spawn(|| first.iter_mut().for_each(sort));
+                second.iter_mut().for_each(sort);
+            });
+        } else {
+            buckets.iter_mut().for_each(sort);
+        }
+        buckets.concat()
     }
 
     pub fn len(&self) -> usize {

@@ -13,7 +13,7 @@ pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -50,7 +50,8 @@ impl fmt::Display for ObjKey {
 /// Where an object was read from, for SARIF locations and error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
-    pub file: PathBuf,
+    /// Shared by all the objects of one file.
+    pub file: Arc<Path>,
     /// 1-based line of the object's document (or list item).
     pub line: usize,
 }

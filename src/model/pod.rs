@@ -22,7 +22,6 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use super::workload::managed_by_workload;
 
@@ -219,27 +218,28 @@ impl Pod {
             api_version: Option<Cow<'a, str>>,
             #[serde(default)]
             metadata: ObjectMeta,
-            #[serde(borrow)]
-            spec: Option<&'a RawValue>,
+            spec: Option<PodSpec>,
             status: Option<PodStatus>,
+        }
+        /// The second pass, for the few pods that keep their whole spec.
+        #[derive(Deserialize)]
+        struct Full {
+            spec: Option<api::PodSpec>,
         }
         let doc: Doc = serde_json::from_str(text).ok()?;
         if doc.kind.as_deref() != Some("Pod") || doc.api_version.as_deref() != Some("v1") {
             return None;
         }
-        let spec = doc.spec.map(RawValue::get);
+        let full_spec = match &doc.spec {
+            Some(_) if !managed_by_workload(&doc.metadata) => {
+                Some(Box::new(serde_json::from_str::<Full>(text).ok()?.spec?))
+            }
+            _ => None,
+        };
         let pod = Pod {
-            spec: match spec {
-                Some(s) => Some(serde_json::from_str(s).ok()?),
-                None => None,
-            },
+            spec: doc.spec,
             status: doc.status,
-            full_spec: match spec {
-                Some(s) if !managed_by_workload(&doc.metadata) => {
-                    Some(Box::new(serde_json::from_str(s).ok()?))
-                }
-                _ => None,
-            },
+            full_spec,
         };
         Some((pod, doc.metadata))
     }

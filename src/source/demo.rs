@@ -23,7 +23,6 @@
 //! See assets/demo-replay/README.md for the story.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
 use k8s_openapi::jiff::{SignedDuration, Timestamp};
@@ -147,7 +146,7 @@ fn load_step(path: &Path, start: Timestamp) -> Result<ReplayStep> {
 fn step_from(
     path: &Path,
     after_secs: u64,
-    objects: Vec<crate::model::Object>,
+    objects: Vec<ObjRef>,
     start: Timestamp,
 ) -> Result<ReplayStep> {
     let mut objects = objects.into_iter();
@@ -198,7 +197,7 @@ fn step_from(
         if !seen.insert(o.key.clone()) {
             bail!("{} appears twice in one step", o.key);
         }
-        out.push(Arc::new(o));
+        out.push(o);
     }
     if out.is_empty() && deletes.is_empty() {
         bail!("the step changes nothing: no objects and no `delete`");

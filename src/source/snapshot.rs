@@ -7,7 +7,9 @@
 //! document is reported and the rest are still loaded.
 
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Deserializer};
@@ -16,7 +18,7 @@ use serde_json::value::RawValue;
 use thiserror::Error;
 
 use super::decode::{self, DecodeError};
-use crate::model::{Object, Origin};
+use crate::model::{ObjRef, Object, Origin};
 use crate::store::{ClusterInfo, ClusterStore};
 
 /// Files larger than this are refused unless the caller raises it.
@@ -98,7 +100,7 @@ pub enum LoadError {
 /// (with `keep_going`) the errors of the documents that were skipped.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    pub objects: Vec<Object>,
+    pub objects: Vec<ObjRef>,
     pub info: ClusterInfo,
     pub errors: Vec<LoadError>,
     pub files: usize,
@@ -109,7 +111,7 @@ impl Loaded {
     pub fn into_store(self) -> ClusterStore {
         let mut store = ClusterStore::new(self.info);
         for obj in self.objects {
-            store.apply(std::sync::Arc::new(obj));
+            store.apply(obj);
         }
         store
     }
@@ -153,11 +155,14 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
             .map(|_| {
                 s.spawn(|| {
                     let mut out = Vec::new();
+                    // One buffer per thread: fresh memory for every file
+                    // costs more than reading it.
+                    let mut buf = Vec::new();
                     loop {
                         let n = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&i) = order.get(n) else { break };
                         let file = &files[i];
-                        out.push((i, load_file(file, opts)));
+                        out.push((i, load_file(file, opts, &mut buf)));
                     }
                     out
                 })
@@ -189,7 +194,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
 }
 
 struct FileResult {
-    objects: Vec<Object>,
+    objects: Vec<ObjRef>,
     errors: Vec<LoadError>,
 }
 
@@ -218,13 +223,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     Ok(())
 }
 
-fn load_file(path: &Path, opts: &LoadOptions) -> FileResult {
+fn load_file(path: &Path, opts: &LoadOptions, buf: &mut Vec<u8>) -> FileResult {
     let mut result = FileResult {
         objects: Vec::new(),
         errors: Vec::new(),
     };
-    match read_text(path, opts.max_file_bytes) {
-        Ok(text) => parse_text(path, &text, opts.keep_going, &mut result),
+    match read_text(path, opts.max_file_bytes, buf) {
+        Ok(text) => parse_text(path, text, opts.keep_going, &mut result),
         Err(e) => result.errors.push(e),
     }
     result
@@ -232,6 +237,8 @@ fn load_file(path: &Path, opts: &LoadOptions) -> FileResult {
 
 /// Parses YAML or JSON text that was read from `path`.
 fn parse_text(path: &Path, text: &str, keep_going: bool, result: &mut FileResult) {
+    // Shared by the origins of all the file's objects.
+    let path: &Arc<Path> = &Arc::from(path);
     let is_json =
         path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with(['{', '[']);
     if is_json && let Some(fast) = json_fast(path, text, keep_going) {
@@ -295,7 +302,8 @@ fn merge(loaded: &mut Loaded, result: FileResult, opts: &LoadOptions) -> Result<
     Ok(())
 }
 
-fn read_text(path: &Path, limit: u64) -> Result<String, LoadError> {
+/// Reads the file into `buf` and returns it as text.
+fn read_text<'b>(path: &Path, limit: u64, buf: &'b mut Vec<u8>) -> Result<&'b str, LoadError> {
     let io = |source| LoadError::Io {
         path: path.to_path_buf(),
         source,
@@ -308,17 +316,26 @@ fn read_text(path: &Path, limit: u64) -> Result<String, LoadError> {
             limit,
         });
     }
-    let bytes = std::fs::read(path).map_err(io)?;
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(LoadError::NotText {
+    buf.clear();
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(buf))
+        .map_err(io)?;
+    // The first NUL byte or invalid UTF-8, whichever comes first (NUL is
+    // valid UTF-8; `str::find` looks for it with memchr).
+    let (valid, bad) = match std::str::from_utf8(buf) {
+        Ok(text) => (text, None),
+        Err(e) => (
+            std::str::from_utf8(&buf[..e.valid_up_to()]).expect("valid up to here"),
+            Some(e.valid_up_to()),
+        ),
+    };
+    match valid.find('\0').or(bad) {
+        Some(offset) => Err(LoadError::NotText {
             path: path.to_path_buf(),
             offset,
-        });
+        }),
+        None => Ok(valid),
     }
-    String::from_utf8(bytes).map_err(|e| LoadError::NotText {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
-    })
 }
 
 type Doc = Result<(DocPos, Value, Vec<usize>), LoadError>;
@@ -514,7 +531,7 @@ fn newlines(b: &[u8]) -> usize {
 /// each item gets its own line. `None` when the file has a syntax error or
 /// an odd shape (say `items: null`): the caller then takes the `Value` path,
 /// which reports it.
-fn json_fast(path: &Path, text: &str, keep_going: bool) -> Option<FileResult> {
+fn json_fast(path: &Arc<Path>, text: &str, keep_going: bool) -> Option<FileResult> {
     let mut out = FileResult {
         objects: Vec::new(),
         errors: Vec::new(),
@@ -563,13 +580,13 @@ fn json_fast(path: &Path, text: &str, keep_going: bool) -> Option<FileResult> {
 }
 
 /// `push_object` from text; `None` when the text is not a valid `Value`.
-fn push_str(path: &Path, pos: DocPos, text: &str, out: &mut FileResult) -> Option<()> {
+fn push_str(path: &Arc<Path>, pos: DocPos, text: &str, out: &mut FileResult) -> Option<()> {
     let origin = Origin {
-        file: path.to_path_buf(),
+        file: path.clone(),
         line: pos.line,
     };
     match decode::decode_str(text, Some(origin))? {
-        Ok(obj) => out.objects.push(obj),
+        Ok(obj) => out.objects.push(Arc::new(obj)),
         Err(DecodeError { field, message }) => out.errors.push(LoadError::Object {
             path: path.to_path_buf(),
             pos,
@@ -582,7 +599,7 @@ fn push_str(path: &Path, pos: DocPos, text: &str, out: &mut FileResult) -> Optio
 
 /// Turns a document into objects: a `*List` yields its items.
 fn expand(
-    path: &Path,
+    path: &Arc<Path>,
     pos: DocPos,
     value: Value,
     item_lines: &[usize],
@@ -634,13 +651,13 @@ fn expand(
     }
 }
 
-fn push_object(path: &Path, pos: DocPos, value: Value, out: &mut FileResult) {
+fn push_object(path: &Arc<Path>, pos: DocPos, value: Value, out: &mut FileResult) {
     let origin = Origin {
-        file: path.to_path_buf(),
+        file: path.clone(),
         line: pos.line,
     };
     match decode::decode(value, Some(origin)) {
-        Ok(obj) => out.objects.push(obj),
+        Ok(obj) => out.objects.push(Arc::new(obj)),
         Err(DecodeError { field, message }) => out.errors.push(LoadError::Object {
             path: path.to_path_buf(),
             pos,
@@ -676,7 +693,8 @@ mod tests {
         for doc in json_documents(Path::new("t.json"), text) {
             match doc {
                 Ok((pos, value, lines)) => {
-                    expand(Path::new("t.json"), pos, value, &lines, &mut r, keep_going)
+                    let path = Arc::from(Path::new("t.json"));
+                    expand(&path, pos, value, &lines, &mut r, keep_going)
                 }
                 Err(e) => r.errors.push(e),
             }
@@ -705,7 +723,7 @@ mod tests {
                     .objects
                     .iter()
                     .map(|o| {
-                        let mut o = o.clone();
+                        let mut o = Object::clone(o);
                         o.origin = None;
                         format!("{o:?}")
                     })
