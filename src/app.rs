@@ -82,6 +82,10 @@ async fn event_loop(
 ) -> Result<()> {
     let log = Log::open(opts.log.as_deref());
     let mut model = Model::new(store, config, None);
+    // Checks re-run on their own thread, so a keypress never waits for them.
+    let mut evaluations = model
+        .run_checks_in_background()
+        .context("starting the checker thread")?;
     let mut state = State::new(opts.keymap, opts.theme, opts.export_dir);
     let size = terminal.size()?;
     state.size = (size.width, size.height);
@@ -162,6 +166,16 @@ async fn event_loop(
                     dirty = true;
                 }
             }
+            evaluation = evaluations.recv() => match evaluation {
+                Some(e) => {
+                    model.accept(e);
+                    dirty = true;
+                }
+                None => {
+                    log.line("the checker stopped");
+                    anyhow::bail!("the checks stopped running (a check panicked; see the log)");
+                }
+            },
             _ = next_frame, if dirty => {}
             _ = sigterm.recv() => { log.line("SIGTERM"); return Ok(()); }
             _ = sighup.recv() => { log.line("SIGHUP"); return Ok(()); }

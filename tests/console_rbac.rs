@@ -537,7 +537,7 @@ fn demo_who_can_and_rendering() {
     );
 
     let m = model(store);
-    let d = rbac::derive(&m.store, |ns| m.engine.config().is_system_namespace(ns));
+    let d = rbac::derive(&m.store, |ns| m.config().is_system_namespace(ns));
     let top: Vec<String> = d
         .subjects
         .iter()

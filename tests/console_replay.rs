@@ -445,3 +445,47 @@ fn errors_name_the_file() {
     let e = error(&[("000-5s-a.yaml", &format!("{HEAD}{OBJ}{OBJ}"))]);
     assert!(e.contains("000-5s-a.yaml") && e.contains("twice"), "{e}");
 }
+
+/// With the checks on their own thread (as in the console), the timeline
+/// gives the same results as inline: each step's evaluation arrives on the
+/// channel and `accept` puts it in place.
+#[test]
+fn background_checker_matches_inline() {
+    let store = demo();
+    let start = capture(&store);
+    let steps = steps(start);
+    let mut inline = Model::new(demo(), &Config::default(), None);
+    let mut threaded = Model::new(store, &Config::default(), None);
+    let mut evaluations = threaded.run_checks_in_background().expect("checker thread");
+    for s in steps.iter().take(4) {
+        for m in [&mut inline, &mut threaded] {
+            m.set_now(s.at);
+            m.apply(s.objects.clone(), &s.deletes);
+        }
+        assert!(inline.refresh());
+        assert!(!threaded.refresh(), "results arrive later, not in place");
+        // Bounded wait: 20 s at most.
+        let mut waited = 0;
+        let e = loop {
+            match evaluations.try_recv() {
+                Ok(e) => break e,
+                Err(_) if waited < 2000 => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                    waited += 1;
+                }
+                Err(e) => panic!("{:?}: no evaluation in 20 s: {e:?}", s.file),
+            }
+        };
+        let generation = threaded.generation;
+        threaded.accept(e);
+        assert_eq!(threaded.generation, generation + 1);
+        assert_eq!(
+            index(&threaded.results),
+            index(&inline.results),
+            "{:?}",
+            s.file
+        );
+        assert_eq!(threaded.scores.overall, inline.scores.overall);
+    }
+    assert!(!threaded.checks_stopped());
+}

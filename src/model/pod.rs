@@ -196,9 +196,9 @@ pub struct ContainerStatus {
 
 impl Pod {
     /// The fields read of a managed pod, for the YAML view.
-    pub const KEPT_FIELDS: &'static str = "spec.nodeName, spec.priority, spec.priorityClassName, \
-        the containers' names, restartPolicy and resources, spec.overhead, and status phase, \
-        startTime, conditions and container states";
+    pub const KEPT_FIELDS: &'static str = "spec.nodeName, priority, priorityClassName, \
+        nodeSelector and affinity; the containers' names, restartPolicy and resources; \
+        spec.overhead; status phase, startTime, conditions and container states";
 
     /// Whether the pod keeps only the fields checks read (see the module doc).
     pub fn is_trimmed(&self) -> bool {

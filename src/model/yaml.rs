@@ -43,8 +43,8 @@ pub fn render(obj: &Object) -> String {
 fn trimmed_note(obj: &Object) -> Option<String> {
     let left_out = if obj.typed::<Pod>().is_some_and(Pod::is_trimmed) {
         format!(
-            "kready keeps only what checks read of a pod that a controller manages\n\
-             ({}); the checks read its spec from the controller's template.",
+            "kready keeps only what checks read of a pod that a controller manages ({}); \
+             the checks read its spec from the controller's template.",
             Pod::KEPT_FIELDS
         )
     } else if obj
@@ -52,19 +52,38 @@ fn trimmed_note(obj: &Object) -> Option<String> {
         .is_some_and(|r| r.spec.template.is_none())
         && super::workload::managed_by_workload(&obj.meta)
     {
-        "kready does not keep the pod template of a ReplicaSet that a Deployment manages;\n\
+        "kready does not keep the pod template of a ReplicaSet that a Deployment manages; \
          the checks read the Deployment's template."
             .to_string()
     } else {
         return None;
     };
-    let mut note: String = left_out.lines().map(|l| format!("# {l}\n")).collect();
-    if let Some(o) = &obj.origin {
-        note.push_str(&format!(
-            "# The whole object is in {}, line {}.\n",
+    let whole = match &obj.origin {
+        Some(o) => format!(
+            " The whole object is in {}, line {}.",
             o.file.display(),
             o.line
-        ));
+        ),
+        None => String::new(),
+    };
+    Some(comment(&format!("{left_out}{whole}"), 76))
+}
+
+/// `text` as YAML comment lines of at most `width` characters (a longer
+/// word keeps its own line).
+fn comment(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::from("#");
+    for word in text.split_whitespace() {
+        if line.len() > 1 && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from("#");
+        }
+        line.push(' ');
+        line.push_str(word);
     }
-    Some(note)
+    out.push_str(&line);
+    out.push('\n');
+    out
 }

@@ -44,7 +44,7 @@ pub struct Change {
 /// The objects of one kind: namespace → name → object (`""` holds the
 /// cluster-scoped ones). Nested maps let look-ups borrow `&str` keys (no
 /// allocation per `get`) and make a namespace's objects one map.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct KindMap {
     by_ns: BTreeMap<String, BTreeMap<String, ObjRef>>,
     len: usize,
@@ -97,6 +97,18 @@ impl ClusterStore {
         ClusterStore {
             info,
             ..Default::default()
+        }
+    }
+
+    /// A copy of the state (the objects are shared, not copied) without
+    /// the subscribers: the console's checker keeps one of its own.
+    pub fn replica(&self) -> ClusterStore {
+        ClusterStore {
+            info: self.info.clone(),
+            objects: self.objects.clone(),
+            children: self.children.clone(),
+            version: self.version,
+            subscribers: Vec::new(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The console's view: `draw` renders a frame from `&State` and `&Model`
 //! (tabs, the active pane, overlays, the footer). Nothing here does I/O.
 
+pub mod checker;
 pub mod model;
 pub mod panes;
 pub mod popups;

@@ -3,15 +3,15 @@
 //! `Model`; panes read it through `&Model` and never touch I/O.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, Sender};
 
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::jiff::Timestamp;
 
+use super::checker::{Checker, Evaluation, Job};
 use crate::checks::CheckResult;
-use crate::checks::engine::{Engine, Findings, Selection};
-use crate::checks::score::{self, Gain, Scores};
+use crate::checks::score::{Gain, Scores};
 use crate::config::Config;
 use crate::model::{ObjKey, ObjRef};
 use crate::store::{Change, ClusterStore};
@@ -21,10 +21,10 @@ pub const HISTORY: usize = 120;
 
 pub struct Model {
     pub store: ClusterStore,
-    pub engine: Engine,
-    findings: Findings,
+    config: Config,
+    checks: Checks,
     changes: Receiver<Change>,
-    /// Results in catalog order (rebuilt when findings change).
+    /// Results in catalog order (replaced by each evaluation).
     pub results: Vec<CheckResult>,
     pub scores: Scores,
     pub gains: Vec<Gain>,
@@ -44,18 +44,26 @@ pub struct Model {
     pub now: Timestamp,
 }
 
+/// Where the checks run: inline (tests, benchmarks) or on the checker's
+/// thread (the console).
+enum Checks {
+    Inline(Box<Checker>),
+    Thread(Sender<Job>),
+    /// The checker's thread is gone (see `run_checks_in_background`).
+    Stopped,
+}
+
 impl Model {
     pub fn new(mut store: ClusterStore, config: &Config, now: Option<Timestamp>) -> Model {
         let changes = store.subscribe();
-        let engine = Engine::new(config, Selection::default(), now);
-        let findings = engine.evaluate(&store);
+        let checker = Checker::new(&store, config, now);
         let now = now
             .or(store.info.captured_at)
             .unwrap_or_else(Timestamp::now);
         let mut m = Model {
             store,
-            engine,
-            findings,
+            config: config.clone(),
+            checks: Checks::Inline(Box::new(checker)),
             changes,
             results: Vec::new(),
             scores: Scores::default(),
@@ -63,33 +71,44 @@ impl Model {
             generation: 0,
             last_change: None,
             changes_by_kind: BTreeMap::new(),
-            pending: false,
+            pending: true,
             hpa_history: BTreeMap::new(),
             warning_rate: VecDeque::new(),
             warnings_seen: 0,
             now,
         };
         m.warnings_seen = m.count_warnings();
-        m.rebuild();
+        m.refresh();
         m.sample();
         m
     }
 
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Moves the checks to a thread of their own; their evaluations arrive
+    /// on the returned receiver and go to `accept`. The receiver ends if
+    /// the checker stops (a check panicked).
+    pub fn run_checks_in_background(
+        &mut self,
+    ) -> std::io::Result<tokio::sync::mpsc::UnboundedReceiver<Evaluation>> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        if let Checks::Inline(checker) = std::mem::replace(&mut self.checks, Checks::Stopped) {
+            self.checks = Checks::Thread(checker.spawn(tx)?);
+        }
+        Ok(rx)
+    }
+
     /// Applies objects (and deletions) from a source, as a watch would.
     pub fn apply(&mut self, objects: Vec<ObjRef>, deletes: &[ObjKey]) {
-        for o in objects {
-            self.store.apply(o);
+        for o in &objects {
+            self.store.apply(o.clone());
         }
         for k in deletes {
             self.store.delete(k);
         }
-        self.drain_changes();
-    }
-
-    fn drain_changes(&mut self) {
         while let Ok(change) = self.changes.try_recv() {
-            self.engine
-                .apply_change(&self.store, &change, &mut self.findings);
             *self
                 .changes_by_kind
                 .entry(change.key.kind.clone())
@@ -97,33 +116,65 @@ impl Model {
             self.last_change = Some(self.now);
             self.pending = true;
         }
+        self.send(Job::Apply {
+            objects,
+            deletes: deletes.to_vec(),
+        });
     }
 
     /// Advances cluster time (the demo replay's clock).
     pub fn set_now(&mut self, now: Timestamp) {
         self.now = now;
-        self.engine.set_now(Some(now));
+        self.send(Job::SetNow(now));
     }
 
-    /// Re-runs dirty checks and rebuilds the result list. Returns whether
-    /// anything changed (so the loop knows to redraw).
+    /// Asks for the results of the changes so far. Inline, they are in
+    /// place when it returns, and it returns whether they changed; on the
+    /// checker's thread they arrive later (see `accept`) and it returns false.
     pub fn refresh(&mut self) -> bool {
-        self.drain_changes();
-        if self.findings.is_dirty() {
-            self.engine.refresh(&self.store, &mut self.findings);
-        }
         if !std::mem::take(&mut self.pending) {
             return false;
         }
-        self.rebuild();
-        true
+        match &mut self.checks {
+            Checks::Inline(checker) => match checker.run(Job::Evaluate) {
+                Some(e) => {
+                    self.accept(e);
+                    true
+                }
+                None => false,
+            },
+            _ => {
+                self.send(Job::Evaluate);
+                false
+            }
+        }
     }
 
-    fn rebuild(&mut self) {
-        self.results = self.findings.sorted().into_iter().cloned().collect();
-        self.scores = score::score(&self.results);
-        self.gains = score::top_gains(&self.results, 8);
+    /// Takes in an evaluation: the panes show its results from now on.
+    pub fn accept(&mut self, e: Evaluation) {
+        self.results = e.results;
+        self.scores = e.scores;
+        self.gains = e.gains;
         self.generation += 1;
+    }
+
+    /// Whether the checker's thread stopped (a check panicked).
+    pub fn checks_stopped(&self) -> bool {
+        matches!(self.checks, Checks::Stopped)
+    }
+
+    fn send(&mut self, job: Job) {
+        match &mut self.checks {
+            Checks::Inline(checker) => {
+                checker.run(job);
+            }
+            Checks::Thread(tx) => {
+                if tx.send(job).is_err() {
+                    self.checks = Checks::Stopped;
+                }
+            }
+            Checks::Stopped => {}
+        }
     }
 
     fn count_warnings(&self) -> u64 {

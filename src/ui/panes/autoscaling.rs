@@ -583,7 +583,7 @@ fn data(cx: &Cx, st: &State) -> Rc<ScaleData> {
     {
         return d.clone();
     }
-    let d = Rc::new(derive(&cx.model.store, cx.model.engine.config()));
+    let d = Rc::new(derive(&cx.model.store, cx.model.config()));
     *st.data.borrow_mut() = Some((generation, d.clone()));
     d
 }
@@ -756,7 +756,7 @@ fn draw_section(
     let total = v.len(s);
     let selected = selection(st, s).min(total.saturating_sub(1));
     let filter = st.nav.filter.as_str();
-    let thresholds = &cx.model.engine.config().thresholds;
+    let thresholds = &cx.model.config().thresholds;
     match s {
         Section::Hpas => {
             let at_max = v.hpas.iter().filter(|&&i| d.hpas[i].at_max).count();

@@ -582,7 +582,7 @@ pub fn view(cx: &Cx, st: &State) -> View {
         filter: st.nav.filter.clone(),
         namespace: cx.namespace.map(str::to_string),
         now: cx.model.now,
-        rpo_hours: cx.model.engine.config().thresholds.backup_rpo_hours,
+        rpo_hours: cx.model.config().thresholds.backup_rpo_hours,
         failures_first: st.failures_first,
     };
     if let Some((k, v)) = st.view.borrow().as_ref()
@@ -842,7 +842,7 @@ fn derive(cx: &Cx, nav: &Nav, rpo_hours: i64, failures_first: bool) -> View {
     );
     restores.note = format!(
         "restore drill due every {} days",
-        cx.model.engine.config().thresholds.restore_test_days
+        cx.model.config().thresholds.restore_test_days
     );
     restores.empty = if installed {
         "no Velero Restore: the backups were never proven restorable".into()

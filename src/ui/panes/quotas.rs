@@ -402,7 +402,7 @@ fn data(cx: &Cx, st: &State) -> Rc<QuotaData> {
     {
         return d.clone();
     }
-    let d = Rc::new(derive(&cx.model.store, cx.model.engine.config()));
+    let d = Rc::new(derive(&cx.model.store, cx.model.config()));
     *st.data.borrow_mut() = Some((generation, d.clone()));
     d
 }
@@ -611,7 +611,7 @@ fn draw_section(
                 focused,
                 format!(
                     "{high} at or above {} · sort:{:?}",
-                    percent(cx.model.engine.config().thresholds.quota_warn_ratio),
+                    percent(cx.model.config().thresholds.quota_warn_ratio),
                     st.sort
                 )
                 .to_lowercase(),

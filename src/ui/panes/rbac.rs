@@ -580,7 +580,7 @@ fn derived(cx: &Cx, st: &State) -> Arc<Derived> {
     {
         return d.clone();
     }
-    let config = cx.model.engine.config();
+    let config = cx.model.config();
     let d = Arc::new(derive(&cx.model.store, |ns| config.is_system_namespace(ns)));
     *st.derived.borrow_mut() = Some((stamp, d.clone()));
     d
@@ -916,7 +916,7 @@ fn who_rows(cx: &Cx, st: &State, q: &Query) -> Arc<Vec<WhoRow>> {
     {
         return rows.clone();
     }
-    let config = cx.model.engine.config();
+    let config = cx.model.config();
     let rows = Arc::new(who_can(&cx.model.store, q, |ns| {
         config.is_system_namespace(ns)
     }));

@@ -1,0 +1,147 @@
+//! The console's checks, apart from the event loop. The checker keeps its
+//! own replica of the store (the objects are shared `Arc`s), the engine and
+//! the findings. The loop sends it every batch of changes and, on its tick,
+//! asks for an evaluation; the checker re-runs what the changes made dirty,
+//! sorts the results and sends them back. On a large cluster under a few
+//! hundred changes a second that takes a few hundred milliseconds, which
+//! must not delay a keypress: in the console it runs on its own thread.
+//! Tests and benchmarks run the same code inline.
+
+use std::sync::mpsc::{self, Receiver, Sender};
+
+use k8s_openapi::jiff::Timestamp;
+
+use crate::checks::CheckResult;
+use crate::checks::engine::{Engine, Findings, Selection};
+use crate::checks::score::{self, Gain, Scores};
+use crate::config::Config;
+use crate::model::{ObjKey, ObjRef};
+use crate::store::{Change, ClusterStore};
+
+/// How many "what would raise the score most" entries the console shows.
+const GAINS: usize = 8;
+
+/// What the loop sends the checker.
+pub enum Job {
+    /// Objects applied and keys deleted, in this order, as the loop's store got them.
+    Apply {
+        objects: Vec<ObjRef>,
+        deletes: Vec<ObjKey>,
+    },
+    /// Evaluate as of this time from now on (the demo replay's clock).
+    SetNow(Timestamp),
+    /// Send back the results if anything changed since the last evaluation.
+    Evaluate,
+}
+
+/// The results of one evaluation, ready for the panes.
+pub struct Evaluation {
+    /// In catalog order, then subject.
+    pub results: Vec<CheckResult>,
+    pub scores: Scores,
+    pub gains: Vec<Gain>,
+}
+
+pub struct Checker {
+    store: ClusterStore,
+    changes: Receiver<Change>,
+    engine: Engine,
+    findings: Findings,
+    /// Changes since the last evaluation.
+    pending: bool,
+}
+
+impl Checker {
+    /// Evaluates `store` once; later changes come as jobs.
+    pub fn new(store: &ClusterStore, config: &Config, now: Option<Timestamp>) -> Checker {
+        let mut store = store.replica();
+        let changes = store.subscribe();
+        let engine = Engine::new(config, Selection::default(), now);
+        let findings = engine.evaluate(&store);
+        Checker {
+            store,
+            changes,
+            engine,
+            findings,
+            pending: true,
+        }
+    }
+
+    /// Handles a job; an `Evaluate` with changes pending returns the results.
+    pub fn run(&mut self, job: Job) -> Option<Evaluation> {
+        match job {
+            Job::Apply { objects, deletes } => {
+                for o in objects {
+                    self.store.apply(o);
+                }
+                for k in &deletes {
+                    self.store.delete(k);
+                }
+                // Object-scoped checks re-run now, the rest when evaluating.
+                while let Ok(change) = self.changes.try_recv() {
+                    self.engine
+                        .apply_change(&self.store, &change, &mut self.findings);
+                    self.pending = true;
+                }
+                None
+            }
+            Job::SetNow(now) => {
+                self.engine.set_now(Some(now));
+                None
+            }
+            Job::Evaluate => self.evaluate(),
+        }
+    }
+
+    fn evaluate(&mut self) -> Option<Evaluation> {
+        if self.findings.is_dirty() {
+            self.engine.refresh(&self.store, &mut self.findings);
+        }
+        if !std::mem::take(&mut self.pending) {
+            return None;
+        }
+        let results: Vec<CheckResult> = self.findings.sorted().into_iter().cloned().collect();
+        Some(Evaluation {
+            scores: score::score(&results),
+            gains: score::top_gains(&results, GAINS),
+            results,
+        })
+    }
+
+    /// Runs the checker on a thread of its own: jobs go in through the
+    /// returned sender, evaluations come out through `publish`. Jobs that
+    /// queued up while it evaluated are all applied before the next
+    /// evaluation. It stops when the sender is dropped.
+    pub fn spawn(
+        mut self,
+        publish: tokio::sync::mpsc::UnboundedSender<Evaluation>,
+    ) -> std::io::Result<Sender<Job>> {
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("kready-checker".into())
+            .spawn(move || {
+                while let Ok(job) = rx.recv() {
+                    let mut evaluate = matches!(job, Job::Evaluate);
+                    self.run_quietly(job);
+                    for job in rx.try_iter() {
+                        evaluate |= matches!(job, Job::Evaluate);
+                        self.run_quietly(job);
+                    }
+                    if evaluate
+                        && let Some(e) = self.evaluate()
+                        && publish.send(e).is_err()
+                    {
+                        return; // the console is gone
+                    }
+                }
+            })?;
+        Ok(tx)
+    }
+
+    /// `run`, with evaluation left to the caller.
+    fn run_quietly(&mut self, job: Job) {
+        if !matches!(job, Job::Evaluate) {
+            self.run(job);
+        }
+    }
+}
