@@ -3,6 +3,7 @@
 //! rationale and whether a guided fix exists.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -43,7 +44,7 @@ pub struct State {
     pub detail: bool,
     /// Indexes into `model.results` for the current view, cached by what
     /// decides them so a frame never re-filters 30,000 results.
-    rows: RefCell<Option<(ViewKey, Vec<usize>)>>,
+    rows: RefCell<Option<(ViewKey, Rc<[usize]>)>>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -71,7 +72,7 @@ fn rank(r: &CheckResult) -> (u8, Severity) {
 }
 
 /// The rows of the view: failures and unknowns, filtered and sorted.
-fn view(cx: &Cx, st: &State) -> Vec<usize> {
+fn view(cx: &Cx, st: &State) -> Rc<[usize]> {
     let key = ViewKey {
         generation: cx.model.generation,
         filter: st.nav.filter.clone(),
@@ -99,8 +100,21 @@ fn view(cx: &Cx, st: &State) -> Vec<usize> {
         })
         .map(|(i, _)| i)
         .collect();
-    rows.sort_by(|&a, &b| {
-        let (a, b) = (&results[a], &results[b]);
+    // Results come in catalog order, which stays the order within equal
+    // keys. The default view (by severity, no groups) has a handful of
+    // distinct keys: a stable sort by a small key is enough.
+    if st.group == Group::None && st.sort == SortKey::Severity {
+        rows.sort_by_key(|&i| rank(&results[i]));
+    } else {
+        rows.sort_by(|&a, &b| compare(st, &results[a], &results[b]));
+    }
+    let rows: Rc<[usize]> = rows.into();
+    *st.rows.borrow_mut() = Some((key, rows.clone()));
+    rows
+}
+
+fn compare(st: &State, a: &CheckResult, b: &CheckResult) -> std::cmp::Ordering {
+    {
         let group = match st.group {
             Group::None => std::cmp::Ordering::Equal,
             Group::Category => a.category.cmp(&b.category),
@@ -116,9 +130,7 @@ fn view(cx: &Cx, st: &State) -> Vec<usize> {
             SortKey::Namespace => a.subject.namespace.cmp(&b.subject.namespace),
             SortKey::Subject => a.subject.cmp(&b.subject),
         })
-    });
-    *st.rows.borrow_mut() = Some((key, rows.clone()));
-    rows
+    }
 }
 
 fn severity_word(r: &CheckResult) -> &'static str {
