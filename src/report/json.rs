@@ -8,7 +8,6 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use serde::ser::SerializeSeq;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
@@ -51,19 +50,6 @@ fn entry<'a>(report: &Report<'a>, r: &'a CheckResult) -> Entry<'a> {
     }
 }
 
-struct Results<'a, 'r>(&'a Report<'r>);
-
-impl Serialize for Results<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        let mut seq = s.serialize_seq(Some(report.results.len()))?;
-        for r in &report.results {
-            seq.serialize_element(&entry(report, r))?;
-        }
-        seq.end()
-    }
-}
-
 /// Everything but the results.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -76,23 +62,68 @@ struct Head {
     top_gains: Vec<Value>,
 }
 
-#[derive(Serialize)]
-struct Doc<'a, 'r> {
-    #[serde(flatten)]
-    head: Head,
-    results: Results<'a, 'r>,
-}
-
 pub fn render(report: &Report) -> String {
     let mut out = Vec::new();
     write(report, &mut out, true).expect("writing to memory");
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// Writes the report as it is serialised: a cluster's report can be
-/// 100 MB, which never has to be held in memory. `pretty` indents it (for
-/// a terminal); else it is compact, a third smaller.
-pub fn write(report: &Report, mut out: impl Write, pretty: bool) -> io::Result<()> {
+/// Writes the report, indented (`pretty`, for a terminal) or compact (a
+/// third smaller), byte for byte as `serde_json` would print it whole. A
+/// cluster's report is about 100 MB, so it is never held whole: the
+/// results are serialised on all CPUs a few thousand at a time and written
+/// in order.
+pub fn write(report: &Report, out: impl Write, pretty: bool) -> io::Result<()> {
+    write_in_parts(report, out, pretty, 4096)
+}
+
+fn write_in_parts(
+    report: &Report,
+    mut out: impl Write,
+    pretty: bool,
+    per_thread: usize,
+) -> io::Result<()> {
+    // The head, its closing brace replaced by the opening of `results`.
+    let text = if pretty {
+        let mut t = serde_json::to_vec_pretty(&head(report))?;
+        t.truncate(t.len() - 2); // `\n}`
+        t.extend_from_slice(b",\n  \"results\": [");
+        t
+    } else {
+        let mut t = serde_json::to_vec(&head(report))?;
+        t.truncate(t.len() - 1);
+        t.extend_from_slice(b",\"results\":[");
+        t
+    };
+    out.write_all(&text)?;
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for (round, results) in report.results.chunks(per_thread * cpus).enumerate() {
+        let parts: Vec<io::Result<Vec<u8>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = results
+                .chunks(per_thread)
+                .enumerate()
+                .map(|(i, part)| {
+                    let first = round == 0 && i == 0;
+                    s.spawn(move || serialize_part(report, part, first, pretty))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("serialising thread panicked"))
+                .collect()
+        });
+        for part in parts {
+            out.write_all(&part?)?;
+        }
+    }
+    out.write_all(match (pretty, report.results.is_empty()) {
+        (true, false) => b"\n  ]\n}\n",
+        (true, true) => b"]\n}\n",
+        (false, _) => b"]}\n",
+    })
+}
+
+fn head(report: &Report) -> Head {
     let info = &report.store.info;
     let mut score = Map::new();
     score.insert("overall".into(), json!(report.scores.overall.map(round1)));
@@ -100,7 +131,7 @@ pub fn write(report: &Report, mut out: impl Write, pretty: bool) -> io::Result<(
         score.insert(cat.as_str().into(), json!(s.map(round1)));
     }
     let t = &report.scores.tally;
-    let head = Head {
+    Head {
         schema_version: SCHEMA_VERSION,
         source: json!({
             "kind": info.source,
@@ -119,57 +150,116 @@ pub fn write(report: &Report, mut out: impl Write, pretty: bool) -> io::Result<(
             .iter()
             .map(|g| json!({"check": g.check, "failing": g.failing, "gain": round1(g.gain)}))
             .collect(),
-    };
-    if pretty {
-        let doc = Doc {
-            head,
-            results: Results(report),
-        };
-        serde_json::to_writer_pretty(&mut out, &doc)?;
-        return out.write_all(b"\n");
     }
-    // Compact: the head, then the results serialised on all CPUs a few
-    // thousand at a time and written in order.
-    let mut text = serde_json::to_vec(&head)?;
-    text.pop(); // its closing brace
-    text.extend_from_slice(b",\"results\":[");
-    out.write_all(&text)?;
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per_thread = 4096;
-    for (round, results) in report.results.chunks(per_thread * cpus).enumerate() {
-        let parts: Vec<io::Result<Vec<u8>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = results
-                .chunks(per_thread)
-                .enumerate()
-                .map(|(i, part)| {
-                    let first = round == 0 && i == 0;
-                    s.spawn(move || serialize_part(report, part, first))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("serialising thread panicked"))
-                .collect()
-        });
-        for part in parts {
-            out.write_all(&part?)?;
-        }
-    }
-    out.write_all(b"]}\n")
 }
 
-/// Results as comma-separated JSON, with a leading comma unless `first`.
-fn serialize_part(report: &Report, results: &[&CheckResult], first: bool) -> io::Result<Vec<u8>> {
-    let mut buf = Vec::with_capacity(results.len() * 512);
-    for (i, r) in results.iter().enumerate() {
-        if i > 0 || !first {
-            buf.push(b',');
-        }
-        serde_json::to_writer(&mut buf, &entry(report, r))?;
+/// Results as elements of the `results` array, each after a comma unless
+/// it is the very first (and, `pretty`, a line break at the array's depth).
+fn serialize_part(
+    report: &Report,
+    results: &[&CheckResult],
+    first: bool,
+    pretty: bool,
+) -> io::Result<Vec<u8>> {
+    /// `{"r": [...]}` puts the elements two levels in, as in the report,
+    /// so the pretty printer indents them as it would there.
+    #[derive(Serialize)]
+    struct Nest<'p, 'a, 'r> {
+        r: Part<'p, 'a, 'r>,
     }
+    struct Part<'p, 'a, 'r>(&'p Report<'r>, &'p [&'a CheckResult]);
+    impl Serialize for Part<'_, '_, '_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.1.iter().map(|r| entry(self.0, r)))
+        }
+    }
+    let (open, close): (&[u8], &[u8]) = if pretty {
+        (b"{\n  \"r\": [", b"\n  ]\n}")
+    } else {
+        (b"{\"r\":[", b"]}")
+    };
+    let mut buf = Vec::with_capacity(results.len() * 700);
+    if !first {
+        buf.push(b',');
+    }
+    let start = buf.len();
+    let nest = Nest {
+        r: Part(report, results),
+    };
+    if pretty {
+        serde_json::to_writer_pretty(&mut buf, &nest)?;
+    } else {
+        serde_json::to_writer(&mut buf, &nest)?;
+    }
+    debug_assert!(buf[start..].starts_with(open) && buf.ends_with(close));
+    buf.truncate(buf.len() - close.len());
+    buf.drain(start..start + open.len());
     Ok(buf)
 }
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::ser::SerializeSeq;
+
+    use super::*;
+    use crate::checks::engine::{Engine, Selection};
+    use crate::config::Config;
+    use crate::source::snapshot::{LoadOptions, load};
+
+    /// The whole report as serde_json prints it in one go.
+    #[derive(Serialize)]
+    struct Doc<'a, 'r> {
+        #[serde(flatten)]
+        head: Head,
+        results: Results<'a, 'r>,
+    }
+
+    struct Results<'a, 'r>(&'a Report<'r>);
+
+    impl Serialize for Results<'_, '_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut seq = s.serialize_seq(Some(self.0.results.len()))?;
+            for r in &self.0.results {
+                seq.serialize_element(&entry(self.0, r))?;
+            }
+            seq.end()
+        }
+    }
+
+    #[test]
+    fn written_in_parts_as_printed_whole() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+        let store = load(&dir, &LoadOptions::default())
+            .expect("demo")
+            .into_store();
+        let engine = Engine::new(&Config::default(), Selection::default(), None);
+        let findings = engine.evaluate(&store);
+        let now = store.info.captured_at.expect("captured");
+        for results in [findings.sorted(), Vec::new()] {
+            let report = Report::new(results, engine.checks(), &store, now);
+            let doc = Doc {
+                head: head(&report),
+                results: Results(&report),
+            };
+            for pretty in [true, false] {
+                let whole = if pretty {
+                    serde_json::to_string_pretty(&doc)
+                } else {
+                    serde_json::to_string(&doc)
+                };
+                let whole = whole.unwrap() + "\n";
+                // Parts of 7 results: many rounds, an odd last part.
+                for per_thread in [7, 4096] {
+                    let mut parts = Vec::new();
+                    write_in_parts(&report, &mut parts, pretty, per_thread).unwrap();
+                    let parts = String::from_utf8(parts).unwrap();
+                    assert_eq!(parts, whole, "pretty {pretty}, {per_thread} per thread");
+                }
+            }
+        }
+    }
 }
