@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 
 use k8s_openapi::api::{
-    apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet},
+    apps::v1::{DaemonSet, Deployment, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus, StatefulSet},
     autoscaling::v2::HorizontalPodAutoscaler,
     batch::v1::{CronJob, Job},
     core::v1::{
@@ -24,10 +24,11 @@ use k8s_openapi::api::{
     scheduling::v1::PriorityClass,
 };
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::model::kinds::{self, Body};
 use crate::model::pod::Pod;
@@ -249,6 +250,14 @@ fn decode_typed_str(text: &str, origin: &Option<Origin>) -> Option<Object> {
         return None;
     }
     let (body, meta) = match kind.as_ref() {
+        "ReplicaSet" => {
+            let (rs, mut meta) = replica_set_from_text(text)?;
+            meta.managed_fields = None;
+            compact_meta(&mut meta);
+            let mut body = Body::ReplicaSet(Box::new(rs));
+            compact(&mut body, &meta);
+            (body, meta)
+        }
         "Pod" => {
             let (pod, mut meta) = Pod::from_json_text(text)?;
             meta.managed_fields = None;
@@ -261,7 +270,6 @@ fn decode_typed_str(text: &str, origin: &Option<Origin>) -> Option<Object> {
         Deployment: Deployment,
         StatefulSet: StatefulSet,
         DaemonSet: DaemonSet,
-        ReplicaSet: ReplicaSet,
         Job: Job,
         CronJob: CronJob,
         Service: Service,
@@ -301,6 +309,59 @@ fn decode_typed_str(text: &str, origin: &Option<Origin>) -> Option<Object> {
         body,
         origin: origin.clone(),
     })
+}
+
+/// A ReplicaSet from its text. The pod template of one that a workload
+/// controller manages is skipped, not parsed only for `compact` to drop
+/// it: a cluster keeps several old ReplicaSets per Deployment. `None` on
+/// any error (the caller then takes the `Value` path, which reports it).
+fn replica_set_from_text(text: &str) -> Option<(ReplicaSet, ObjectMeta)> {
+    #[derive(Deserialize)]
+    struct Doc<'a> {
+        #[serde(borrow)]
+        kind: Option<Cow<'a, str>>,
+        #[serde(borrow, rename = "apiVersion")]
+        api_version: Option<Cow<'a, str>>,
+        #[serde(default)]
+        metadata: ObjectMeta,
+        #[serde(borrow)]
+        spec: Option<Spec<'a>>,
+        status: Option<ReplicaSetStatus>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Spec<'a> {
+        min_ready_seconds: Option<i32>,
+        replicas: Option<i32>,
+        #[serde(default)]
+        selector: LabelSelector,
+        #[serde(borrow)]
+        template: Option<&'a RawValue>,
+    }
+    let doc: Doc = serde_json::from_str(text).ok()?;
+    if doc.kind.as_deref() != Some("ReplicaSet") || doc.api_version.as_deref() != Some("apps/v1") {
+        return None;
+    }
+    let spec = match doc.spec {
+        None => ReplicaSetSpec::default(),
+        Some(s) => ReplicaSetSpec {
+            min_ready_seconds: s.min_ready_seconds,
+            replicas: s.replicas,
+            selector: s.selector,
+            template: match s.template {
+                Some(t) if !managed_by_workload(&doc.metadata) => {
+                    serde_json::from_str(t.get()).ok()?
+                }
+                _ => None,
+            },
+        },
+    };
+    let rs = ReplicaSet {
+        spec,
+        status: doc.status,
+        ..Default::default()
+    };
+    Some((rs, doc.metadata))
 }
 
 fn string_field(map: &serde_json::Map<String, Value>, field: &str) -> Result<String, DecodeError> {

@@ -744,6 +744,12 @@ mod tests {
             r#"{"kind":"Deployment","apiVersion":"apps/v1","metadata":{"name":"web"},"spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx"}]}}}}"#,
             r#"{"apiVersion":"v1","kind":"Node","metadata":{"name":"n1","labels":{"topology.kubernetes.io/zone":"a"}},"status":{"capacity":{"cpu":"4"}}}"#,
             r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"shop","namespace":"ignored"}}"#,
+            // ReplicaSets: managed (template skipped), bare (template kept), odd shapes.
+            r#"{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web-1","namespace":"shop","ownerReferences":[{"apiVersion":"apps/v1","kind":"Deployment","name":"web","uid":"d","controller":true}]},"spec":{"replicas":2,"minReadySeconds":5,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx"}]}}},"status":{"replicas":2,"readyReplicas":1}}"#,
+            r#"{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"bare","namespace":"shop"},"spec":{"selector":{"matchLabels":{"app":"b"}},"template":{"metadata":{"labels":{"app":"b"}},"spec":{"containers":[{"name":"b","image":"busybox"}]}}}}"#,
+            r#"{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"nospec","namespace":"shop"}}"#,
+            r#"{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"nulls","namespace":"shop"},"spec":{"selector":null,"template":null}}"#,
+            r#"{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"bad","namespace":"shop"},"spec":{"replicas":"two","selector":{}}}"#,
             // Taken by the Value path: scrubbed, converted, older group.
             r#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}"}},"data":{"password":"c2VjcmV0"},"stringData":{"a":"b"}}"#,
             r#"{"apiVersion":"autoscaling/v1","kind":"HorizontalPodAutoscaler","metadata":{"name":"h","namespace":"shop"},"spec":{"scaleTargetRef":{"kind":"Deployment","name":"web"},"maxReplicas":5,"targetCPUUtilizationPercentage":70}}"#,
