@@ -2,6 +2,7 @@
 //! (tabs, the active pane, overlays, the footer). Nothing here does I/O.
 
 pub mod checker;
+pub mod memo;
 pub mod model;
 pub mod panes;
 pub mod popups;

@@ -10,7 +10,6 @@
 //! the next section; the focused one takes the navigation keys. `/`
 //! filters all four.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
@@ -33,6 +32,7 @@ use crate::config::Config;
 use crate::model::pod::Pod;
 use crate::model::{ObjKey, quantity};
 use crate::store::ClusterStore;
+use crate::ui::memo::Memo;
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::{self, Nav};
 
@@ -546,8 +546,8 @@ pub struct State {
     /// The focused section's selection, and the filter (shared by all).
     pub nav: Nav,
     pub sections: Sections,
-    data: RefCell<Option<(u64, Rc<ScaleData>)>>,
-    view: RefCell<Option<(ViewKey, Rc<View>)>>,
+    data: Memo<u64, ScaleData>,
+    view: Memo<ViewKey, View>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -577,15 +577,9 @@ impl View {
 }
 
 fn data(cx: &Cx, st: &State) -> Rc<ScaleData> {
-    let generation = cx.model.generation;
-    if let Some((g, d)) = st.data.borrow().as_ref()
-        && *g == generation
-    {
-        return d.clone();
-    }
-    let d = Rc::new(derive(&cx.model.store, cx.model.config()));
-    *st.data.borrow_mut() = Some((generation, d.clone()));
-    d
+    st.data.get(cx.model.generation, |_| {
+        Rc::new(derive(&cx.model.store, cx.model.config()))
+    })
 }
 
 fn view(cx: &Cx, st: &State, d: &ScaleData) -> Rc<View> {
@@ -594,31 +588,26 @@ fn view(cx: &Cx, st: &State, d: &ScaleData) -> Rc<View> {
         filter: st.nav.filter.clone(),
         namespace: cx.namespace.map(str::to_string),
     };
-    if let Some((k, v)) = st.view.borrow().as_ref()
-        && *k == key
-    {
-        return v.clone();
-    }
-    let nav = &st.nav;
-    let v = Rc::new(View {
-        hpas: (0..d.hpas.len())
-            .filter(|&i| {
-                cx.in_scope(Some(&d.hpas[i].key.namespace)) && nav.matches(&d.hpas[i].text())
-            })
-            .collect(),
-        // Node groups, NodePools and nodes are cluster-scoped: `:ns` keeps them.
-        node_groups: (0..d.node_groups.len())
-            .filter(|&i| nav.matches(&d.node_groups[i].text()))
-            .collect(),
-        nodepools: (0..d.nodepools.len())
-            .filter(|&i| nav.matches(&d.nodepools[i].text()))
-            .collect(),
-        headroom: (0..d.headroom.len())
-            .filter(|&i| nav.matches(&d.headroom[i].text()))
-            .collect(),
-    });
-    *st.view.borrow_mut() = Some((key, v.clone()));
-    v
+    st.view.get(key, |_| {
+        let nav = &st.nav;
+        Rc::new(View {
+            hpas: (0..d.hpas.len())
+                .filter(|&i| {
+                    cx.in_scope(Some(&d.hpas[i].key.namespace)) && nav.matches(&d.hpas[i].text())
+                })
+                .collect(),
+            // Node groups, NodePools and nodes are cluster-scoped: `:ns` keeps them.
+            node_groups: (0..d.node_groups.len())
+                .filter(|&i| nav.matches(&d.node_groups[i].text()))
+                .collect(),
+            nodepools: (0..d.nodepools.len())
+                .filter(|&i| nav.matches(&d.nodepools[i].text()))
+                .collect(),
+            headroom: (0..d.headroom.len())
+                .filter(|&i| nav.matches(&d.headroom[i].text()))
+                .collect(),
+        })
+    })
 }
 
 impl State {

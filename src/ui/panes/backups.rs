@@ -12,7 +12,7 @@
 //! This module also holds the small table helpers the Nodes and Events
 //! panes share (`Row`, `Grid`, `draw_grid`, the section switcher).
 
-use std::cell::RefCell;
+use std::rc::Rc;
 
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::jiff::civil::{Date, DateTime};
@@ -34,6 +34,7 @@ use crate::checks::text::human_duration;
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
+use crate::ui::memo::Memo;
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::{self, Nav};
 
@@ -539,7 +540,7 @@ pub struct State {
     pub sections: Sections,
     /// `s`: backups and restores that did not complete first.
     pub failures_first: bool,
-    view: RefCell<Option<(ViewKey, View)>>,
+    view: Memo<ViewKey, View>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -576,7 +577,7 @@ impl View {
 
 /// The pane's rows for the model's store at `cx.model.now` (cached by
 /// generation, filter, namespace and time).
-pub fn view(cx: &Cx, st: &State) -> View {
+pub fn view(cx: &Cx, st: &State) -> Rc<View> {
     let key = ViewKey {
         generation: cx.model.generation,
         filter: st.nav.filter.clone(),
@@ -585,14 +586,9 @@ pub fn view(cx: &Cx, st: &State) -> View {
         rpo_hours: cx.model.config().thresholds.backup_rpo_hours,
         failures_first: st.failures_first,
     };
-    if let Some((k, v)) = st.view.borrow().as_ref()
-        && *k == key
-    {
-        return v.clone();
-    }
-    let v = derive(cx, &st.nav, key.rpo_hours, st.failures_first);
-    *st.view.borrow_mut() = Some((key, v.clone()));
-    v
+    st.view.get(key, |key| {
+        Rc::new(derive(cx, &st.nav, key.rpo_hours, st.failures_first))
+    })
 }
 
 fn phase_tone(phase: &str) -> Tone {

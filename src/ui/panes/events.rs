@@ -6,7 +6,7 @@
 //! (always shown when the pane has 40 rows or more); `y` shows the involved
 //! object.
 
-use std::cell::RefCell;
+use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::jiff::Timestamp;
@@ -20,13 +20,14 @@ use super::backups::{self, Grid, Row, Tone, age, one_line};
 use super::{Cx, Outcome, PaneEvent};
 use crate::config::keymap::Action;
 use crate::model::{ObjKey, kinds};
+use crate::ui::memo::Memo;
 use crate::ui::widgets::table::Nav;
 
 #[derive(Default)]
 pub struct State {
     pub nav: Nav,
     pub detail: bool,
-    view: RefCell<Option<(ViewKey, View)>>,
+    view: Memo<ViewKey, View>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -87,21 +88,14 @@ fn short_kind(kind: &str) -> &str {
     }
 }
 
-pub fn view(cx: &Cx, st: &State) -> View {
+pub fn view(cx: &Cx, st: &State) -> Rc<View> {
     let key = ViewKey {
         generation: cx.model.generation,
         filter: st.nav.filter.clone(),
         namespace: cx.namespace.map(str::to_string),
         now: cx.model.now,
     };
-    if let Some((k, v)) = st.view.borrow().as_ref()
-        && *k == key
-    {
-        return v.clone();
-    }
-    let v = derive(cx, &st.nav);
-    *st.view.borrow_mut() = Some((key, v.clone()));
-    v
+    st.view.get(key, |_| Rc::new(derive(cx, &st.nav)))
 }
 
 fn derive(cx: &Cx, nav: &Nav) -> View {

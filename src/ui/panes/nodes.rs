@@ -10,8 +10,8 @@
 //! selected row's detail (taints and conditions of a node; every flag and
 //! the failing checks' messages of a component), always shown when tall.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Container, Node};
 use k8s_openapi::jiff::Timestamp;
@@ -31,6 +31,7 @@ use crate::config::keymap::Action;
 use crate::model::command::{command_words, env_value, flag_value};
 use crate::model::pod::Pod;
 use crate::model::{ObjKey, Object, quantity};
+use crate::ui::memo::Memo;
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::Nav;
 
@@ -61,7 +62,7 @@ pub struct State {
     pub sort: SortKey,
     /// `enter`: the detail under the table (always shown when tall).
     pub detail: bool,
-    view: RefCell<Option<(ViewKey, View)>>,
+    view: Memo<ViewKey, View>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -87,7 +88,7 @@ impl View {
     }
 }
 
-pub fn view(cx: &Cx, st: &State) -> View {
+pub fn view(cx: &Cx, st: &State) -> Rc<View> {
     let key = ViewKey {
         generation: cx.model.generation,
         filter: st.nav.filter.clone(),
@@ -95,14 +96,7 @@ pub fn view(cx: &Cx, st: &State) -> View {
         now: cx.model.now,
         sort: st.sort,
     };
-    if let Some((k, v)) = st.view.borrow().as_ref()
-        && *k == key
-    {
-        return v.clone();
-    }
-    let v = derive(cx, &st.nav, st.sort);
-    *st.view.borrow_mut() = Some((key, v.clone()));
-    v
+    st.view.get(key, |_| Rc::new(derive(cx, &st.nav, st.sort)))
 }
 
 /// The role a node shows (`node-role.kubernetes.io/<role>` labels; the

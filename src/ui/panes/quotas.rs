@@ -8,7 +8,6 @@
 //! focused one takes the navigation keys. `s` (Sort) orders the gauges by
 //! pressure or by namespace. `/` filters all three.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{LimitRange, ResourceQuota};
@@ -25,6 +24,7 @@ use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::{ObjKey, quantity};
 use crate::store::ClusterStore;
+use crate::ui::memo::Memo;
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::{self, Nav};
 
@@ -365,8 +365,8 @@ pub struct State {
     pub nav: Nav,
     pub sections: Sections,
     pub sort: SortKey,
-    data: RefCell<Option<(u64, Rc<QuotaData>)>>,
-    view: RefCell<Option<(ViewKey, Rc<View>)>>,
+    data: Memo<u64, QuotaData>,
+    view: Memo<ViewKey, View>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -396,15 +396,9 @@ impl View {
 }
 
 fn data(cx: &Cx, st: &State) -> Rc<QuotaData> {
-    let generation = cx.model.generation;
-    if let Some((g, d)) = st.data.borrow().as_ref()
-        && *g == generation
-    {
-        return d.clone();
-    }
-    let d = Rc::new(derive(&cx.model.store, cx.model.config()));
-    *st.data.borrow_mut() = Some((generation, d.clone()));
-    d
+    st.data.get(cx.model.generation, |_| {
+        Rc::new(derive(&cx.model.store, cx.model.config()))
+    })
 }
 
 fn view(cx: &Cx, st: &State, d: &QuotaData) -> Rc<View> {
@@ -414,30 +408,25 @@ fn view(cx: &Cx, st: &State, d: &QuotaData) -> Rc<View> {
         namespace: cx.namespace.map(str::to_string),
         sort: st.sort,
     };
-    if let Some((k, v)) = st.view.borrow().as_ref()
-        && *k == key
-    {
-        return v.clone();
-    }
-    let keep = |ns: &str, text: String| cx.in_scope(Some(ns)) && st.nav.matches(&text);
-    let mut gauges: Vec<usize> = (0..d.gauges.len())
-        .filter(|&i| keep(&d.gauges[i].namespace, d.gauges[i].text()))
-        .collect();
-    if st.sort == SortKey::Namespace {
-        // Stable: keeps pressure order within a namespace.
-        gauges.sort_by(|&a, &b| d.gauges[a].namespace.cmp(&d.gauges[b].namespace));
-    }
-    let v = Rc::new(View {
-        gauges,
-        limits: (0..d.limits.len())
-            .filter(|&i| keep(&d.limits[i].namespace, d.limits[i].text()))
-            .collect(),
-        gaps: (0..d.gaps.len())
-            .filter(|&i| keep(&d.gaps[i].namespace, d.gaps[i].text()))
-            .collect(),
-    });
-    *st.view.borrow_mut() = Some((key, v.clone()));
-    v
+    st.view.get(key, |_| {
+        let keep = |ns: &str, text: String| cx.in_scope(Some(ns)) && st.nav.matches(&text);
+        let mut gauges: Vec<usize> = (0..d.gauges.len())
+            .filter(|&i| keep(&d.gauges[i].namespace, d.gauges[i].text()))
+            .collect();
+        if st.sort == SortKey::Namespace {
+            // Stable: keeps pressure order within a namespace.
+            gauges.sort_by(|&a, &b| d.gauges[a].namespace.cmp(&d.gauges[b].namespace));
+        }
+        Rc::new(View {
+            gauges,
+            limits: (0..d.limits.len())
+                .filter(|&i| keep(&d.limits[i].namespace, d.limits[i].text()))
+                .collect(),
+            gaps: (0..d.gaps.len())
+                .filter(|&i| keep(&d.gaps[i].namespace, d.gaps[i].text()))
+                .collect(),
+        })
+    })
 }
 
 impl State {

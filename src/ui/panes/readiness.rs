@@ -2,7 +2,6 @@
 //! filter, grouping, and a detail panel with evidence, the practice's
 //! rationale and whether a guided fix exists.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use ratatui::Frame;
@@ -16,6 +15,7 @@ use crate::checks::{CheckResult, Severity, Status};
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
+use crate::ui::memo::Memo;
 use crate::ui::widgets::table::{self, Nav};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,7 +44,7 @@ pub struct State {
     pub detail: bool,
     /// Indexes into `model.results` for the current view, cached by what
     /// decides them so a frame never re-filters 30,000 results.
-    rows: RefCell<Option<(ViewKey, Rc<[usize]>)>>,
+    rows: Memo<ViewKey, [usize]>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -80,37 +80,32 @@ fn view(cx: &Cx, st: &State) -> Rc<[usize]> {
         sort: st.sort,
         group: st.group,
     };
-    if let Some((k, rows)) = st.rows.borrow().as_ref()
-        && *k == key
-    {
-        return rows.clone();
-    }
-    let results = &cx.model.results;
-    let mut rows: Vec<usize> = results
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.status != Status::Pass)
-        .filter(|(_, r)| cx.in_scope(r.subject.scope_namespace()))
-        .filter(|(_, r)| {
-            st.nav.filter.is_empty()
-                || st.nav.matches(r.check)
-                || st.nav.matches(&r.subject.to_string())
-                || st.nav.matches(&r.message)
-                || st.nav.matches(severity_word(r))
-        })
-        .map(|(i, _)| i)
-        .collect();
-    // Results come in catalog order, which stays the order within equal
-    // keys. The default view (by severity, no groups) has a handful of
-    // distinct keys: a stable sort by a small key is enough.
-    if st.group == Group::None && st.sort == SortKey::Severity {
-        rows.sort_by_key(|&i| rank(&results[i]));
-    } else {
-        rows.sort_by(|&a, &b| compare(st, &results[a], &results[b]));
-    }
-    let rows: Rc<[usize]> = rows.into();
-    *st.rows.borrow_mut() = Some((key, rows.clone()));
-    rows
+    st.rows.get(key, |_| {
+        let results = &cx.model.results;
+        let mut rows: Vec<usize> = results
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.status != Status::Pass)
+            .filter(|(_, r)| cx.in_scope(r.subject.scope_namespace()))
+            .filter(|(_, r)| {
+                st.nav.filter.is_empty()
+                    || st.nav.matches(r.check)
+                    || st.nav.matches(&r.subject.to_string())
+                    || st.nav.matches(&r.message)
+                    || st.nav.matches(severity_word(r))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        // Results come in catalog order, which stays the order within equal
+        // keys. The default view (by severity, no groups) has a handful of
+        // distinct keys: a stable sort by a small key is enough.
+        if st.group == Group::None && st.sort == SortKey::Severity {
+            rows.sort_by_key(|&i| rank(&results[i]));
+        } else {
+            rows.sort_by(|&a, &b| compare(st, &results[a], &results[b]));
+        }
+        rows.into()
+    })
 }
 
 fn compare(st: &State, a: &CheckResult, b: &CheckResult) -> std::cmp::Ordering {
