@@ -701,39 +701,46 @@ fn derive(cx: &Cx, nav: &Nav, rpo_hours: i64, failures_first: bool) -> View {
     } else {
         "newest first (s: not Completed first)"
     };
-    let mut list: Vec<_> = velero(store, "Backup")
-        .filter(|b| in_scope(b.namespace()))
-        .collect();
-    list.sort_by(|a, b| {
-        order(a)
-            .cmp(&order(b))
-            .then(started(b).cmp(&started(a)))
-            .then(a.name().cmp(b.name()))
-    });
-    let rows = list
+    // Backups and Restores: listed and shown alike up to their own columns.
+    let runs = |kind| {
+        let mut list: Vec<_> = velero(store, kind)
+            .filter(|o| in_scope(o.namespace()))
+            .collect();
+        list.sort_by(|a, b| {
+            order(a)
+                .cmp(&order(b))
+                .then(started(b).cmp(&started(a)))
+                .then(a.name().cmp(b.name()))
+        });
+        list
+    };
+    // PHASE, name, `reference`, ERRORS, WARNINGS, AGE.
+    let run_row = |o: &crate::model::Object, reference: &str| {
+        let phase = str_at(o, "/status/phase").unwrap_or("-");
+        let row = Row::new(Some(o.key.clone()))
+            .word(phase, phase_tone(phase))
+            .cell(o.name())
+            .cell(reference);
+        let row = count_cell(
+            row,
+            o.pointer("/status/errors").and_then(Value::as_i64),
+            Tone::Error,
+        );
+        let row = count_cell(
+            row,
+            o.pointer("/status/warnings").and_then(Value::as_i64),
+            Tone::Warning,
+        );
+        row.cell(started(o).map_or("-".into(), |t| age(now, t)))
+    };
+    let rows = runs("Backup")
         .iter()
         .map(|b| {
-            let phase = str_at(b, "/status/phase").unwrap_or("-");
-            let row = Row::new(Some(b.key.clone()))
-                .word(phase, phase_tone(phase))
-                .cell(b.name())
-                .cell(b.label(SCHEDULE_LABEL).unwrap_or("-"));
-            let row = count_cell(
-                row,
-                b.pointer("/status/errors").and_then(Value::as_i64),
-                Tone::Error,
-            );
-            let row = count_cell(
-                row,
-                b.pointer("/status/warnings").and_then(Value::as_i64),
-                Tone::Warning,
-            );
-            row.cell(started(b).map_or("-".into(), |t| age(now, t)))
-                .cell(
-                    str_at(b, "/status/failureReason")
-                        .map(one_line)
-                        .unwrap_or_default(),
-                )
+            run_row(b, b.label(SCHEDULE_LABEL).unwrap_or("-")).cell(
+                str_at(b, "/status/failureReason")
+                    .map(one_line)
+                    .unwrap_or_default(),
+            )
         })
         .collect();
     let mut backups = Grid::new(
@@ -801,35 +808,9 @@ fn derive(cx: &Cx, nav: &Nav, rpo_hours: i64, failures_first: bool) -> View {
     locations.filter(rows, nav);
 
     // Restores, newest first.
-    let mut list: Vec<_> = velero(store, "Restore")
-        .filter(|r| in_scope(r.namespace()))
-        .collect();
-    list.sort_by(|a, b| {
-        order(a)
-            .cmp(&order(b))
-            .then(started(b).cmp(&started(a)))
-            .then(a.name().cmp(b.name()))
-    });
-    let rows = list
+    let rows = runs("Restore")
         .iter()
-        .map(|r| {
-            let phase = str_at(r, "/status/phase").unwrap_or("-");
-            let row = Row::new(Some(r.key.clone()))
-                .word(phase, phase_tone(phase))
-                .cell(r.name())
-                .cell(str_at(r, "/spec/backupName").unwrap_or("-"));
-            let row = count_cell(
-                row,
-                r.pointer("/status/errors").and_then(Value::as_i64),
-                Tone::Error,
-            );
-            let row = count_cell(
-                row,
-                r.pointer("/status/warnings").and_then(Value::as_i64),
-                Tone::Warning,
-            );
-            row.cell(started(r).map_or("-".into(), |t| age(now, t)))
-        })
+        .map(|r| run_row(r, str_at(r, "/spec/backupName").unwrap_or("-")))
         .collect();
     let mut restores = Grid::new(
         "Restores",
