@@ -5,6 +5,7 @@ pub mod app;
 pub mod checks;
 pub mod cli;
 pub mod config;
+pub mod file_input;
 pub mod model;
 pub mod report;
 pub mod source;

@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod image;
+pub mod inert;
 pub mod kinds;
 pub mod pod;
 pub mod quantity;
