@@ -99,6 +99,14 @@ fn sarif_is_2_1_0_with_file_and_line() {
         loc["artifactLocation"]["uri"],
         "tests/fixtures/report/cluster.yaml"
     );
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "SRCROOT");
+    let root = run["originalUriBaseIds"]["SRCROOT"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
     assert_eq!(loc["region"]["startLine"], 27);
     assert_eq!(bad["level"], "warning");
     assert_eq!(
