@@ -15,6 +15,7 @@ use kready::cli::{CheckArgs, Cli, Command, FailOn, Format, ListFormat};
 use kready::config::Config;
 use kready::config::keymap::Keymap;
 use kready::config::theme::Theme;
+use kready::model::inert::inert_lines;
 use kready::report::{self, Report};
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
@@ -30,7 +31,8 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("kready: {e:#}");
+            // Errors quote paths and values from the snapshot.
+            eprintln!("kready: {}", inert_lines(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
@@ -123,7 +125,7 @@ fn load_store(cli: &Cli) -> Result<ClusterStore> {
     let mut loaded =
         snapshot::load(&path, &opts).with_context(|| format!("cannot load {}", path.display()))?;
     for e in &loaded.errors {
-        eprintln!("kready: skipped: {e}");
+        eprintln!("kready: skipped: {}", inert_lines(&e.to_string()));
     }
     if loaded.objects.is_empty() {
         bail!("{}: no Kubernetes objects found", path.display());

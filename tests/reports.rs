@@ -99,6 +99,14 @@ fn sarif_is_2_1_0_with_file_and_line() {
         loc["artifactLocation"]["uri"],
         "tests/fixtures/report/cluster.yaml"
     );
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "SRCROOT");
+    let root = run["originalUriBaseIds"]["SRCROOT"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
     assert_eq!(loc["region"]["startLine"], 27);
     assert_eq!(bad["level"], "warning");
     assert_eq!(
@@ -197,7 +205,9 @@ fn table_and_markdown_group_by_category_and_score() {
     assert!(colored.contains("\x1b[33mWARNING"), "warnings are yellow");
     assert!(md.contains("| workload |"), "{md}");
     assert!(md.contains("`workload/replicas`"), "{md}");
-    assert!(md.contains("bad<&>"), "{md}");
+    // Markdown/HTML characters in names are backslash-escaped: rendered,
+    // the cell reads `bad<&>`.
+    assert!(md.contains("bad\\<\\&\\>"), "{md}");
 }
 
 fn kready(args: &[&str]) -> std::process::Output {

@@ -5,10 +5,16 @@ use std::fmt::Write;
 
 use super::Report;
 use crate::checks::{Category, Status};
+use crate::model::inert::inert;
 
-/// Escapes text for XML attributes and content, dropping characters XML 1.0
-/// cannot carry.
+/// Text from the cluster for an XML attribute or element: control
+/// characters are shown escaped (`inert`: XML 1.0 cannot carry most of
+/// them even as character references, and dropping them would hide them),
+/// as are the noncharacters U+FFFE/U+FFFF, which XML 1.0 forbids too;
+/// markup characters become entities. Line breaks come out as `\n` too, so
+/// attribute-value normalisation cannot turn them into spaces.
 pub fn escape(s: &str) -> String {
+    let s = inert(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -17,12 +23,19 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            '\u{FFFE}' | '\u{FFFF}' => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
             c => out.push(c),
         }
     }
     out
+}
+
+/// The failure's body: one line per piece of evidence.
+fn evidence(items: &[String]) -> String {
+    let lines: Vec<String> = items.iter().map(|e| escape(e)).collect();
+    lines.join("\n")
 }
 
 pub fn render(report: &Report) -> String {
@@ -71,7 +84,7 @@ pub fn render(report: &Report) -> String {
                         ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
                         escape(&r.message),
                         r.severity,
-                        escape(&r.evidence.join("\n"))
+                        evidence(&r.evidence)
                     );
                 }
                 Status::Unknown => {

@@ -4,10 +4,28 @@ use std::fmt::Write;
 
 use super::{Report, score_text};
 use crate::checks::{Category, Status};
+use crate::model::inert::inert;
 
-/// Markdown table cells may not contain raw pipes or newlines.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// Text from the cluster as Markdown inline text that renders as written
+/// and stays in its table cell (a cell is one line): control characters
+/// and line breaks are shown escaped (`inert`), then every character a
+/// CommonMark/GFM renderer would interpret is backslash-escaped — `|` ends
+/// a cell, `<` opens raw HTML or an autolink, `&` an entity, `` ` `` a code
+/// span, `*` `_` `~` emphasis, `[` `]` a link, `#` ends a heading, `\`
+/// escapes the next one.
+pub fn cell(s: &str) -> String {
+    let s = inert(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '|' | '<' | '>' | '&' | '`' | '*' | '_' | '~' | '[' | ']' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub fn render(report: &Report, show_pass: bool) -> String {
@@ -17,7 +35,7 @@ pub fn render(report: &Report, show_pass: bool) -> String {
     let _ = writeln!(
         out,
         "Source: {}{}. Evaluated at {}.\n",
-        info.source,
+        cell(&info.source),
         info.captured_at
             .map(|t| format!(", captured {t}"))
             .unwrap_or_default(),

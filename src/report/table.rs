@@ -1,12 +1,14 @@
 //! The terminal report: results grouped by category, severity-coloured
 //! (plain under NO_COLOR or when piped — the severity word is always there,
 //! so nothing depends on colour), with scores and what would raise them most.
+//! Text from the cluster is printed `inert`: a name cannot drive the terminal.
 
 use std::fmt::Write;
 
 use super::{Report, score_text};
 use crate::checks::score::Tally;
 use crate::checks::{Category, CheckResult, Severity, Status};
+use crate::model::inert::inert;
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -51,14 +53,14 @@ pub fn render(report: &Report, color: bool, show_pass: bool) -> String {
     let _ = writeln!(
         out,
         "kready — {} {}{}{}",
-        info.source,
-        info.name,
+        inert(&info.source),
+        inert(&info.name),
         info.captured_at
             .map(|t| format!(", captured {t}"))
             .unwrap_or_default(),
         info.server_version
             .as_ref()
-            .map(|v| format!(", server {v}"))
+            .map(|v| format!(", server {}", inert(v)))
             .unwrap_or_default()
     );
     for cat in Category::ALL {
@@ -92,8 +94,8 @@ pub fn render(report: &Report, color: bool, show_pass: bool) -> String {
                 "  {}  {:check_w$}  {}  {}",
                 paint(colour(r), &format!("{:7}", label(r))),
                 r.check,
-                r.subject,
-                r.message
+                inert(&r.subject.to_string()),
+                inert(&r.message)
             );
         }
     }

@@ -15,6 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::config::keymap::Action;
+use crate::model::inert::inert;
 use model::Model;
 use panes::Pane;
 use state::{InputKind, Overlay, State};
@@ -83,14 +84,15 @@ fn draw_tabs(f: &mut Frame, area: Rect, state: &State, model: &Model) {
         spans.push(Span::styled(format!(" {} {} ", i + 1, title), style));
     }
     let info = &model.store.info;
+    // The context name comes from the snapshot: shown inert.
     let right = format!(
         " {}:{}{} ",
-        info.source,
-        info.name,
+        inert(&info.source),
+        inert(&info.name),
         state
             .namespace
             .as_ref()
-            .map(|n| format!(" ns:{n}"))
+            .map(|n| format!(" ns:{}", inert(n)))
             .unwrap_or_default()
     );
     let used: usize = spans.iter().map(|s| s.width()).sum();
@@ -123,7 +125,8 @@ fn draw_footer(f: &mut Frame, area: Rect, state: &State) {
         return;
     }
     if let Some(status) = &state.status {
-        f.render_widget(Span::styled(status.clone(), theme.accent), area);
+        // Status lines name objects and files (exports, errors).
+        f.render_widget(Span::styled(inert(status), theme.accent), area);
         return;
     }
     let km = &state.keymap;

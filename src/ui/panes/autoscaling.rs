@@ -18,7 +18,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Node};
 use k8s_openapi::jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::Cell;
+use ratatui::text::Line;
 use serde_json::Value;
 
 use super::quotas::{Level, bar, percent, percent_cell, section_line, title, unfocused};
@@ -805,30 +805,30 @@ fn draw_section(
                 let h = &d.hpas[v.hpas[i]];
                 let mut cells = if roomy {
                     vec![
-                        Cell::from(h.key.namespace.clone()),
-                        Cell::from(h.key.name.clone()),
-                        Cell::from(h.target.clone()),
-                        Cell::from(h.current.to_string()),
-                        Cell::from(h.desired.to_string()),
-                        Cell::from(h.min.to_string()),
-                        Cell::from(h.max.to_string()),
+                        Line::from(h.key.namespace.clone()),
+                        Line::from(h.key.name.clone()),
+                        Line::from(h.target.clone()),
+                        Line::from(h.current.to_string()),
+                        Line::from(h.desired.to_string()),
+                        Line::from(h.min.to_string()),
+                        Line::from(h.max.to_string()),
                     ]
                 } else {
                     vec![
-                        Cell::from(format!("{}/{}", h.key.namespace, h.key.name)),
-                        Cell::from(format!("{}/{}", h.current, h.desired)),
-                        Cell::from(format!("{}-{}", h.min, h.max)),
+                        Line::from(format!("{}/{}", h.key.namespace, h.key.name)),
+                        Line::from(format!("{}/{}", h.current, h.desired)),
+                        Line::from(format!("{}-{}", h.min, h.max)),
                     ]
                 };
                 let spark = sparkline(cx.model.hpa_history.get(&h.key), h.max, trend_w);
                 cells.extend([
-                    Cell::from(h.state_word()).style(theme.warning),
-                    Cell::from(spark).style(if h.at_max {
+                    Line::from(h.state_word()).style(theme.warning),
+                    Line::from(spark).style(if h.at_max {
                         theme.warning
                     } else {
                         theme.accent
                     }),
-                    Cell::from(h.conditions_text(roomy)).style(if h.blocked {
+                    Line::from(h.conditions_text(roomy)).style(if h.blocked {
                         theme.error
                     } else if h.conditions.is_empty() {
                         theme.muted
@@ -890,14 +890,14 @@ fn draw_section(
                         (s, _) => s.clone().unwrap_or_else(|| "?".into()),
                     };
                     vec![
-                        Cell::from(g.name.clone()),
-                        Cell::from(num(g.min)),
-                        Cell::from(num(g.current)),
-                        Cell::from(num(g.max)),
-                        Cell::from(word).style(word_style),
-                        Cell::from(g.health.clone().unwrap_or_else(|| "?".into())),
-                        Cell::from(scale_up),
-                        Cell::from(
+                        Line::from(g.name.clone()),
+                        Line::from(num(g.min)),
+                        Line::from(num(g.current)),
+                        Line::from(num(g.max)),
+                        Line::from(word).style(word_style),
+                        Line::from(g.health.clone().unwrap_or_else(|| "?".into())),
+                        Line::from(scale_up),
+                        Line::from(
                             g.last_activity
                                 .as_deref()
                                 .map_or("?".into(), |t| ago(now, t)),
@@ -935,21 +935,20 @@ fn draw_section(
                 |i| {
                     let p = &d.nodepools[v.nodepools[i]];
                     let (gauge, usage) = match (&p.resource, p.ratio) {
-                        (None, _) => (Cell::from(""), Cell::from("NO LIMITS").style(theme.error)),
-                        (Some(_), Some(r)) => (
-                            Cell::from(bar(theme, r, p.level, 10)),
-                            percent_cell(theme, r, p.level),
-                        ),
+                        (None, _) => (Line::from(""), Line::from("NO LIMITS").style(theme.error)),
+                        (Some(_), Some(r)) => {
+                            (bar(theme, r, p.level, 10), percent_cell(theme, r, p.level))
+                        }
                         (Some(_), None) => {
-                            (Cell::from(""), Cell::from("NO STATUS").style(theme.unknown))
+                            (Line::from(""), Line::from("NO STATUS").style(theme.unknown))
                         }
                     };
                     vec![
-                        Cell::from(p.key.name.clone()),
-                        Cell::from(p.resource.clone().unwrap_or_else(|| "—".into())),
+                        Line::from(p.key.name.clone()),
+                        Line::from(p.resource.clone().unwrap_or_else(|| "—".into())),
                         gauge,
                         usage,
-                        Cell::from(format!("{} / {}", p.used_text, p.limit_text)),
+                        Line::from(format!("{} / {}", p.used_text, p.limit_text)),
                     ]
                 },
             );
@@ -993,22 +992,22 @@ fn draw_section(
             table::draw(f, area, theme, t, &header, &widths, total, selected, |i| {
                 let h = &d.headroom[v.headroom[i]];
                 let mut cells = vec![
-                    Cell::from(match h.scope {
+                    Line::from(match h.scope {
                         Scope::Zone => "zone",
                         Scope::Pool => "pool",
                     })
                     .style(theme.muted),
-                    Cell::from(h.name.clone()),
-                    Cell::from(format!("{}/{}", h.usable, h.nodes)),
+                    Line::from(h.name.clone()),
+                    Line::from(format!("{}/{}", h.usable, h.nodes)),
                 ];
                 for res in ["cpu", "memory"] {
                     let r = h.ratio(res);
                     let level = Level::of(r, warn);
                     if roomy {
-                        cells.push(Cell::from(bar(theme, r, level, 16)));
+                        cells.push(bar(theme, r, level, 16));
                     }
                     cells.push(percent_cell(theme, r, level));
-                    cells.push(Cell::from(h.free_text(res)));
+                    cells.push(Line::from(h.free_text(res)));
                 }
                 cells
             });

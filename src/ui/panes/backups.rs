@@ -22,7 +22,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph};
+use ratatui::widgets::Paragraph;
 use serde_json::Value;
 
 use super::{Cx, Outcome, PaneEvent};
@@ -35,6 +35,7 @@ use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
 use crate::ui::memo::Memo;
+use crate::ui::widgets::inert_line;
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::{self, Nav};
 
@@ -248,7 +249,7 @@ pub fn draw_grid(
         let block = ratatui::widgets::Block::default()
             .borders(ratatui::widgets::Borders::ALL)
             .border_style(theme.border)
-            .title(title);
+            .title(inert_line(title));
         let text = if grid.total > 0 {
             format!("no row matches /{filter}")
         } else {
@@ -280,7 +281,7 @@ pub fn draw_grid(
                 .map(|(i, _)| {
                     let text = row.cells.get(*i).cloned().unwrap_or_default();
                     let tone = row.tones.get(*i).copied().unwrap_or_default();
-                    Cell::from(text).style(tone.style(theme))
+                    Line::from(text).style(tone.style(theme))
                 })
                 .collect()
         },

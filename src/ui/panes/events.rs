@@ -19,7 +19,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Sparkline, Wrap};
 use super::backups::{self, Grid, Row, Tone, age, one_line};
 use super::{Cx, Outcome, PaneEvent};
 use crate::config::keymap::Action;
-use crate::model::{ObjKey, kinds};
+use crate::model::{ObjKey, inert, kinds};
 use crate::ui::memo::Memo;
 use crate::ui::widgets::table::Nav;
 
@@ -295,7 +295,9 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
             .cloned()
             .unwrap_or_else(|| "no event selected".into());
         f.render_widget(
-            Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
+            Paragraph::new(inert::inert_lines(&text).into_owned())
+                .block(block)
+                .wrap(Wrap { trim: true }),
             detail_area,
         );
     }

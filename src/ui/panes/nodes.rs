@@ -30,7 +30,7 @@ use crate::checks::{CheckResult, Severity, Status};
 use crate::config::keymap::Action;
 use crate::model::command::{command_words, env_value, flag_value};
 use crate::model::pod::Pod;
-use crate::model::{ObjKey, Object, quantity};
+use crate::model::{ObjKey, Object, inert, quantity};
 use crate::ui::memo::Memo;
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::Nav;
@@ -635,7 +635,7 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
             .cloned()
             .unwrap_or_else(|| "nothing selected".into());
         f.render_widget(
-            Paragraph::new(text)
+            Paragraph::new(inert::inert_lines(&text).into_owned())
                 .block(
                     Block::default()
                         .borders(Borders::ALL)

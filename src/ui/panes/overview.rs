@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::{Cx, Outcome, PaneEvent};
 use crate::checks::Category;
 use crate::report::score_text;
+use crate::ui::widgets::inert_lines;
 
 #[derive(Default)]
 pub struct State;
@@ -178,7 +179,7 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, _st: &State) {
         ]));
     }
     f.render_widget(
-        Paragraph::new(source).block(
+        Paragraph::new(inert_lines(source)).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.border)

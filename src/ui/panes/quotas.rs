@@ -15,7 +15,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Cell;
 
 use super::{Cx, Outcome, PaneEvent};
 use crate::checks::resources::{container_defaults, workloads_per_namespace};
@@ -96,9 +95,9 @@ pub(crate) fn bar<'a>(theme: &Theme, ratio: f64, level: Level, width: usize) -> 
 }
 
 /// `93% HIGH`, styled by level.
-pub(crate) fn percent_cell<'a>(theme: &Theme, ratio: f64, level: Level) -> Cell<'a> {
+pub(crate) fn percent_cell<'a>(theme: &Theme, ratio: f64, level: Level) -> Line<'a> {
     let text = format!("{:>4} {}", percent(ratio), level.word());
-    Cell::from(text.trim_end().to_string()).style(level.style(theme))
+    Line::from(text.trim_end().to_string()).style(level.style(theme))
 }
 
 // ───────────────────────────── derived rows ─────────────────────────────
@@ -623,22 +622,22 @@ fn draw_section(
             ]);
             table::draw(f, area, theme, t, &header, &widths, total, selected, |i| {
                 let g = &d.gauges[v.gauges[i]];
-                let mut cells = vec![Cell::from(g.namespace.clone())];
+                let mut cells = vec![Line::from(g.namespace.clone())];
                 if with_quota {
-                    cells.push(Cell::from(g.quota.clone()));
+                    cells.push(Line::from(g.quota.clone()));
                 }
-                cells.push(Cell::from(g.resource.clone()));
+                cells.push(Line::from(g.resource.clone()));
                 match g.ratio {
                     Some(r) => {
-                        cells.push(Cell::from(bar(theme, r, g.level, bar_w)));
+                        cells.push(bar(theme, r, g.level, bar_w));
                         cells.push(percent_cell(theme, r, g.level));
                     }
                     None => {
-                        cells.push(Cell::from(""));
-                        cells.push(Cell::from("NO STATUS").style(theme.unknown));
+                        cells.push(Line::from(""));
+                        cells.push(Line::from("NO STATUS").style(theme.unknown));
                     }
                 }
-                cells.push(Cell::from(format!("{} / {}", g.used_text, g.hard_text)));
+                cells.push(Line::from(format!("{} / {}", g.used_text, g.hard_text)));
                 cells
             });
         }
@@ -667,14 +666,14 @@ fn draw_section(
             table::draw(f, area, theme, t, &header, &widths, total, selected, |i| {
                 let l = &d.limits[v.limits[i]];
                 let mut cells = vec![
-                    Cell::from(l.namespace.clone()),
-                    Cell::from(opt(&l.request_cpu)),
-                    Cell::from(opt(&l.request_memory)),
-                    Cell::from(opt(&l.limit_cpu)),
-                    Cell::from(opt(&l.limit_memory)),
+                    Line::from(l.namespace.clone()),
+                    Line::from(opt(&l.request_cpu)),
+                    Line::from(opt(&l.request_memory)),
+                    Line::from(opt(&l.limit_cpu)),
+                    Line::from(opt(&l.limit_memory)),
                 ];
                 if named {
-                    cells.push(Cell::from(l.limitranges.join(", ")));
+                    cells.push(Line::from(l.limitranges.join(", ")));
                 }
                 cells
             });
@@ -709,14 +708,14 @@ fn draw_section(
                         Limits::Ok => theme.base,
                     };
                     vec![
-                        Cell::from(g.namespace.clone()),
-                        Cell::from(g.workloads.to_string()),
-                        Cell::from(g.quota_word()).style(if g.has_quota {
+                        Line::from(g.namespace.clone()),
+                        Line::from(g.workloads.to_string()),
+                        Line::from(g.quota_word()).style(if g.has_quota {
                             theme.base
                         } else {
                             theme.warning
                         }),
-                        Cell::from(g.limits_text()).style(limits_style),
+                        Line::from(g.limits_text()).style(limits_style),
                     ]
                 },
             );

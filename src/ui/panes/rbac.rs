@@ -34,7 +34,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Cx, Outcome, PaneEvent};
 use crate::checks::rbac::{
@@ -45,6 +45,7 @@ use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
 use crate::store::ClusterStore;
+use crate::ui::widgets::inert_lines;
 use crate::ui::widgets::table::{self, Nav};
 
 pub const USAGE: &str =
@@ -1242,7 +1243,7 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
                 .right_aligned(),
             );
         f.render_widget(
-            Paragraph::new(lines)
+            Paragraph::new(inert_lines(lines))
                 .block(block)
                 .wrap(Wrap { trim: false })
                 .scroll((st.detail_scroll, 0)),
@@ -1316,13 +1317,13 @@ fn draw_subjects(
         selected,
         |i| {
             let s = &d.subjects[rows[i]];
-            let dim = |c: Cell<'static>| if s.system { c.style(theme.muted) } else { c };
+            let dim = |c: Line<'static>| if s.system { c.style(theme.muted) } else { c };
             vec![
-                Cell::from(badge_line(theme, &s.badges, s.system, risk_width.into())),
-                dim(Cell::from(s.kind_short())),
-                dim(Cell::from(s.name())),
-                dim(Cell::from(s.bindings.len().to_string())),
-                dim(Cell::from(s.scope.clone())),
+                badge_line(theme, &s.badges, s.system, risk_width.into()),
+                dim(Line::from(s.kind_short())),
+                dim(Line::from(s.name())),
+                dim(Line::from(s.bindings.len().to_string())),
+                dim(Line::from(s.scope.clone())),
             ]
         },
     );
@@ -1391,20 +1392,20 @@ fn draw_who(
             let r = &who[rows[i]];
             let style = if r.system { theme.muted } else { theme.base };
             let mut cells = vec![
-                Cell::from(kind_short(r.subject.kind)).style(style),
-                Cell::from(subject_name(&r.subject)).style(style),
-                Cell::from(r.scope()).style(if r.namespace.is_none() && !r.system {
+                Line::from(kind_short(r.subject.kind)).style(style),
+                Line::from(subject_name(&r.subject)).style(style),
+                Line::from(r.scope()).style(if r.namespace.is_none() && !r.system {
                     theme.warning
                 } else {
                     style
                 }),
             ];
             if wide {
-                cells.push(Cell::from(r.via.clone()).style(style));
-                cells.push(Cell::from(r.role.clone()).style(style));
+                cells.push(Line::from(r.via.clone()).style(style));
+                cells.push(Line::from(r.role.clone()).style(style));
             } else {
                 cells.push(
-                    Cell::from(format!("{} → {}", r.binding.name, role_name(&r.role))).style(style),
+                    Line::from(format!("{} → {}", r.binding.name, role_name(&r.role))).style(style),
                 );
             }
             cells
@@ -1460,10 +1461,10 @@ fn draw_stale(
                 ("STALE", theme.warning, b.stale.join("; "))
             };
             vec![
-                Cell::from(word).style(style),
-                Cell::from(b.describe.clone()),
-                Cell::from(b.role.clone()),
-                Cell::from(problem),
+                Line::from(word).style(style),
+                Line::from(b.describe.clone()),
+                Line::from(b.role.clone()),
+                Line::from(problem),
             ]
         },
     );

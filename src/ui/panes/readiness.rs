@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Cx, Outcome, PaneEvent};
 use crate::checks::{CheckResult, Severity, Status};
@@ -16,6 +16,7 @@ use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
 use crate::ui::memo::Memo;
+use crate::ui::widgets::inert_lines;
 use crate::ui::widgets::table::{self, Nav};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -263,12 +264,12 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
             if let Some(c) = &r.subject.container {
                 subject.push_str(&format!(" [{c}]"));
             }
-            let mut cells = vec![Cell::from(word).style(style), Cell::from(r.check)];
+            let mut cells = vec![Line::from(word).style(style), Line::from(r.check)];
             if wide {
-                cells.push(Cell::from(r.subject.namespace.clone().unwrap_or_default()));
+                cells.push(Line::from(r.subject.namespace.clone().unwrap_or_default()));
             }
-            cells.push(Cell::from(subject));
-            cells.push(Cell::from(r.message.clone()));
+            cells.push(Line::from(subject));
+            cells.push(Line::from(r.message.clone()));
             cells
         },
     );
@@ -313,7 +314,9 @@ fn draw_detail(f: &mut Frame, area: Rect, cx: &Cx, r: Option<&CheckResult>) {
         }));
     }
     f.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        Paragraph::new(inert_lines(lines))
+            .block(block)
+            .wrap(Wrap { trim: true }),
         area,
     );
 }

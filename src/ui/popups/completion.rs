@@ -6,8 +6,11 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::config::theme::Theme;
+use crate::model::inert::inert;
 
+/// Candidates can be names from the cluster (`:ns`), so they are shown inert.
 pub fn draw(f: &mut Frame, body: Rect, theme: &Theme, candidates: &[String]) {
+    let candidates: Vec<_> = candidates.iter().map(|c| inert(c)).collect();
     let height = (candidates.len() as u16 + 2).min(body.height).min(10);
     let width = candidates
         .iter()
@@ -25,7 +28,7 @@ pub fn draw(f: &mut Frame, body: Rect, theme: &Theme, candidates: &[String]) {
     let lines: Vec<Line> = candidates
         .iter()
         .enumerate()
-        .map(|(i, c)| Line::styled(c.clone(), if i == 0 { theme.selected } else { theme.base }))
+        .map(|(i, c)| Line::styled(c.as_ref(), if i == 0 { theme.selected } else { theme.base }))
         .collect();
     f.render_widget(
         Paragraph::new(lines).block(

@@ -2,3 +2,55 @@
 
 pub mod sections;
 pub mod table;
+
+use std::borrow::Cow;
+
+use ratatui::text::Line;
+
+use crate::model::inert::inert;
+
+/// `line` with every span made `inert`: ratatui would silently drop a
+/// control character (and pass a bidi override through to the terminal);
+/// the user should see `\x1b` instead. Borrowed spans stay borrowed unless
+/// they need escaping.
+pub fn inert_line(mut line: Line<'_>) -> Line<'_> {
+    for span in &mut line.spans {
+        let escaped = match inert(&span.content) {
+            Cow::Owned(s) => Some(s),
+            Cow::Borrowed(_) => None,
+        };
+        if let Some(s) = escaped {
+            span.content = Cow::Owned(s);
+        }
+    }
+    line
+}
+
+/// Lines of a paragraph (a detail view, a popup), each made inert.
+pub fn inert_lines<'a>(lines: impl IntoIterator<Item = Line<'a>>) -> Vec<Line<'a>> {
+    lines.into_iter().map(inert_line).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::style::Style;
+    use ratatui::text::Span;
+
+    use super::*;
+
+    #[test]
+    fn spans_are_made_inert_and_keep_their_styles() {
+        let red = Style::new().red();
+        let line = Line::from(vec![
+            Span::raw("pod "),
+            Span::styled("web\x1b]0;x\x07", red),
+        ])
+        .style(Style::new().bold());
+        let out = inert_line(line);
+        assert_eq!(out.spans[0].content, "pod ");
+        assert!(matches!(out.spans[0].content, Cow::Borrowed(_)));
+        assert_eq!(out.spans[1].content, "web\\x1b]0;x\\x07");
+        assert_eq!(out.spans[1].style, red);
+        assert_eq!(out.style, Style::new().bold());
+    }
+}

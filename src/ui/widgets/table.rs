@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
+use crate::ui::widgets::inert_line;
 
 /// Selection and filter of a table.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -68,6 +69,9 @@ pub fn page_size(area: Rect) -> usize {
 }
 
 /// Draws `total` rows, building only the visible window around `selected`.
+/// Each cell is a `Line` (its style is the cell's); cells and title are
+/// made inert here, so names from the cluster show their control
+/// characters escaped wherever a pane puts them.
 #[allow(clippy::too_many_arguments)]
 pub fn draw<'a>(
     f: &mut Frame,
@@ -78,7 +82,7 @@ pub fn draw<'a>(
     widths: &[Constraint],
     total: usize,
     selected: usize,
-    row: impl Fn(usize) -> Vec<Cell<'a>>,
+    row: impl Fn(usize) -> Vec<Line<'a>>,
 ) {
     let visible = page_size(area);
     let selected = selected.min(total.saturating_sub(1));
@@ -91,7 +95,7 @@ pub fn draw<'a>(
     let end = (offset + visible).min(total);
     let rows: Vec<Row> = (offset..end)
         .map(|i| {
-            let r = Row::new(row(i));
+            let r = Row::new(row(i).into_iter().map(cell));
             if i == selected {
                 r.style(theme.selected)
             } else {
@@ -112,8 +116,15 @@ pub fn draw<'a>(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.border)
-                .title(title)
+                .title(inert_line(title))
                 .title_bottom(Line::from(position).right_aligned()),
         );
     f.render_widget(table, area);
+}
+
+/// A table cell of `line`, styled as a whole (background included) as the
+/// line is.
+fn cell(line: Line<'_>) -> Cell<'_> {
+    let style = line.style;
+    Cell::from(inert_line(line)).style(style)
 }
