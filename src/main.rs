@@ -75,10 +75,10 @@ fn console(store: ClusterStore, config: &Config, cli: &Cli) -> Result<()> {
             dirs.as_ref()
                 .map(|d| d.config_dir().join("themes"))
                 .as_deref(),
-        )
-        .map_err(anyhow::Error::msg)?
+        )?
     };
-    let keymap = Keymap::with_overrides(&config.keymap).map_err(anyhow::Error::msg)?;
+    // The config file's keymap was checked as it was read.
+    let keymap = Keymap::with_overrides(&config.keymap)?;
     let replay = if cli.demo && !cli.no_replay {
         let start = store.info.captured_at.unwrap_or_else(Timestamp::now);
         kready::source::demo::load_steps(&demo_dir().join("../demo-replay"), start)?
