@@ -378,21 +378,18 @@ impl Range {
         }
     }
 
-    /// The value itself when it is in range, else why not (a sentence that
-    /// starts with the value).
+    /// The value when it is in range (an integer given for a real range
+    /// becomes a real), else why not: a sentence that starts with the value
+    /// as written.
     fn accept(&self, n: Number) -> Result<Number, String> {
+        let describe = self.describe();
         let fits = match (*self, n) {
-            (Range::Whole { min, max }, Number::Whole(v)) => (min..=max).contains(&v),
             (Range::Whole { .. }, Number::Real(_)) => {
-                return Err(format!("`{n}` is not {}", self.describe()));
+                return Err(format!("`{n}` is not {describe}"));
             }
-            // An integer is a fine value for a ratio or a factor.
-            (Range::Real { .. }, Number::Whole(v)) => return self.accept(Number::Real(v as f64)),
-            (Range::Real { .. }, Number::Real(v)) if !v.is_finite() => {
-                return Err(format!(
-                    "`{n}` is not a finite number: must be {}",
-                    self.describe()
-                ));
+            (Range::Whole { min, max }, Number::Whole(v)) => (min..=max).contains(&v),
+            (Range::Real { .. }, _) if !n.as_f64().is_finite() => {
+                return Err(format!("`{n}` is not a finite number: must be {describe}"));
             }
             (
                 Range::Real {
@@ -401,19 +398,17 @@ impl Range {
                     max,
                     max_incl,
                 },
-                Number::Real(v),
+                _,
             ) => {
+                let v = n.as_f64();
                 (if min_incl { v >= min } else { v > min })
                     && (if max_incl { v <= max } else { v < max })
             }
         };
-        if fits {
-            Ok(n)
-        } else {
-            Err(format!(
-                "`{n}` is out of range: must be {}",
-                self.describe()
-            ))
+        match (*self, fits) {
+            (_, false) => Err(format!("`{n}` is out of range: must be {describe}")),
+            (Range::Real { .. }, true) => Ok(Number::Real(n.as_f64())),
+            (Range::Whole { .. }, true) => Ok(n),
         }
     }
 }
