@@ -260,73 +260,97 @@ fn whole_thresholds_hold_at_their_ends_and_fail_beyond() {
     }
 }
 
-/// (key, values out of range, values in range, range as the error says it,
-/// a line that keeps the pair in order).
-const REAL: &[(&str, &[&str], &[&str], &str, &str)] = &[
-    (
+/// A real-valued threshold: values out of its range and in it, the range
+/// as the error says it, and a line that keeps its pair in order.
+struct Real {
+    key: &'static str,
+    out: &'static [&'static str],
+    within: &'static [&'static str],
+    range: &'static str,
+    pair: &'static str,
+}
+
+const fn real(
+    key: &'static str,
+    out: &'static [&'static str],
+    within: &'static [&'static str],
+    range: &'static str,
+    pair: &'static str,
+) -> Real {
+    Real {
+        key,
+        out,
+        within,
+        range,
+        pair,
+    }
+}
+
+const REAL: &[Real] = &[
+    real(
         "quota-warn-ratio",
         &["0", "-0.1", "1.01"],
         &["0.0001", "1"],
         "a number > 0 and ≤ 1",
         "",
     ),
-    (
+    real(
         "node-request-ratio",
         &["0", "-1", "1.5"],
         &["0.01", "1.0"],
         "a number > 0 and ≤ 1",
         "",
     ),
-    (
+    real(
         "nodepool-limit-ratio",
         &["0", "-0.5", "2"],
         &["0.5", "1"],
         "a number > 0 and ≤ 1",
         "",
     ),
-    (
+    real(
         "quota-headroom-factor",
         &["1", "0.5", "-1.5", "10.5"],
         &["1.01", "10"],
         "a number > 1 and ≤ 10",
         "",
     ),
-    (
+    real(
         "vpa-factor",
         &["1", "0", "-2", "100.1"],
         &["1.001", "100"],
         "a number > 1 and ≤ 100",
         "",
     ),
-    (
+    real(
         "rightsizing-low",
         &["-0.01", "1", "1.5"],
         &["0", "0.99"],
         "a number ≥ 0 and < 1",
         "",
     ),
-    (
+    real(
         "rightsizing-high",
         &["0.99", "0", "100.5"],
         &["1", "100"],
         "a number ≥ 1 and ≤ 100",
         "",
     ),
-    (
+    real(
         "etcd-ratio-min",
         &["4.9", "0", "50000"],
         &["5", "49999.5"],
         "a number ≥ 5 and < 50000",
         "etcd-ratio-max = 50000",
     ),
-    (
+    real(
         "etcd-ratio-max",
         &["5", "-1", "50001"],
         &["5.5", "50000"],
         "a number > 5 and ≤ 50000",
         "",
     ),
-    (
+    real(
         "etcd-heartbeat-max-ms",
         &["0.9", "0", "10001"],
         &["1", "10000"],
@@ -337,7 +361,14 @@ const REAL: &[(&str, &[&str], &[&str], &str, &str)] = &[
 
 #[test]
 fn real_thresholds_hold_at_their_ends_and_refuse_nan_and_inf() {
-    for (key, out, within, range, pair) in REAL {
+    for Real {
+        key,
+        out,
+        within,
+        range,
+        pair,
+    } in REAL
+    {
         let column = key.len() + 4;
         for v in *within {
             let c = ok(&format!("[thresholds]\n{key} = {v}\n{pair}\n"));
@@ -370,7 +401,7 @@ fn every_threshold_is_tested_here() {
     let tested: Vec<&str> = WHOLE
         .iter()
         .map(|r| r.0)
-        .chain(REAL.iter().map(|r| r.0))
+        .chain(REAL.iter().map(|r| r.key))
         .collect();
     for l in kready::config::LIMITS {
         assert!(tested.contains(&l.key), "{} has no range test", l.key);
@@ -549,5 +580,28 @@ fn theme_names_stay_in_the_themes_folder() {
     assert_eq!(
         ok("theme = \"my-theme_2\"\n").theme.as_deref(),
         Some("my-theme_2")
+    );
+}
+
+/// The README lists every threshold with its default and range, as the
+/// table in the code has them.
+#[test]
+fn readme_documents_every_threshold() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let defaults = kready::config::Thresholds::default();
+    let mut table = String::from("| Key | Default | Valid | Meaning |\n|---|---|---|---|\n");
+    for l in kready::config::LIMITS {
+        table.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            l.key,
+            l.get(&defaults),
+            l.range.describe(),
+            l.meaning
+        ));
+    }
+    assert!(
+        readme.contains(&table),
+        "README.md should contain:\n{table}"
     );
 }

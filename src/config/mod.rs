@@ -516,7 +516,8 @@ pub const LIMITS: &[Limit] = &[
         key: "min-replicas",
         slot: Slot::I32(|t| &mut t.min_replicas),
         range: whole(1, 1_000),
-        meaning: "workload/replicas and the HPA check: fewest replicas (or HPA minReplicas) that pass",
+        meaning: "workload/replicas, autoscaling/hpa-min-availability: fewest replicas (or HPA \
+                  minReplicas) that pass",
     },
     Limit {
         key: "high-priority-value",

@@ -186,11 +186,18 @@ impl Theme {
             let message = format!("unknown slot (the slots are {})", SLOTS.join(", "));
             return Err(invalid(None, &super::toml_key(k), message));
         }
+        // What is written is checked before what is missing: a typo in a
+        // colour is the likelier mistake.
+        let mut styles = BTreeMap::new();
+        for (slot, spec) in &map {
+            let s = style(slot, spec).map_err(|(key, message)| invalid(None, &key, message))?;
+            styles.insert(slot.as_str(), s);
+        }
         let get = |slot: &str| -> Result<Style, ThemeError> {
-            let spec = map
+            styles
                 .get(slot)
-                .ok_or_else(|| invalid(None, slot, "not set (a theme sets every slot)".into()))?;
-            style(slot, spec).map_err(|(key, message)| invalid(None, &key, message))
+                .copied()
+                .ok_or_else(|| invalid(None, slot, "not set (a theme sets every slot)".into()))
         };
         Ok(Theme {
             name: name.to_string(),
