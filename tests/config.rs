@@ -469,8 +469,8 @@ fn check_ids_are_named_with_their_key() {
         "my.toml: `enabled`: `workload/nope` is not a check id (see `kready checks`)"
     );
     assert_eq!(
-        err("[namespaces.\"team a\"]\ndisabled = [\"x/y\"]\n"),
-        "my.toml: `namespaces.\"team a\".disabled`: `x/y` is not a check id (see `kready checks`)"
+        err("[namespaces.team-a]\ndisabled = [\"x/y\"]\n"),
+        "my.toml: `namespaces.team-a.disabled`: `x/y` is not a check id (see `kready checks`)"
     );
 }
 
@@ -604,4 +604,26 @@ fn readme_documents_every_threshold() {
         readme.contains(&table),
         "README.md should contain:\n{table}"
     );
+}
+
+#[test]
+fn names_that_could_never_match_are_errors() {
+    assert_eq!(
+        err("system-namespaces = [\"Platform\"]\n"),
+        "my.toml: `system-namespaces`: `Platform` is not a namespace name (at most 63 lowercase \
+         letters, digits and `-`, starting and ending with a letter or digit)"
+    );
+    let e = err("[namespaces.\"team a\"]\ndisabled = []\n");
+    assert!(
+        e.starts_with("my.toml: `namespaces`: `team a` is not a namespace name"),
+        "{e}"
+    );
+    let e = err("cost-label-keys = [\"cost center\"]\n");
+    assert!(
+        e.starts_with("my.toml: `cost-label-keys`: `cost center` is not a label key"),
+        "{e}"
+    );
+    let c =
+        ok("system-namespaces = [\"platform\"]\ncost-label-keys = [\"example.com/cost-center\"]\n");
+    assert_eq!(c.cost_label_keys, vec!["example.com/cost-center"]);
 }

@@ -805,6 +805,25 @@ impl Config {
             value: Some(value.to_string()),
             reason,
         };
+        // Names that no namespace or label can have would never match:
+        // refused rather than silently doing nothing.
+        let not_a_namespace = || {
+            "is not a namespace name (at most 63 lowercase letters, digits and `-`, starting and \
+             ending with a letter or digit)"
+                .to_string()
+        };
+        if let Some(ns) = self.system_namespaces.iter().find(|n| !is_dns_label(n)) {
+            return Err(invalid("system-namespaces".into(), ns, not_a_namespace()));
+        }
+        if let Some(ns) = self.namespaces.keys().find(|n| !is_dns_label(n)) {
+            return Err(invalid("namespaces".into(), ns, not_a_namespace()));
+        }
+        if let Some(k) = self.cost_label_keys.iter().find(|k| !is_label_key(k)) {
+            let reason = "is not a label key (an optional DNS prefix and `/`, then at most 63 \
+                          letters, digits, `-`, `_` and `.`, starting and ending with a letter or \
+                          digit)";
+            return Err(invalid("cost-label-keys".into(), k, reason.to_string()));
+        }
         let unknown_id = || "is not a check id (see `kready checks`)".to_string();
         for (key, ids) in [("disabled", &self.disabled), ("enabled", &self.enabled)] {
             if let Some(id) = ids.iter().find(|id| checks::find(id).is_none()) {
@@ -874,6 +893,38 @@ impl Config {
             .get(namespace)
             .is_some_and(|n| n.disabled.iter().any(|d| d == check))
     }
+}
+
+/// An RFC 1123 label, as a namespace name is: at most 63 lowercase letters,
+/// digits and `-`, starting and ending with a letter or digit.
+fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// A label key: an optional DNS subdomain prefix and `/`, then a name of at
+/// most 63 letters, digits, `-`, `_` and `.`, starting and ending with a
+/// letter or digit.
+fn is_label_key(s: &str) -> bool {
+    let (prefix, name) = match s.split_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, s),
+    };
+    let alnum_ends = |n: &str| {
+        n.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+            && n.bytes().last().is_some_and(|b| b.is_ascii_alphanumeric())
+    };
+    let name_ok = name.len() <= 63
+        && alnum_ends(name)
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    let prefix_ok = prefix.is_none_or(|p| p.len() <= 253 && p.split('.').all(is_dns_label));
+    name_ok && prefix_ok
 }
 
 #[cfg(test)]
@@ -957,6 +1008,30 @@ mod tests {
             above(1.0, 10.0).accept(Number::Whole(3)),
             Ok(Number::Real(3.0))
         );
+    }
+
+    #[test]
+    fn namespace_names_and_label_keys() {
+        for ok in ["payments", "a", "team-1", &"a".repeat(63)] {
+            assert!(is_dns_label(ok), "{ok}");
+        }
+        for bad in ["", "Payments", "-a", "a-", "a_b", "a.b", &"a".repeat(64)] {
+            assert!(!is_dns_label(bad), "{bad}");
+        }
+        for ok in [
+            "team",
+            "app.kubernetes.io/name",
+            "Cost_Center",
+            "a.b-c",
+            "x.y/z",
+        ] {
+            assert!(is_label_key(ok), "{ok}");
+        }
+        for bad in [
+            "", "/name", "a/", "a/b/c", "-team", "team.", "a b", "Ex.com/x",
+        ] {
+            assert!(!is_label_key(bad), "{bad}");
+        }
     }
 
     #[test]
