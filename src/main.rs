@@ -54,15 +54,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             code
         }
         None => {
+            // Before the store: a bad theme should not wait for a large snapshot to load.
+            let (theme, keymap) = theme_and_keymap(&config, &cli)?;
             let store = load_store(&cli)?;
-            console(store, &config, &cli)?;
+            console(store, &config, &cli, theme, keymap)?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn console(store: ClusterStore, config: &Config, cli: &Cli) -> Result<()> {
-    let dirs = Config::dirs();
+/// The console's theme (`--theme`, else the config's, else dark; none
+/// under NO_COLOR) and keymap. A user theme that cannot be read or parsed
+/// is an error, not a silent fallback.
+fn theme_and_keymap(config: &Config, cli: &Cli) -> Result<(Theme, Keymap)> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme_name = cli
         .theme
@@ -72,15 +76,22 @@ fn console(store: ClusterStore, config: &Config, cli: &Cli) -> Result<()> {
     let theme = if no_color {
         Theme::monochrome()
     } else {
-        Theme::load(
-            theme_name,
-            dirs.as_ref()
-                .map(|d| d.config_dir().join("themes"))
-                .as_deref(),
-        )
-        .map_err(anyhow::Error::msg)?
+        let themes = Config::dirs().map(|d| d.config_dir().join("themes"));
+        Theme::load(theme_name, themes.as_deref())?
     };
-    let keymap = Keymap::with_overrides(&config.keymap).map_err(anyhow::Error::msg)?;
+    // The config file's keymap was checked as it was read.
+    let keymap = Keymap::with_overrides(&config.keymap)?;
+    Ok((theme, keymap))
+}
+
+fn console(
+    store: ClusterStore,
+    config: &Config,
+    cli: &Cli,
+    theme: Theme,
+    keymap: Keymap,
+) -> Result<()> {
+    let dirs = Config::dirs();
     let replay = if cli.demo && !cli.no_replay {
         let start = store.info.captured_at.unwrap_or_else(Timestamp::now);
         kready::source::demo::load_steps(&demo_dir().join("../demo-replay"), start)?

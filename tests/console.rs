@@ -202,11 +202,14 @@ fn themes_parse_and_user_themes_override() {
         "error = { fg = \"nocolour\" }\n",
     )
     .unwrap();
-    let e = Theme::load("bad", Some(dir.path())).unwrap_err();
+    let e = Theme::load("bad", Some(dir.path()))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("nocolour") || e.contains("missing key"), "{e}");
     assert!(
         Theme::load("nope", None)
             .unwrap_err()
+            .to_string()
             .contains("dark, light, high-contrast")
     );
 }
@@ -219,5 +222,10 @@ fn keymap_overrides_and_errors() {
     let ev = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
     assert_eq!(km.action(&ev), Some(kready::config::keymap::Action::Quit));
     o.insert("fly".to_string(), vec!["f".to_string()]);
-    assert!(Keymap::with_overrides(&o).unwrap_err().contains("fly"));
+    assert!(
+        Keymap::with_overrides(&o)
+            .unwrap_err()
+            .to_string()
+            .contains("fly")
+    );
 }

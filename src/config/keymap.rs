@@ -3,8 +3,12 @@
 //! the `[keymap]` table of config.toml (`action = ["key", …]`).
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::toml_key;
+use crate::model::inert::inert;
 
 /// What a key does. Text input (filter, command line) bypasses the keymap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -71,34 +75,119 @@ pub struct Key {
     pub ctrl: bool,
 }
 
-/// Parses `q`, `G`, `ctrl-c`, `esc`, `enter`, `tab`, `backtab`, `up`,
-/// `pageup`, `home`, `f1`, `space`.
-pub fn parse_key(s: &str) -> Option<Key> {
+/// The one key that is not in the keymap: it always quits (the console
+/// checks it before the keymap).
+const CTRL_C: Key = Key {
+    code: KeyCode::Char('c'),
+    ctrl: true,
+};
+
+/// Names of keys that are not a single character: the names the help
+/// overlay shows (`shift-tab`, `↑`, `pgup`) and the long forms.
+const NAMED: &[(&str, KeyCode)] = &[
+    ("esc", KeyCode::Esc),
+    ("enter", KeyCode::Enter),
+    ("tab", KeyCode::Tab),
+    ("shift-tab", KeyCode::BackTab),
+    ("backtab", KeyCode::BackTab),
+    ("up", KeyCode::Up),
+    ("↑", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("↓", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("←", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("→", KeyCode::Right),
+    ("pageup", KeyCode::PageUp),
+    ("pgup", KeyCode::PageUp),
+    ("pagedown", KeyCode::PageDown),
+    ("pgdn", KeyCode::PageDown),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("space", KeyCode::Char(' ')),
+];
+
+/// Parses a key as the help overlay names it (`q`, `G`, `ctrl-c`, `esc`,
+/// `shift-tab`, `↑`, `pgup`, `f5`, `space`) or by a long name (`backtab`,
+/// `up`, `pageup`). Only keys a terminal can send are accepted; the error
+/// completes the sentence "`ctrl-Q` …".
+pub fn parse_key(s: &str) -> Result<Key, String> {
+    if s.is_empty() {
+        return Err("is not a key (the name is empty)".into());
+    }
     let (ctrl, name) = match s.strip_prefix("ctrl-") {
         Some(rest) => (true, rest),
         None => (false, s),
     };
-    let code = match name {
-        "esc" => KeyCode::Esc,
-        "enter" => KeyCode::Enter,
-        "tab" => KeyCode::Tab,
-        "backtab" => KeyCode::BackTab,
-        "up" => KeyCode::Up,
-        "down" => KeyCode::Down,
-        "left" => KeyCode::Left,
-        "right" => KeyCode::Right,
-        "pageup" => KeyCode::PageUp,
-        "pagedown" => KeyCode::PageDown,
-        "home" => KeyCode::Home,
-        "end" => KeyCode::End,
-        "space" => KeyCode::Char(' '),
-        f if f.starts_with('f') && f.len() > 1 => KeyCode::F(f[1..].parse().ok()?),
-        c if c.chars().count() == 1 => KeyCode::Char(c.chars().next()?),
-        _ => return None,
-    };
-    Some(Key { code, ctrl })
+    if name.is_empty() {
+        return Err("is not a key (no key name follows `ctrl-`)".into());
+    }
+    let code = code_of(name).ok_or_else(|| {
+        "is not a key (a key is a single character, `ctrl-` and a letter, f1 to f12, or one of \
+         esc, enter, tab, shift-tab, up, down, left, right, pgup, pgdn, home, end, space)"
+            .to_string()
+    })?;
+    if ctrl {
+        ctrl_can_be_sent(code)?;
+    }
+    Ok(Key { code, ctrl })
 }
 
+fn code_of(name: &str) -> Option<KeyCode> {
+    if let Some((_, code)) = NAMED.iter().find(|(n, _)| *n == name) {
+        return Some(*code);
+    }
+    let function = name.strip_prefix('f').and_then(|n| n.parse::<u8>().ok());
+    if let Some(n) = function.filter(|n| (1..=12).contains(n) && name == format!("f{n}")) {
+        return Some(KeyCode::F(n));
+    }
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        // A control character is never reported as a character key.
+        (Some(c), None) if !c.is_control() => Some(KeyCode::Char(c)),
+        _ => None,
+    }
+}
+
+/// Whether ctrl with `code` reaches the keymap as that key with ctrl.
+/// Terminals send ctrl and a letter as one control byte, the same for
+/// either case, and three of those bytes are tab, enter and esc; ctrl-space
+/// is NUL and ctrl-4 to ctrl-7 are the bytes 0x1c to 0x1f (which crossterm
+/// reports so). Arrows, home/end, page and function keys carry ctrl in
+/// their escape sequence; esc, enter, tab and shift-tab do not.
+fn ctrl_can_be_sent(code: KeyCode) -> Result<(), String> {
+    let never = |what: &str| Err(format!("can never be pressed: {what}"));
+    match code {
+        KeyCode::Char('i') => never("terminals send ctrl-i as `tab`"),
+        KeyCode::Char('m') => never("terminals send ctrl-m as `enter`"),
+        KeyCode::Char(c) if c.is_ascii_uppercase() => never(&format!(
+            "terminals send ctrl with a capital letter as ctrl with the small one; write `ctrl-{}`",
+            c.to_ascii_lowercase()
+        )),
+        KeyCode::Char(c) if c.is_ascii_lowercase() || c == ' ' || ('4'..='7').contains(&c) => {
+            Ok(())
+        }
+        KeyCode::Up
+        | KeyCode::Down
+        | KeyCode::Left
+        | KeyCode::Right
+        | KeyCode::Home
+        | KeyCode::End
+        | KeyCode::PageUp
+        | KeyCode::PageDown
+        | KeyCode::F(_) => Ok(()),
+        other => never(&format!(
+            "terminals do not send ctrl with `{}`",
+            key_name(&Key {
+                code: other,
+                ctrl: false
+            })
+        )),
+    }
+}
+
+/// The name the help overlay and the footer show; `parse_key` reads it
+/// back as the same key.
 pub fn key_name(k: &Key) -> String {
     let base = match k.code {
         KeyCode::Esc => "esc".to_string(),
@@ -121,6 +210,35 @@ pub fn key_name(k: &Key) -> String {
     if k.ctrl { format!("ctrl-{base}") } else { base }
 }
 
+/// A `[keymap]` entry that cannot be: the action as written, the key as
+/// written (none when the action itself is wrong), and why, as the rest of
+/// a sentence: "`keymap.quit`: `ctrl-` is not a key (…)".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeymapError {
+    pub action: String,
+    pub value: Option<String>,
+    pub reason: String,
+}
+
+impl KeymapError {
+    /// `keymap.quit`, quoted as TOML needs it.
+    pub fn key_path(&self) -> String {
+        format!("keymap.{}", toml_key(&self.action))
+    }
+}
+
+impl fmt::Display for KeymapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}`: ", inert(&self.key_path()))?;
+        if let Some(v) = &self.value {
+            write!(f, "`{}` ", inert(v))?;
+        }
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for KeymapError {}
+
 #[derive(Debug, Clone)]
 pub struct Binding {
     pub action: Action,
@@ -140,7 +258,8 @@ impl Default for Keymap {
                 .iter()
                 .map(|(_, action, keys, description)| Binding {
                     action: *action,
-                    keys: keys.iter().filter_map(|k| parse_key(k)).collect(),
+                    // Every default parses (a unit test holds them to it).
+                    keys: keys.iter().filter_map(|k| parse_key(k).ok()).collect(),
                     description,
                 })
                 .collect(),
@@ -149,20 +268,52 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// The defaults with user overrides; an unknown action or key is an
-    /// error quoting it.
-    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, String> {
+    /// The defaults with user overrides. An unknown action, a key that is
+    /// not one or can never be pressed, and a key bound to two actions (of
+    /// which only the first would ever run) are errors naming the action
+    /// and the key.
+    pub fn with_overrides(
+        overrides: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Keymap, KeymapError> {
+        let error = |action: &str, value: Option<&str>, reason: String| KeymapError {
+            action: action.to_string(),
+            value: value.map(str::to_string),
+            reason,
+        };
         let mut map = Keymap::default();
+        let mut written: Vec<(usize, &str, Key)> = Vec::new();
         for (name, keys) in overrides {
             let i = DEFAULTS
                 .iter()
                 .position(|(n, ..)| n == name)
-                .ok_or_else(|| format!("keymap.{name}: no such action"))?;
-            let parsed: Result<Vec<Key>, String> = keys
+                .ok_or_else(|| {
+                    let names: Vec<&str> = DEFAULTS.iter().map(|(n, ..)| *n).collect();
+                    let reason = format!("no such action (the actions are {})", names.join(", "));
+                    error(name, None, reason)
+                })?;
+            let mut parsed = Vec::with_capacity(keys.len());
+            for k in keys {
+                let key = parse_key(k).map_err(|reason| error(name, Some(k), reason))?;
+                if key == CTRL_C && DEFAULTS[i].1 != Action::Quit {
+                    let reason = "always quits: it cannot be bound to another action".to_string();
+                    return Err(error(name, Some(k), reason));
+                }
+                parsed.push(key);
+                written.push((i, k, key));
+            }
+            map.bindings[i].keys = parsed;
+        }
+        // Only what the user wrote can clash: the defaults do not.
+        for (i, text, key) in written {
+            let other = map
+                .bindings
                 .iter()
-                .map(|k| parse_key(k).ok_or_else(|| format!("keymap.{name} = {k:?}: not a key")))
-                .collect();
-            map.bindings[i].keys = parsed?;
+                .enumerate()
+                .find(|(j, b)| *j != i && b.keys.contains(&key));
+            if let Some((j, _)) = other {
+                let reason = format!("is also bound to `{}`", DEFAULTS[j].0);
+                return Err(error(DEFAULTS[i].0, Some(text), reason));
+            }
         }
         Ok(map)
     }
@@ -186,5 +337,94 @@ impl Keymap {
             .find(|b| b.action == action)
             .map(|b| b.keys.iter().map(key_name).collect::<Vec<_>>().join("/"))
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse_and_bind_each_key_once() {
+        let map = Keymap::default();
+        for ((name, _, keys, _), b) in DEFAULTS.iter().zip(&map.bindings) {
+            assert_eq!(b.keys.len(), keys.len(), "{name}: a default does not parse");
+        }
+        let all: Vec<Key> = map.bindings.iter().flat_map(|b| b.keys.clone()).collect();
+        for (i, k) in all.iter().enumerate() {
+            assert!(!all[i + 1..].contains(k), "{} bound twice", key_name(k));
+        }
+    }
+
+    /// Every name help shows reads back as the same key.
+    #[test]
+    fn names_round_trip() {
+        let mut keys: Vec<Key> = Keymap::default()
+            .bindings
+            .into_iter()
+            .flat_map(|b| b.keys)
+            .collect();
+        for (_, code) in NAMED {
+            keys.push(Key {
+                code: *code,
+                ctrl: false,
+            });
+        }
+        for c in ['a', 'z', 'Q', '~', 'é', '4'] {
+            keys.push(Key {
+                code: KeyCode::Char(c),
+                ctrl: false,
+            });
+        }
+        for c in ['a', 'q', 'z', ' ', '4', '7'] {
+            keys.push(Key {
+                code: KeyCode::Char(c),
+                ctrl: true,
+            });
+        }
+        for code in [
+            KeyCode::Up,
+            KeyCode::PageDown,
+            KeyCode::F(1),
+            KeyCode::F(12),
+        ] {
+            keys.push(Key { code, ctrl: true });
+        }
+        for k in keys {
+            assert_eq!(parse_key(&key_name(&k)), Ok(k), "{}", key_name(&k));
+        }
+        assert_eq!(
+            parse_key("shift-tab"),
+            Ok(Key {
+                code: KeyCode::BackTab,
+                ctrl: false
+            })
+        );
+    }
+
+    #[test]
+    fn keys_that_cannot_be_pressed_are_refused() {
+        for name in [
+            "",
+            "ctrl-",
+            "ctrl-Q",
+            "ctrl-i",
+            "ctrl-m",
+            "ctrl-tab",
+            "ctrl-esc",
+            "ctrl-enter",
+            "ctrl-shift-tab",
+            "ctrl-1",
+            "ctrl-é",
+            "f0",
+            "f13",
+            "f01",
+            "f+1",
+            "\u{1b}",
+            "esc-q",
+            "ctrl",
+        ] {
+            assert!(parse_key(name).is_err(), "{name:?} was accepted");
+        }
     }
 }

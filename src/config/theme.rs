@@ -5,11 +5,16 @@
 //! weight, never by colour alone.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
+use thiserror::Error;
+
+use super::{MAX_FILE_BYTES, Position, at_text, from_toml, key_text};
+use crate::file_input::{ReadError, read_text};
+use crate::model::inert::inert;
 
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("dark", include_str!("../../themes/dark.toml")),
@@ -76,11 +81,68 @@ const SLOTS: &[&str] = &[
     "gauge_full",
 ];
 
-fn style(name: &str, spec: &StyleSpec) -> Result<Style, String> {
-    let color = |field: &str, v: &Option<String>| -> Result<Option<Color>, String> {
+/// A theme that cannot be used. Said once, naming the file (or the
+/// embedded theme) and the key; nothing falls back to another theme.
+#[derive(Debug, Error)]
+pub enum ThemeError {
+    /// The user's theme file exists but cannot be read, is not a regular
+    /// file, is too large or is not UTF-8.
+    #[error("{0}")]
+    Read(ReadError),
+    /// `origin` is the file, or `theme dark` for an embedded one.
+    #[error(
+        "{}{}: {}{}",
+        inert(origin),
+        at_text(at),
+        key_text(key),
+        inert(message)
+    )]
+    Invalid {
+        origin: String,
+        at: Option<Position>,
+        key: String,
+        message: String,
+    },
+    #[error("theme `{}` {reason}", inert(name))]
+    Name { name: String, reason: String },
+    #[error("no theme `{}`: the embedded themes are {}{}", inert(name), embedded_names(),
+        dir.as_ref().map(|d| format!(", and a user theme is a NAME.toml in {}", inert(&d.display().to_string()))).unwrap_or_default())]
+    Unknown { name: String, dir: Option<PathBuf> },
+}
+
+fn embedded_names() -> String {
+    let names: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
+    names.join(", ")
+}
+
+/// A theme name is a file name in the themes folder, nothing more: no
+/// path separators, dots or spaces. The error completes "theme `../x` …".
+pub fn check_name(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err("is not a theme name (letters, digits, `-` and `_` only)".into())
+    }
+}
+
+/// A slot's style; an error is (key, message).
+fn style(slot: &str, spec: &StyleSpec) -> Result<Style, (String, String)> {
+    let color = |field: &str, v: &Option<String>| -> Result<Option<Color>, (String, String)> {
         v.as_ref()
             .map(|c| {
-                Color::from_str(c).map_err(|_| format!("{name}.{field} = {c:?}: not a colour"))
+                Color::from_str(c).map_err(|_| {
+                    (
+                        format!("{slot}.{field}"),
+                        format!(
+                            "`{c}` is not a colour (a name such as `red` or `lightblue`, \
+                             `#rrggbb`, or an index from 0 to 255)"
+                        ),
+                    )
+                })
             })
             .transpose()
     };
@@ -104,18 +166,38 @@ fn style(name: &str, spec: &StyleSpec) -> Result<Style, String> {
 }
 
 impl Theme {
-    /// Parses theme TOML; every slot must be present. Errors quote the key.
-    pub fn parse(name: &str, text: &str) -> Result<Theme, String> {
+    /// Parses theme TOML; every slot must be present. Errors name the theme
+    /// and the key.
+    pub fn parse(name: &str, text: &str) -> Result<Theme, ThemeError> {
+        Theme::parse_from(&format!("theme {name}"), name, text)
+    }
+
+    /// `parse`, with errors naming `origin` (the file it came from).
+    fn parse_from(origin: &str, name: &str, text: &str) -> Result<Theme, ThemeError> {
+        let invalid = |at, key: &str, message: String| ThemeError::Invalid {
+            origin: origin.to_string(),
+            at,
+            key: key.to_string(),
+            message,
+        };
         let map: BTreeMap<String, StyleSpec> =
-            toml::from_str(text).map_err(|e| format!("theme {name}: {e}"))?;
+            from_toml(text).map_err(|e| invalid(e.at, &e.key, e.message))?;
         if let Some(k) = map.keys().find(|k| !SLOTS.contains(&k.as_str())) {
-            return Err(format!("theme {name}: unknown key {k:?}"));
+            let message = format!("unknown slot (the slots are {})", SLOTS.join(", "));
+            return Err(invalid(None, &super::toml_key(k), message));
         }
-        let get = |slot: &str| -> Result<Style, String> {
-            let spec = map
+        // What is written is checked before what is missing: a typo in a
+        // colour is the likelier mistake.
+        let mut styles = BTreeMap::new();
+        for (slot, spec) in &map {
+            let s = style(slot, spec).map_err(|(key, message)| invalid(None, &key, message))?;
+            styles.insert(slot.as_str(), s);
+        }
+        let get = |slot: &str| -> Result<Style, ThemeError> {
+            styles
                 .get(slot)
-                .ok_or_else(|| format!("theme {name}: missing key {slot:?}"))?;
-            style(slot, spec).map_err(|e| format!("theme {name}: {e}"))
+                .copied()
+                .ok_or_else(|| invalid(None, slot, "not set (a theme sets every slot)".into()))
         };
         Ok(Theme {
             name: name.to_string(),
@@ -165,25 +247,29 @@ impl Theme {
         }
     }
 
-    /// Loads a theme by name: the user's themes folder first, then the
-    /// embedded ones.
-    pub fn load(name: &str, user_dir: Option<&Path>) -> Result<Theme, String> {
+    /// Loads a theme by name: `<name>.toml` in the user's themes folder
+    /// first, then the embedded ones. A user file that exists but cannot be
+    /// read or parsed is an error, never replaced by the embedded theme.
+    pub fn load(name: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeError> {
+        check_name(name).map_err(|reason| ThemeError::Name {
+            name: name.to_string(),
+            reason,
+        })?;
         if let Some(dir) = user_dir {
             let path = dir.join(format!("{name}.toml"));
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                return Theme::parse(name, &text).map_err(|e| format!("{}: {e}", path.display()));
+            match read_text(&path, MAX_FILE_BYTES, "") {
+                Ok(text) => return Theme::parse_from(&path.display().to_string(), name, &text),
+                Err(ReadError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(ThemeError::Read(e)),
             }
         }
-        EMBEDDED
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(n, text)| Theme::parse(n, text))
-            .unwrap_or_else(|| {
-                let names: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
-                Err(format!(
-                    "no theme {name:?}; embedded themes: {}",
-                    names.join(", ")
-                ))
-            })
+        match EMBEDDED.iter().find(|(n, _)| *n == name) {
+            Some((n, text)) => Theme::parse(n, text),
+            None => Err(ThemeError::Unknown {
+                name: name.to_string(),
+                dir: user_dir.map(Path::to_path_buf),
+            }),
+        }
     }
 }
