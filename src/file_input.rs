@@ -12,11 +12,12 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum ReadError {
-    /// The OS error alone: the path is in the variant, not repeated in the text.
-    #[error("{}: {}", path.display(), os_error(source))]
+    /// The OS error in words, once. The field is not called `source`, so
+    /// that error chains (`{:#}`) do not print it a second time.
+    #[error("{}: {}", path.display(), os_error(error))]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{}: {what}, not a regular file", path.display())]
     NotRegular { path: PathBuf, what: &'static str },
@@ -80,9 +81,9 @@ pub fn describe(ft: &FileType) -> &'static str {
 /// so a FIFO is refused instead of waited on and nothing can be swapped in
 /// between the check and the read.
 pub fn open_regular(path: &Path) -> Result<File, ReadError> {
-    let io = |source| ReadError::Io {
+    let io = |error| ReadError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let file = OpenOptions::new()
         .read(true)
@@ -110,9 +111,9 @@ pub fn read_into(path: &Path, limit: u64, hint: &str, buf: &mut Vec<u8>) -> Resu
     }
     file.take(limit.saturating_add(1))
         .read_to_end(buf)
-        .map_err(|source| ReadError::Io {
+        .map_err(|error| ReadError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
     if buf.len() as u64 > limit {
         buf.clear();
@@ -139,7 +140,7 @@ pub fn read_text(path: &Path, limit: u64, hint: &str) -> Result<String, ReadErro
         }
         Err(e) => Err(ReadError::Io {
             path: path.to_path_buf(),
-            source: std::io::Error::new(
+            error: std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!(
                     "not UTF-8 text (invalid byte at offset {})",

@@ -773,7 +773,9 @@ impl Config {
         };
         match read_text(&p, MAX_FILE_BYTES, TOO_LARGE_HINT) {
             Ok(text) => Self::parse(&text, &p),
-            Err(ReadError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            Err(ReadError::Io { error: source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
                 Ok(Config::default())
             }
             Err(e) => Err(ConfigError::Read(e)),

@@ -259,7 +259,7 @@ impl Theme {
             let path = dir.join(format!("{name}.toml"));
             match read_text(&path, MAX_FILE_BYTES, "") {
                 Ok(text) => return Theme::parse_from(&path.display().to_string(), name, &text),
-                Err(ReadError::Io { source, .. })
+                Err(ReadError::Io { error: source, .. })
                     if source.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(ThemeError::Read(e)),
             }
