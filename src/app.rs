@@ -22,8 +22,8 @@ use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::config::keymap::Keymap;
-use crate::model::inert::inert;
 use crate::config::theme::Theme;
+use crate::model::inert::inert;
 use crate::source::demo::{self, ReplayStep};
 use crate::ui::model::Model;
 use crate::ui::state::{Effect, Msg, State, update};

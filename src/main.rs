@@ -120,7 +120,10 @@ fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
 /// The console draws on a terminal and reads keys from it; without one it
 /// would run invisibly (or fight a pipe for raw mode).
 fn require_terminal() -> Result<()> {
-    let missing = match (std::io::stdin().is_terminal(), std::io::stdout().is_terminal()) {
+    let missing = match (
+        std::io::stdin().is_terminal(),
+        std::io::stdout().is_terminal(),
+    ) {
         (true, true) => return Ok(()),
         (false, true) => "stdin is not a terminal",
         (true, false) => "stdout is not a terminal",

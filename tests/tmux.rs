@@ -370,7 +370,9 @@ fn signal_leaves_the_terminal_usable(when: When, signal: &str, status: u8) {
             }
         }
         When::FirstFrame => {
-            tmux.wait("the first frame", STARTUP, |t, _| t.contains("Readiness score"));
+            tmux.wait("the first frame", STARTUP, |t, _| {
+                t.contains("Readiness score")
+            });
         }
     }
     let sent_after = started.elapsed();
