@@ -2,6 +2,10 @@
 //! changes (the demo replay today, watches later), a tick and signals. It
 //! owns the model and the UI state, calls the pure `update`, performs the
 //! effects, and redraws only when something changed, at most every ~16 ms.
+//!
+//! Signals are handled from before loading (`Signals`, `until_signal`), the
+//! terminal is restored exactly once on every way out (quit, error, signal,
+//! panic), and a signal ends the process with status 128 + its number.
 
 use std::io::{Stdout, Write};
 use std::path::PathBuf;
@@ -175,14 +179,20 @@ pub fn run(runtime: &Runtime, signals: &mut Signals, model: Model, opts: Options
         restore();
         previous(info);
     }));
-    let (mut terminal, _restore_on_drop) = setup()?;
-    runtime.block_on(event_loop(&mut terminal, signals, model, opts))
+    let mut model = model;
+    let (mut terminal, restore_on_drop) = setup()?;
+    let ended = runtime.block_on(event_loop(&mut terminal, signals, &mut model, opts));
+    drop(restore_on_drop);
+    // The process ends next: freeing a large cluster object by object would
+    // keep a signalled console alive for most of a second, for nothing.
+    std::mem::forget(model);
+    ended
 }
 
 async fn event_loop(
     terminal: &mut Term,
     signals: &mut Signals,
-    mut model: Model,
+    model: &mut Model,
     opts: Options,
 ) -> Result<Ended> {
     let log = Log::open(opts.log.as_deref());
@@ -214,7 +224,7 @@ async fn event_loop(
     let mut last_draw = Instant::now() - FRAME;
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
-            terminal.draw(|f| crate::ui::draw(f, &state, &model))?;
+            terminal.draw(|f| crate::ui::draw(f, &state, model))?;
             dirty = false;
             last_draw = Instant::now();
         }
@@ -222,7 +232,7 @@ async fn event_loop(
         tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
-                    let effects = update(&mut state, &model, Msg::Key(key));
+                    let effects = update(&mut state, model, Msg::Key(key));
                     dirty = true;
                     for effect in effects {
                         match effect {
@@ -239,7 +249,7 @@ async fn event_loop(
                     }
                 }
                 Some(Ok(Event::Resize(w, h))) => {
-                    update(&mut state, &model, Msg::Resize(w, h));
+                    update(&mut state, model, Msg::Resize(w, h));
                     terminal.autoresize()?;
                     dirty = true;
                 }
