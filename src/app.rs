@@ -336,3 +336,52 @@ impl Log {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes() {
+        assert_eq!(Ended::Quit.exit_code(), 0);
+        assert_eq!(Ended::Signal(libc::SIGTERM).exit_code(), 143);
+        assert_eq!(Ended::Signal(libc::SIGHUP).exit_code(), 129);
+        assert_eq!(Ended::Signal(libc::SIGINT).exit_code(), 130);
+    }
+
+    #[test]
+    fn export_status_names_the_file_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let wish = dir.path().join("kready-findings.md");
+        assert_eq!(
+            export_status(&wish, "a"),
+            format!("exported to {}", wish.display())
+        );
+        let second = dir.path().join("kready-findings-2.md");
+        assert_eq!(
+            export_status(&wish, "b"),
+            format!("exported to {}", second.display())
+        );
+        let missing = dir.path().join("gone/x.md");
+        assert_eq!(
+            export_status(&missing, "c"),
+            format!(
+                "export failed: {}: no such file or directory",
+                missing.display()
+            )
+        );
+    }
+
+    #[test]
+    fn log_lines_are_masked_and_inert() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/kready.log");
+        let log = Log::open(Some(&path));
+        log.line("replay: PGPASSWORD=hunter2 step \u{1b}[2J");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.ends_with("replay: PGPASSWORD=<literal, not shown> step \\x1b[2J\n"),
+            "{text:?}"
+        );
+    }
+}
