@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
@@ -19,6 +20,7 @@ use kready::model::inert::inert_lines;
 use kready::report::{self, Report};
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
+use kready::ui::model::Model;
 
 /// glibc's malloc grows its per-thread arenas a page range at a time (an
 /// `mprotect` each), which cost a fifth of loading a large snapshot on two
@@ -53,13 +55,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             std::mem::forget(store);
             code
         }
-        None => {
-            // Before the store: a bad theme should not wait for a large snapshot to load.
-            let (theme, keymap) = theme_and_keymap(&config, &cli)?;
-            let store = load_store(&cli)?;
-            console(store, &config, &cli, theme, keymap)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        None => console(Arc::new(cli), config),
     }
 }
 
@@ -84,32 +80,64 @@ fn theme_and_keymap(config: &Config, cli: &Cli) -> Result<(Theme, Keymap)> {
     Ok((theme, keymap))
 }
 
-fn console(
-    store: ClusterStore,
-    config: &Config,
-    cli: &Cli,
-    theme: Theme,
-    keymap: Keymap,
-) -> Result<()> {
-    let dirs = Config::dirs();
+/// The console. Signals are handled from its first step, so that one that
+/// arrives while a big snapshot loads, or right after the terminal is put
+/// in raw mode, still leaves a usable terminal and a 128+n exit status.
+fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
+    // Before the store: a bad theme should not wait for a large snapshot to load.
+    let (theme, keymap) = theme_and_keymap(&config, &cli)?;
+    require_terminal()?;
+    let runtime = kready::app::runtime()?;
+    let mut signals = kready::app::Signals::install(&runtime)?;
+    let loading = Arc::clone(&cli);
+    let store = match kready::app::until_signal(&runtime, &mut signals, "loading", move || {
+        load_store(&loading)
+    })? {
+        Ok(store) => store?,
+        Err(ended) => return Ok(ExitCode::from(ended.exit_code())),
+    };
     let replay = if cli.demo && !cli.no_replay {
         let start = store.info.captured_at.unwrap_or_else(Timestamp::now);
         kready::source::demo::load_steps(&demo_dir().join("../demo-replay"), start)?
     } else {
         Vec::new()
     };
-    let log = dirs.as_ref().map(|d| d.data_dir().join("kready.log"));
+    let log = Config::dirs().map(|d| d.data_dir().join("kready.log"));
     let export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    kready::app::run(
-        store,
-        config,
-        kready::app::Options {
-            theme,
-            keymap,
-            replay,
-            export_dir,
-            log,
-        },
+    // The first evaluation of a big cluster takes a while too.
+    let model = match kready::app::until_signal(&runtime, &mut signals, "the first evaluation", {
+        let config = config.clone();
+        move || Model::new(store, &config, None)
+    })? {
+        Ok(model) => model,
+        Err(ended) => return Ok(ExitCode::from(ended.exit_code())),
+    };
+    let options = kready::app::Options {
+        theme,
+        keymap,
+        replay,
+        export_dir,
+        log,
+    };
+    let ended = kready::app::run(&runtime, &mut signals, model, options)?;
+    Ok(ExitCode::from(ended.exit_code()))
+}
+
+/// The console draws on a terminal and reads keys from it; without one it
+/// would run invisibly (or fight a pipe for raw mode).
+fn require_terminal() -> Result<()> {
+    let missing = match (
+        std::io::stdin().is_terminal(),
+        std::io::stdout().is_terminal(),
+    ) {
+        (true, true) => return Ok(()),
+        (false, true) => "stdin is not a terminal",
+        (true, false) => "stdout is not a terminal",
+        (false, false) => "stdin and stdout are not terminals",
+    };
+    bail!(
+        "the console needs a terminal ({missing}); \
+         for non-interactive output use `kready check` (e.g. `kready check --format json`)"
     )
 }
 

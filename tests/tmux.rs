@@ -90,6 +90,37 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// A tmux server of this test's own running `sh -c script` in a 100×30
+    /// pane, with HOME and the XDG directories under `home`.
+    fn start(&self, home: &Path, script: &str) {
+        let h = home.display().to_string();
+        self.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            &self.target,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-e",
+            &format!("HOME={h}"),
+            "-e",
+            &format!("XDG_CONFIG_HOME={h}/config"),
+            "-e",
+            &format!("XDG_DATA_HOME={h}/data"),
+            "-e",
+            "NO_COLOR=",
+            "sh",
+            "-c",
+            script,
+        ]);
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
@@ -148,37 +179,8 @@ fn console_in_a_real_terminal() {
         socket: format!("kready-test-{}", std::process::id()),
         target: "kready".into(),
     };
-    // After kready exits the shell prints its exit code and whether the tty
-    // is back in canonical mode with echo (raw mode turns both off).
-    let script = format!(
-        "cd '{}' && '{bin}' --demo; code=$?; modes=$(stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '); \
-         echo \"EXITED-$code modes: $modes\"; sleep 600",
-        dir.display()
-    );
-    let h = home.path().display().to_string();
-    tmux.run(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-s",
-        "kready",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "-e",
-        &format!("HOME={h}"),
-        "-e",
-        &format!("XDG_CONFIG_HOME={h}/config"),
-        "-e",
-        &format!("XDG_DATA_HOME={h}/data"),
-        "-e",
-        "NO_COLOR=",
-        "sh",
-        "-c",
-        &script,
-    ]);
+    let script = format!("cd '{}' && '{bin}' --demo; {AFTER}", dir.display());
+    tmux.start(home.path(), &script);
 
     tmux.wait("the first frame", STARTUP, |t, s| {
         t.contains("Readiness score") && tab_active(s, 1)
@@ -303,4 +305,161 @@ fn runs_and_active_tab() {
     assert!(tab_active(line, 3));
     assert!(!tab_active(line, 4));
     assert!(!tab_active(line, 1));
+}
+
+/// After kready ends, the shell prints its exit status and whether the tty
+/// is in canonical mode with echo (raw mode turns both off).
+const AFTER: &str = "code=$?; modes=$(stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '); \
+                     echo \"EXITED-$code modes: $modes\"; sleep 600";
+
+/// When the process that ran `kready` got a signal, what the terminal
+/// looks like afterwards.
+#[derive(Debug, Clone, Copy)]
+enum When {
+    /// As soon as its handlers are installed: it is still loading.
+    Loading,
+    /// As soon as the pane is on the alternate screen.
+    AlternateScreen,
+    /// Once the first frame is drawn.
+    FirstFrame,
+}
+
+/// Runs `kready --demo` in a pane, sends `signal` at `when`, and checks that
+/// it exits with 128 + the signal number and leaves a usable terminal.
+fn signal_leaves_the_terminal_usable(when: When, signal: &str, status: u8) {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED signal test: tmux is not installed");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let pid_file = home.path().join("kready.pid");
+    let tmux = Tmux {
+        socket: format!("kready-signal-{:?}-{}", when, std::process::id()),
+        target: "kready".into(),
+    };
+    // The inner shell writes its pid and becomes kready (exec keeps the pid).
+    let script = format!(
+        "cd '{}' && sh -c 'echo $$ > \"{}\"; exec \"{}\" --demo --no-replay'; {AFTER}",
+        env!("CARGO_MANIFEST_DIR"),
+        pid_file.display(),
+        env!("CARGO_BIN_EXE_kready"),
+    );
+    tmux.start(home.path(), &script);
+    let pid = wait_for("the pid file", || {
+        std::fs::read_to_string(&pid_file)
+            .ok()
+            .and_then(|s| s.trim().parse::<u32>().ok())
+    });
+    let started = Instant::now();
+    match when {
+        When::Loading => {
+            wait_for("kready's signal handlers", || {
+                catches_sigterm(pid).then_some(())
+            });
+            assert_eq!(
+                tmux.display("#{alternate_on}"),
+                "0",
+                "still loading when the signal is sent"
+            );
+        }
+        When::AlternateScreen => {
+            let deadline = Instant::now() + STARTUP;
+            while tmux.display("#{alternate_on}") != "1" {
+                assert!(Instant::now() < deadline, "no alternate screen");
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+        When::FirstFrame => {
+            tmux.wait("the first frame", STARTUP, |t, _| {
+                t.contains("Readiness score")
+            });
+        }
+    }
+    let sent_after = started.elapsed();
+    let kill = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .output()
+        .unwrap();
+    assert!(kill.status.success(), "{kill:?}");
+
+    let screen = tmux.wait("the shell", STEP, |t, _| t.contains("EXITED-"));
+    assert!(
+        screen.contains(&format!("EXITED-{status} ")),
+        "exit status 128 + SIG{signal}:\n{screen}"
+    );
+    assert!(
+        screen.contains("modes: icanon echo"),
+        "the tty is back in canonical mode with echo:\n{screen}"
+    );
+    assert_eq!(tmux.display("#{alternate_on}"), "0", "{screen}");
+    assert_eq!(tmux.display("#{cursor_flag}"), "1", "the cursor is shown");
+    eprintln!("SIG{signal} at {when:?}, {sent_after:?} after the start: {screen}");
+}
+
+/// Polls `f` every 2 ms until it gives a value (at most `STARTUP`).
+fn wait_for<T>(what: &str, f: impl Fn() -> Option<T>) -> T {
+    let deadline = Instant::now() + STARTUP;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Whether process `pid` is kready and has a SIGTERM handler installed
+/// (Linux: the `SigCgt` mask in /proc).
+fn catches_sigterm(pid: u32) -> bool {
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let caught = status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigCgt:"))
+        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        .unwrap_or(0);
+    comm.trim() == "kready" && caught & (1 << (libc::SIGTERM - 1)) != 0
+}
+
+#[test]
+fn sigterm_while_loading() {
+    signal_leaves_the_terminal_usable(When::Loading, "TERM", 143);
+}
+
+#[test]
+fn sigterm_right_after_the_alternate_screen() {
+    signal_leaves_the_terminal_usable(When::AlternateScreen, "TERM", 143);
+}
+
+#[test]
+fn sigterm_and_sighup_after_the_first_frame() {
+    signal_leaves_the_terminal_usable(When::FirstFrame, "TERM", 143);
+    signal_leaves_the_terminal_usable(When::FirstFrame, "HUP", 129);
+}
+
+/// `kready --demo | cat` in a real terminal: stdout is a pipe.
+#[test]
+fn console_refuses_a_pipe() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED console_refuses_a_pipe: tmux is not installed");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let tmux = Tmux {
+        socket: format!("kready-pipe-{}", std::process::id()),
+        target: "kready".into(),
+    };
+    let script = format!(
+        "cd '{}' && {{ '{}' --demo; echo \"EXITED-$?\" >&2; }} | cat; sleep 600",
+        env!("CARGO_MANIFEST_DIR"),
+        env!("CARGO_BIN_EXE_kready"),
+    );
+    tmux.start(home.path(), &script);
+    let screen = tmux.wait("the refusal", STEP, |t, _| t.contains("EXITED-"));
+    assert!(screen.contains("EXITED-2"), "{screen}");
+    assert!(
+        screen.contains("stdout is not a terminal") && screen.contains("kready check"),
+        "{screen}"
+    );
+    assert_eq!(tmux.display("#{alternate_on}"), "0");
 }

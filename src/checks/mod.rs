@@ -227,8 +227,11 @@ fn catalog_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D:
 }
 
 impl CheckResult {
-    /// Adds one piece of evidence (`field = value`).
+    /// Adds one piece of evidence (`field = value`). Every report shows
+    /// it, so a secret literal is masked here (see `model::mask`).
     pub fn evidence(&mut self, field: &str, value: impl fmt::Display) -> &mut Self {
+        let value = value.to_string();
+        let value = crate::model::mask::evidence_value(field, &value);
         self.evidence.push(format!("{field} = {value}"));
         self
     }

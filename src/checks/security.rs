@@ -19,6 +19,7 @@ use super::control_plane_pods::{
 };
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
+use crate::model::mask::{NOT_SHOWN, secret_literal};
 use crate::model::pod::Pod;
 use crate::model::selector;
 use crate::model::workload::{WORKLOAD_KINDS, Workload};
@@ -848,45 +849,16 @@ pub static SECRETS_IN_ENV: Check = Check {
     reads: &[],
 };
 
-/// `*PASSWORD*`, `*TOKEN*`, `*SECRET*`, `*_KEY`, case-insensitively.
-fn secret_looking(name: &str) -> bool {
-    let u = name.to_ascii_uppercase();
-    u.contains("PASSWORD") || u.contains("TOKEN") || u.contains("SECRET") || u.ends_with("_KEY")
-}
-
-/// A value made only of `$(VAR)` references is expanded from other env vars
-/// (which may come from a Secret): it carries no literal.
-fn only_references(value: &str) -> bool {
-    let mut rest = value.trim();
-    if rest.is_empty() {
-        return false;
-    }
-    while !rest.is_empty() {
-        let Some(inner) = rest.strip_prefix("$(") else {
-            return false;
-        };
-        let Some(end) = inner.find(')') else {
-            return false;
-        };
-        if end == 0 {
-            return false;
-        }
-        rest = inner[end + 1..].trim_start();
-    }
-    true
-}
-
 fn secrets_in_env(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     each_container(obj, out, false, |_, c, subject, out| {
         let literal: Vec<&str> = c
             .env
             .iter()
             .flatten()
-            .filter(|e| secret_looking(&e.name))
             .filter(|e| {
                 e.value
                     .as_deref()
-                    .is_some_and(|v| !v.is_empty() && !only_references(v))
+                    .is_some_and(|v| secret_literal(&e.name, v))
             })
             .map(|e| e.name.as_str())
             .collect();
@@ -902,7 +874,7 @@ fn secrets_in_env(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
                 ),
             );
             for name in literal {
-                r.evidence(&format!("env[{name}].value"), "<literal, not shown>");
+                r.evidence(&format!("env[{name}].value"), NOT_SHOWN);
             }
         }
     });

@@ -6,6 +6,7 @@ pub mod command;
 pub mod image;
 pub mod inert;
 pub mod kinds;
+pub mod mask;
 pub mod pod;
 pub mod quantity;
 pub mod selector;

@@ -1,6 +1,9 @@
 //! An object as YAML for the `y` view. Secret values were dropped on load;
-//! what is left of `data` shows key names only. Fields the store did not
-//! keep (see `model::pod`) are named in a comment, not silently missing.
+//! what is left of `data` shows key names only. Other secret literals (env
+//! vars, flags, the last-applied annotation) are masked (`model::mask`),
+//! and control characters made visible (`model::inert`). Fields the store
+//! did not keep (see `model::pod`) are named in a comment, not silently
+//! missing.
 
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use serde_json::Value;
@@ -31,12 +34,14 @@ pub fn render(obj: &Object) -> String {
             }
         }
     }
+    super::mask::mask_object(&mut value);
     let yaml =
         serde_saphyr::to_string(&value).unwrap_or_else(|e| format!("# cannot render: {e}\n"));
-    match trimmed_note(obj) {
+    let text = match trimmed_note(obj) {
         Some(note) => format!("{note}{yaml}"),
         None => yaml,
-    }
+    };
+    super::inert::inert_lines(&text).into_owned()
 }
 
 /// What the store left out of the object, as YAML comment lines.

@@ -2,7 +2,8 @@
 //! actions change `State` and may ask for effects (quit, write a file) that
 //! the event loop performs.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
@@ -23,7 +24,8 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
-    /// Write `contents` to `path`, then report the path.
+    /// Write `contents` to a new file named like `path` (see
+    /// `write_new_file`), then report the path written.
     Write {
         path: PathBuf,
         contents: String,
@@ -369,13 +371,124 @@ fn run_command(state: &mut State, model: &Model, line: &str) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Exports the Readiness view (its filter and the namespace applied).
+/// Exports the Readiness view (its filter and the namespace applied). The
+/// name is only a wish: `write_new_file` never overwrites.
 fn export(state: &mut State, model: &Model, format: &str) -> Vec<Effect> {
     let cx = state.cx(model);
     let contents = panes::readiness::export(&cx, &state.panes.readiness, format);
+    // Markdown is read in terminals and editors: cluster text in it is made
+    // inert. (JSON escapes control characters itself.)
+    let contents = match format {
+        "md" => crate::model::inert::inert_lines(&contents).into_owned(),
+        _ => contents,
+    };
     let stamp = model.now.strftime("%Y%m%dT%H%M%SZ").to_string();
     let path = state
         .export_dir
         .join(format!("kready-findings-{stamp}.{format}"));
     vec![Effect::Write { path, contents }]
+}
+
+/// How many numbered names `write_new_file` tries before giving up.
+const MAX_NAME_TRIES: u32 = 1000;
+
+/// Writes `contents` to a file that did not exist: `path`, else `stem-2.ext`,
+/// `stem-3.ext`, … Each candidate is created with create-new semantics and
+/// `O_NOFOLLOW`, so neither an existing file nor a planted symlink (even a
+/// dangling one) is ever written through. Returns the absolute path written.
+pub fn write_new_file(path: &Path, contents: &str) -> std::io::Result<PathBuf> {
+    let path = std::path::absolute(path)?;
+    for n in 1..=MAX_NAME_TRIES {
+        let candidate = numbered(&path, n);
+        match create_new(&candidate) {
+            Ok(mut file) => {
+                return match file.write_all(contents.as_bytes()) {
+                    Ok(()) => Ok(candidate),
+                    Err(e) => {
+                        // Our own half-written file: better none than a torn one.
+                        let _ = std::fs::remove_file(&candidate);
+                        Err(e)
+                    }
+                };
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        format!(
+            "{} and {MAX_NAME_TRIES} numbered variants exist already",
+            path.display()
+        ),
+    ))
+}
+
+fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+}
+
+/// `path` for `n == 1`, else `stem-n.ext`.
+fn numbered(path: &Path, n: u32) -> PathBuf {
+    if n == 1 {
+        return path.to_path_buf();
+    }
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{n}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{n}"),
+    };
+    path.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_name_for_each_export() {
+        let dir = tempfile::tempdir().unwrap();
+        let wish = dir.path().join("kready-findings-x.md");
+        let first = write_new_file(&wish, "one").unwrap();
+        let second = write_new_file(&wish, "two").unwrap();
+        let third = write_new_file(&wish, "three").unwrap();
+        assert_eq!(first, wish);
+        assert_eq!(second, dir.path().join("kready-findings-x-2.md"));
+        assert_eq!(third, dir.path().join("kready-findings-x-3.md"));
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "one");
+        assert_eq!(std::fs::read_to_string(&second).unwrap(), "two");
+    }
+
+    #[test]
+    fn a_planted_symlink_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("victim");
+        std::fs::write(&target, "precious").unwrap();
+        let wish = dir.path().join("kready-findings-x.md");
+        std::os::unix::fs::symlink(&target, &wish).unwrap();
+        // A dangling link is not followed either (it would create its target).
+        let dangling = dir.path().join("kready-findings-x-2.md");
+        std::os::unix::fs::symlink(dir.path().join("created?"), &dangling).unwrap();
+
+        let written = write_new_file(&wish, "export").unwrap();
+        assert_eq!(written, dir.path().join("kready-findings-x-3.md"));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious");
+        assert!(!dir.path().join("created?").exists());
+        assert!(std::fs::symlink_metadata(&wish).unwrap().is_symlink());
+        assert_eq!(std::fs::read_to_string(&written).unwrap(), "export");
+    }
+
+    #[test]
+    fn relative_names_are_made_absolute_and_errors_are_returned() {
+        let written = write_new_file(Path::new("/nonexistent-dir/x.md"), "x").unwrap_err();
+        assert_eq!(written.kind(), std::io::ErrorKind::NotFound);
+        assert!(numbered(Path::new("/d/noext"), 4).ends_with("noext-4"));
+        let abs = std::path::absolute(Path::new("rel.md")).unwrap();
+        assert!(abs.is_absolute() && abs.ends_with("rel.md"));
+    }
 }

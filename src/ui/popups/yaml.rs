@@ -1,4 +1,5 @@
-//! `y`: the selected object's YAML (Secret values never shown).
+//! `y`: the selected object's YAML, as `model::yaml::render` made it
+//! (secret literals masked, control characters made visible).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,7 +20,7 @@ pub fn draw(f: &mut Frame, body: Rect, theme: &Theme, title: &str, text: &str, s
                     .borders(Borders::ALL)
                     .border_style(theme.accent)
                     .title(Span::styled(
-                        format!(" {title} — esc to close "),
+                        format!(" {} — esc to close ", crate::model::inert::inert(title)),
                         theme.title,
                     )),
             ),
