@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::Parser;
 use k8s_openapi::jiff::Timestamp;
 
@@ -15,6 +15,7 @@ use kready::cli::{CheckArgs, Cli, Command, FailOn, Format, ListFormat};
 use kready::config::Config;
 use kready::config::keymap::Keymap;
 use kready::config::theme::Theme;
+use kready::model::inert::inert;
 use kready::report::{self, Report};
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
@@ -118,12 +119,18 @@ fn load_store(cli: &Cli) -> Result<ClusterStore> {
     };
     let opts = LoadOptions {
         keep_going: cli.keep_going,
-        ..LoadOptions::default()
+        max_file_bytes: cli.max_file_mb * 1024 * 1024,
+        max_alias_events: cli.max_alias_events,
     };
+    // Loader errors start with the path and quote the file's text: made
+    // inert, they cannot drive the terminal.
     let mut loaded =
-        snapshot::load(&path, &opts).with_context(|| format!("cannot load {}", path.display()))?;
+        snapshot::load(&path, &opts).map_err(|e| anyhow!("{}", inert(&e.to_string())))?;
     for e in &loaded.errors {
-        eprintln!("kready: skipped: {e}");
+        eprintln!("kready: skipped: {}", inert(&e.to_string()));
+    }
+    for w in &loaded.warnings {
+        eprintln!("kready: warning: {}", inert(&w.to_string()));
     }
     if loaded.objects.is_empty() {
         bail!("{}: no Kubernetes objects found", path.display());
