@@ -124,7 +124,7 @@ fn alias_bombs_hit_a_named_bound_that_can_be_raised() {
     let p = write(
         dir.path(),
         "anchors.yaml",
-        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x, labels: &l {app: web}}\ndata: {k: v}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: x, labels: *l}\n",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a, namespace: x, labels: &l {app: web}}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b, namespace: x, labels: *l}\n",
     );
     let store = snapshot::load(&p, &LoadOptions::default())
         .unwrap()
@@ -298,7 +298,7 @@ fn an_unreadable_directory_is_skipped_with_keep_going() {
         let locked = dir.path().join("b");
         fs::create_dir(&locked).unwrap();
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&locked, fs::Permissions::from_mode(0)).unwrap();
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
         locked
     };
     write(
