@@ -182,7 +182,7 @@ fn a_bad_yaml_document_is_named_and_the_others_load() {
                 "{shown}: document 2 (line 7, column 18): malformed YAML: unclosed bracket '['"
             ),
             format!(
-                "{shown}: document 3, item 2 (line 15): field `metadata.labels.a`: invalid type: sequence, expected a string"
+                "{shown}: document 3, item 2 (line 17): field `metadata.labels.a`: invalid type: sequence, expected a string"
             ),
             format!(
                 "{shown}: document 4 (line 26, column 3): malformed YAML: the key \"name\" appears twice in one mapping"
@@ -476,11 +476,28 @@ fn field_errors_read_as_sentences() {
     assert_eq!(
         text,
         format!(
-            "{}: document 1 (line 1): field `metadata`: invalid type: string \"just a string\", expected a mapping",
+            "{}: document 1 (line 3): field `metadata`: invalid type: string \"just a string\", expected a mapping",
             p.display()
         )
     );
     assert!(!text.contains(".."), "{text}");
+
+    // The line is the bad field's, not the document's first.
+    let p = write(
+        dir.path(),
+        "deploy.yaml",
+        "# comment\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: a}\nspec:\n  selector: {}\n  replicas: three\n  template: {}\n",
+    );
+    let text = snapshot::load(&p, &LoadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        text,
+        format!(
+            "{}: document 1 (line 7): field `spec.replicas`: invalid type: string \"three\", expected a whole number",
+            p.display()
+        )
+    );
 
     // The binary does not repeat the path.
     let out = kready(&["check", "--snapshot", p.to_str().unwrap()]);

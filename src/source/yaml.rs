@@ -159,6 +159,34 @@ enum Parsed {
 
 impl Doc<'_> {
     fn load(&self, out: &mut FileResult) {
+        let before = out.errors.len();
+        self.convert(out);
+        // Each search walks the document: a few are enough to fix a file.
+        for e in out.errors[before..].iter_mut().take(10) {
+            self.point_at_field(e);
+        }
+    }
+
+    /// Moves an object error's line from its object to its bad field.
+    fn point_at_field(&self, e: &mut LoadError) {
+        let LoadError::Object {
+            pos,
+            field: Some(field),
+            ..
+        } = e
+        else {
+            return;
+        };
+        let path = match pos.item {
+            Some(i) => format!("items[{}].{field}", i - 1),
+            None => field.clone(),
+        };
+        if let Some(line) = field_line(self.body, &path) {
+            pos.line = self.start + line - 1;
+        }
+    }
+
+    fn convert(&self, out: &mut FileResult) {
         let stream = guessed_kind(self.body).is_some_and(|k| k.ends_with("List"));
         let before = (out.objects.len(), out.errors.len());
         match self.parse(stream, out) {
@@ -519,6 +547,107 @@ impl<'de> Visitor<'de> for ItemsSeed<'_, '_> {
     }
 }
 
+/// The 1-based line, in the YAML or JSON `text`, of the node at the field
+/// `path` of a decode error (`spec.containers[0].image`), found by walking
+/// the parser's events: decoding works on a `Value`, which has no lines.
+/// Keys are matched against the rest of the path, so a key holding dots
+/// (`app.kubernetes.io/name`) is found too. `None` when the path is not in
+/// the text; only called for errors.
+pub(super) fn field_line(text: &str, path: &str) -> Option<usize> {
+    let mut events = granit_parser::Parser::new_from_str(text)
+        .map_while(Result::ok)
+        .filter(|(e, _)| is_node(e) || matches!(e, Event::SequenceEnd | Event::MappingEnd));
+    // Up to the root node.
+    loop {
+        let (e, span) = events.next()?;
+        if is_node(&e) {
+            return find(&mut events, e, span.start.line(), path);
+        }
+    }
+}
+
+use serde_saphyr::granit_parser;
+
+type Event<'a> = granit_parser::Event<'a>;
+
+fn is_node(e: &Event) -> bool {
+    matches!(
+        e,
+        Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) | Event::Alias(..)
+    )
+}
+
+/// Looks for `rest` below the node that starts with `first` (at `line`).
+fn find<'a>(
+    events: &mut impl Iterator<Item = (Event<'a>, granit_parser::Span)>,
+    first: Event<'a>,
+    line: usize,
+    rest: &str,
+) -> Option<usize> {
+    if rest.is_empty() {
+        return Some(line);
+    }
+    match first {
+        Event::MappingStart(..) => loop {
+            let (key, key_span) = events.next()?;
+            let Event::Scalar(k, ..) = key else {
+                return None;
+            };
+            let (value, value_span) = events.next()?;
+            let after = rest
+                .strip_prefix(k.as_ref())
+                .filter(|r| r.is_empty() || r.starts_with(['.', '[']));
+            match after {
+                // A scalar value is on its key's line; a block collection
+                // starts below it, the key's line is the one to show.
+                Some("") => return Some(key_span.start.line()),
+                Some(r) => {
+                    let line = value_span.start.line();
+                    return find(events, value, line, r.strip_prefix('.').unwrap_or(r));
+                }
+                None => skip(events, &value)?,
+            }
+        },
+        Event::SequenceStart(..) => {
+            let inner = rest.strip_prefix('[')?;
+            let close = inner.find(']')?;
+            let index: usize = inner[..close].parse().ok()?;
+            let r = &inner[close + 1..];
+            let r = r.strip_prefix('.').unwrap_or(r);
+            for _ in 0..index {
+                let (e, _) = events.next()?;
+                if matches!(e, Event::SequenceEnd) {
+                    return None;
+                }
+                skip(events, &e)?;
+            }
+            let (e, span) = events.next()?;
+            is_node(&e).then_some(())?;
+            find(events, e, span.start.line(), r)
+        }
+        _ => None,
+    }
+}
+
+/// Consumes the rest of the node that starts with `first`.
+fn skip<'a>(
+    events: &mut impl Iterator<Item = (Event<'a>, granit_parser::Span)>,
+    first: &Event<'a>,
+) -> Option<()> {
+    let mut depth = match first {
+        Event::SequenceStart(..) | Event::MappingStart(..) => 1,
+        _ => return Some(()),
+    };
+    while depth > 0 {
+        match events.next()?.0 {
+            Event::SequenceStart(..) | Event::MappingStart(..) => depth += 1,
+            Event::SequenceEnd | Event::MappingEnd => depth -= 1,
+            _ => {}
+        }
+    }
+    Some(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,6 +667,21 @@ mod tests {
                 (10, "\r\ne: 3"),
             ]
         );
+    }
+
+    #[test]
+    fn field_lines_are_found_in_yaml_and_json() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app.kubernetes.io/name: [1]\nspec:\n  containers:\n  - name: a\n    image: x\n  - name: b\n    image: [1]\n";
+        assert_eq!(field_line(yaml, "spec.containers[1].image"), Some(12));
+        assert_eq!(field_line(yaml, "spec.containers[1]"), Some(11));
+        assert_eq!(
+            field_line(yaml, "metadata.labels.app.kubernetes.io/name"),
+            Some(6)
+        );
+        assert_eq!(field_line(yaml, "spec.containers[2].image"), None);
+        assert_eq!(field_line(yaml, "status"), None);
+        let json = "{\"kind\": \"Pod\",\n \"spec\": {\"containers\": [\n  {\"name\": \"a\"},\n  {\"name\": \"b\", \"image\": 7}]}}";
+        assert_eq!(field_line(json, "spec.containers[1].image"), Some(4));
     }
 
     #[test]
