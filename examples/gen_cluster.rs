@@ -1,13 +1,15 @@
-//! Writes a realistic synthetic cluster as `kubectl get -o json` files, for
-//! scale tests and benchmarks:
+//! Writes a realistic synthetic cluster as `kubectl get -o json` (or, with
+//! `--format yaml`, `kubectl get -o yaml`) files, for scale tests and
+//! benchmarks:
 //!
 //! ```text
 //! cargo run --release --example gen_cluster -- \
-//!     --nodes 1000 --pods 30000 --deployments 3000 --namespaces 500 --out DIR [--seed N] [--pretty]
+//!     --nodes 1000 --pods 30000 --deployments 3000 --namespaces 500 --out DIR [--seed N] [--pretty] [--format json|yaml]
 //! ```
 //!
 //! Files are compact JSON (about 5 KB per pod); `--pretty` indents them as
-//! `kubectl get -o json` does.
+//! `kubectl get -o json` does; `--format yaml` writes the same objects as
+//! YAML Lists.
 //!
 //! Then `kready check --snapshot DIR`. The generator itself lives in
 //! `benches/support/cluster_gen.rs` (shared with `benches/scale.rs`).
@@ -19,7 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: gen_cluster [--nodes N] [--pods N] [--deployments N] [--namespaces N] [--seed N] [--pretty] --out DIR";
+const USAGE: &str = "usage: gen_cluster [--nodes N] [--pods N] [--deployments N] [--namespaces N] [--seed N] [--pretty] [--format json|yaml] --out DIR";
 
 fn main() -> ExitCode {
     match run() {
@@ -58,6 +60,13 @@ fn run() -> Result<(), String> {
             "--deployments" => p.deployments = num()? as usize,
             "--namespaces" => p.namespaces = num()? as usize,
             "--seed" => p.seed = num()?,
+            "--format" => {
+                p.yaml = match value.as_str() {
+                    "json" => false,
+                    "yaml" => true,
+                    _ => return Err(format!("--format {value:?}: json or yaml\n{USAGE}")),
+                }
+            }
             "--out" => out = Some(PathBuf::from(&value)),
             _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
         }

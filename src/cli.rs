@@ -31,6 +31,16 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub keep_going: bool,
 
+    /// Largest snapshot file read, in MB.
+    #[arg(long, global = true, value_name = "MB", default_value_t = 256,
+          value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+    pub max_file_mb: u64,
+
+    /// Most events YAML aliases (*name) may expand to in one document: the
+    /// bound against alias bombs.
+    #[arg(long, global = true, value_name = "N", default_value_t = 100_000)]
+    pub max_alias_events: usize,
+
     /// Console theme: dark, light, high-contrast, or a user theme.
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,

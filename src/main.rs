@@ -16,7 +16,7 @@ use kready::cli::{CheckArgs, Cli, Command, FailOn, Format, ListFormat};
 use kready::config::Config;
 use kready::config::keymap::Keymap;
 use kready::config::theme::Theme;
-use kready::model::inert::inert_lines;
+use kready::model::inert::{inert, inert_lines};
 use kready::report::{self, Report};
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
@@ -159,12 +159,17 @@ fn load_store(cli: &Cli) -> Result<ClusterStore> {
     };
     let opts = LoadOptions {
         keep_going: cli.keep_going,
-        ..LoadOptions::default()
+        max_file_bytes: cli.max_file_mb * 1024 * 1024,
+        max_alias_events: cli.max_alias_events,
     };
-    let mut loaded =
-        snapshot::load(&path, &opts).with_context(|| format!("cannot load {}", path.display()))?;
+    // Loader errors start with the path (not repeated here); `main` prints
+    // them inert.
+    let mut loaded = snapshot::load(&path, &opts)?;
     for e in &loaded.errors {
-        eprintln!("kready: skipped: {}", inert_lines(&e.to_string()));
+        eprintln!("kready: skipped: {}", inert(&e.to_string()));
+    }
+    for w in &loaded.warnings {
+        eprintln!("kready: warning: {}", inert(&w.to_string()));
     }
     if loaded.objects.is_empty() {
         bail!("{}: no Kubernetes objects found", path.display());

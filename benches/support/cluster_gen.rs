@@ -32,6 +32,9 @@ pub struct Params {
     /// Indent like `kubectl get -o json` (four spaces; files are about 2.2×
     /// larger) instead of one compact line per file.
     pub pretty: bool,
+    /// Write each file as a YAML `kind: List` (`kubectl get -o yaml`, keys
+    /// sorted as kubectl sorts them) instead of JSON; same objects.
+    pub yaml: bool,
 }
 
 impl Default for Params {
@@ -43,6 +46,7 @@ impl Default for Params {
             namespaces: 500,
             seed: 1,
             pretty: false,
+            yaml: false,
         }
     }
 }
@@ -78,6 +82,7 @@ pub fn generate(p: &Params, out: &Path) -> io::Result<Stats> {
         ca_pem: fake_pem(&mut Rng::new(p.seed ^ 0xca)),
         items: Vec::new(),
         pretty: p.pretty,
+        yaml: p.yaml,
     };
     g.cluster_files(&plan, p.seed)?;
     for ns in 0..plan.namespaces.len() {
@@ -578,6 +583,7 @@ struct Gen<'a> {
     /// The objects of the namespace being written.
     items: Vec<Value>,
     pretty: bool,
+    yaml: bool,
 }
 
 /// One pod to write.
@@ -612,9 +618,14 @@ impl Gen<'_> {
     }
 
     fn write_doc(&mut self, rel: &str, doc: &Value) -> io::Result<()> {
-        let path = self.out.join(rel);
+        let mut path = self.out.join(rel);
+        if self.yaml {
+            path.set_extension("yaml");
+        }
         let mut w = BufWriter::with_capacity(1 << 20, fs::File::create(&path)?);
-        if self.pretty {
+        if self.yaml {
+            serde_saphyr::to_io_writer(&mut w, doc).map_err(io::Error::other)?;
+        } else if self.pretty {
             // kubectl indents JSON by four spaces.
             let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
             let mut ser = serde_json::Serializer::with_formatter(&mut w, fmt);

@@ -94,8 +94,8 @@ pub fn decode(mut value: Value, origin: Option<Origin>) -> Result<Object, Decode
     }
     let mut meta: ObjectMeta = match map.get("metadata") {
         Some(m) => serde_path_to_error::deserialize(m).map_err(|e| DecodeError {
-            field: Some(format!("metadata.{}", e.path())),
-            message: e.inner().to_string(),
+            field: Some(field_path("metadata", &e.path().to_string())),
+            message: in_words(&e.inner().to_string()),
         })?,
         None => return Err(DecodeError::at("metadata", "missing field")),
     };
@@ -129,8 +129,8 @@ pub fn decode(mut value: Value, origin: Option<Origin>) -> Result<Object, Decode
         // Read above; the object keeps it, the typed body's stays empty.
         map.remove("metadata");
         kinds::parse_typed(&kind, &meta, value).map_err(|(path, message)| DecodeError {
-            field: Some(path),
-            message,
+            field: Some(field_path("", &path)),
+            message: in_words(&message),
         })?
     } else {
         Body::Dynamic(value)
@@ -147,6 +147,45 @@ pub fn decode(mut value: Value, origin: Option<Origin>) -> Result<Object, Decode
         body,
         origin,
     })
+}
+
+/// `path` under `parent`, either possibly empty. serde_path_to_error
+/// writes the root as "."; joined naively that gave "metadata..".
+fn field_path(parent: &str, path: &str) -> String {
+    let path = path.trim_start_matches('.');
+    match (parent, path) {
+        (p, "") => p.to_string(),
+        ("", c) => c.to_string(),
+        (p, c) if c.starts_with('[') => format!("{p}{c}"),
+        (p, c) => format!("{p}.{c}"),
+    }
+}
+
+/// serde's "expected i32" or "expected struct ObjectMeta" in the words of
+/// the YAML and JSON the user wrote.
+fn in_words(message: &str) -> String {
+    let Some(at) = message.rfind(", expected ") else {
+        return message.to_string();
+    };
+    let (head, what) = (&message[..at], &message[at + ", expected ".len()..]);
+    let what = what.strip_prefix("struct ").unwrap_or(what);
+    let words = match what {
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize" => {
+            "a whole number"
+        }
+        "f32" | "f64" => "a number",
+        "a map" => "a mapping",
+        "IntOrString" => "a whole number or a string",
+        "Quantity" => "a quantity string (such as 100m or 1Gi)",
+        "Time" | "MicroTime" => "an RFC 3339 time string",
+        w if w.starts_with(|c: char| c.is_ascii_uppercase())
+            && w.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            "a mapping"
+        }
+        _ => return message.to_string(),
+    };
+    format!("{head}, expected {words}")
 }
 
 /// Decodes one object from its JSON text. `None` when the text is not valid

@@ -4,3 +4,4 @@
 pub mod decode;
 pub mod demo;
 pub mod snapshot;
+mod yaml;

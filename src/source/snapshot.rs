@@ -5,9 +5,15 @@
 //! Errors name the file, the 1-based document (and list item) index, the
 //! line, and the field and value where there is one. With `keep_going`, a bad
 //! document is reported and the rest are still loaded.
+//!
+//! Bounds, each named in its error: the file size (`max_file_bytes`,
+//! `--max-file-mb`), the nesting depth (`yaml::MAX_DEPTH`, as JSON's), and
+//! the events YAML aliases may replay (`max_alias_events`,
+//! `--max-alias-events`). Only regular files are read, through a bounded
+//! reader: devices, FIFOs and sockets are skipped and reported.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,7 +24,9 @@ use serde_json::value::RawValue;
 use thiserror::Error;
 
 use super::decode::{self, DecodeError};
-use crate::model::{ObjRef, Object, Origin};
+use super::yaml;
+use crate::file_input::{self, ReadError, os_error};
+use crate::model::{ObjKey, ObjRef, Object, Origin};
 use crate::store::{ClusterInfo, ClusterStore};
 
 /// Files larger than this are refused unless the caller raises it.
@@ -31,6 +39,8 @@ pub const SNAPSHOT_INFO_KIND: &str = "SnapshotInfo";
 pub struct LoadOptions {
     pub keep_going: bool,
     pub max_file_bytes: u64,
+    /// Bound on the events YAML aliases may replay in one document.
+    pub max_alias_events: usize,
 }
 
 impl Default for LoadOptions {
@@ -38,6 +48,7 @@ impl Default for LoadOptions {
         LoadOptions {
             keep_going: false,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            max_alias_events: yaml::DEFAULT_MAX_ALIAS_EVENTS,
         }
     }
 }
@@ -51,6 +62,8 @@ pub struct DocPos {
     pub item: Option<usize>,
     /// 1-based line.
     pub line: usize,
+    /// 1-based column, where a parser points at one.
+    pub column: Option<usize>,
 }
 
 impl fmt::Display for DocPos {
@@ -59,35 +72,44 @@ impl fmt::Display for DocPos {
         if let Some(i) = self.item {
             write!(f, ", item {i}")?;
         }
-        write!(f, " (line {})", self.line)
+        write!(f, " (line {}", self.line)?;
+        if let Some(c) = self.column {
+            write!(f, ", column {c}")?;
+        }
+        f.write_str(")")
     }
 }
 
 #[derive(Debug, Error)]
 pub enum LoadError {
-    #[error("{path}: {source}")]
-    Io {
+    /// A file that could not be read (missing, not a regular file, too large).
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// Not called `source`: a chained print would repeat the OS error.
+    #[error("{}: cannot read the directory: {}", path.display(), os_error(error))]
+    Dir {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("{path}: no YAML or JSON files (*.yaml, *.yml, *.json) found")]
+    #[error("{}: no YAML or JSON files (*.yaml, *.yml, *.json) found", path.display())]
     NoFiles { path: PathBuf },
-    #[error("{path}: not a text file (binary content at byte {offset})")]
+    #[error("{}: not a text file (binary content at byte {offset})", path.display())]
     NotText { path: PathBuf, offset: usize },
-    #[error("{path}: file is {size} bytes, over the {limit}-byte limit")]
-    TooLarge {
-        path: PathBuf,
-        size: u64,
-        limit: u64,
-    },
-    #[error("{path}: {pos}: malformed {format}: {message}")]
+    #[error("{}: {pos}: malformed {format}: {message}", path.display())]
     Syntax {
         path: PathBuf,
         pos: DocPos,
         format: &'static str,
         message: String,
     },
-    #[error("{path}: {pos}: {}{message}", field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default())]
+    /// A loader bound was hit; the message names it and how to raise it.
+    #[error("{}: {pos}: {message}", path.display())]
+    Bound {
+        path: PathBuf,
+        pos: DocPos,
+        message: String,
+    },
+    #[error("{}: {pos}: {}{message}", path.display(), field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default())]
     Object {
         path: PathBuf,
         pos: DocPos,
@@ -96,13 +118,62 @@ pub enum LoadError {
     },
 }
 
-/// What a load produced: the objects, the snapshot's own description, and
-/// (with `keep_going`) the errors of the documents that were skipped.
+/// Something the load did not stop for but the user should know.
+#[derive(Debug, Clone)]
+pub enum LoadWarning {
+    /// Two documents describe the same object; `kept` is the later one in
+    /// path and document order, which the store keeps.
+    Duplicate {
+        key: ObjKey,
+        dropped: Option<Origin>,
+        kept: Option<Origin>,
+    },
+    /// A directory entry that is neither a regular file nor a directory.
+    Skipped { path: PathBuf, what: &'static str },
+}
+
+impl fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadWarning::Duplicate { key, dropped, kept } => {
+                let at = |o: &Option<Origin>| match o {
+                    Some(o) => format!("{} line {}", o.file.display(), o.line),
+                    None => "an unknown place".to_string(),
+                };
+                let name = if key.namespace.is_empty() {
+                    key.name.clone()
+                } else {
+                    format!("{}/{}", key.namespace, key.name)
+                };
+                write!(
+                    f,
+                    "{} {name} is defined twice, at {} and at {}; keeping the one at {} (the later in path order)",
+                    key.kind,
+                    at(dropped),
+                    at(kept),
+                    at(kept)
+                )
+            }
+            LoadWarning::Skipped { path, what } => {
+                write!(
+                    f,
+                    "{}: skipped, {what} is not a regular file",
+                    path.display()
+                )
+            }
+        }
+    }
+}
+
+/// What a load produced: the objects, the snapshot's own description,
+/// (with `keep_going`) the errors of the documents that were skipped, and
+/// warnings (duplicates, skipped entries).
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub objects: Vec<ObjRef>,
     pub info: ClusterInfo,
     pub errors: Vec<LoadError>,
+    pub warnings: Vec<LoadWarning>,
     pub files: usize,
 }
 
@@ -119,15 +190,28 @@ impl Loaded {
 
 /// Loads a file or a directory tree.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
-    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
+    let meta = std::fs::metadata(path).map_err(|error| ReadError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
+    let mut loaded = Loaded {
+        info: ClusterInfo {
+            source: "snapshot".into(),
+            name: path.display().to_string(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
     let files = if meta.is_dir() {
         let mut files = Vec::new();
-        walk(path, &mut files)?;
+        // The top directory must be readable: there is nothing to load otherwise.
+        std::fs::read_dir(path).map_err(|error| LoadError::Dir {
+            path: path.to_path_buf(),
+            error,
+        })?;
+        walk_entries(path, &mut files, &mut loaded, opts)?;
         files.sort();
-        if files.is_empty() {
+        if files.is_empty() && loaded.errors.is_empty() {
             return Err(LoadError::NoFiles {
                 path: path.to_path_buf(),
             });
@@ -136,6 +220,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     } else {
         vec![path.to_path_buf()]
     };
+    loaded.files = files.len();
 
     // Files are parsed in parallel, largest first so that no big file is
     // left for last; results are merged in path order so the outcome does
@@ -153,7 +238,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     let mut per_file: Vec<(usize, FileResult)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                s.spawn(|| {
+                loader_thread().spawn_scoped(s, || {
                     let mut out = Vec::new();
                     // One buffer per thread: fresh memory for every file
                     // costs more than reading it.
@@ -167,7 +252,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
                     out
                 })
             })
-            .collect();
+            .collect::<std::io::Result<_>>()
+            .expect("cannot start a loader thread");
         handles
             .into_iter()
             .flat_map(|h| h.join().expect("loader thread panicked"))
@@ -175,48 +261,102 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     });
     per_file.sort_by_key(|(i, _)| *i);
 
-    let mut loaded = Loaded {
-        files: files.len(),
-        info: ClusterInfo {
-            source: "snapshot".into(),
-            name: path.display().to_string(),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
     loaded
         .objects
         .reserve(per_file.iter().map(|(_, r)| r.objects.len()).sum());
     for (_, result) in per_file {
         merge(&mut loaded, result, opts)?;
     }
+    loaded.warnings.extend(duplicates(&loaded.objects));
     Ok(loaded)
 }
 
-struct FileResult {
-    objects: Vec<ObjRef>,
-    errors: Vec<LoadError>,
+/// Parsing and converting recurse once per nesting level (up to
+/// `yaml::MAX_DEPTH`), with large frames in the YAML parser: more stack than
+/// a thread's default 2 MiB. Only the pages used are ever touched.
+const STACK_BYTES: usize = 64 << 20;
+
+fn loader_thread() -> std::thread::Builder {
+    std::thread::Builder::new()
+        .name("loader".into())
+        .stack_size(STACK_BYTES)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    let io = |source| LoadError::Io {
+/// The objects of one file and the errors of its bad documents.
+pub(super) struct FileResult {
+    pub(super) objects: Vec<ObjRef>,
+    pub(super) errors: Vec<LoadError>,
+}
+
+/// Collects the snapshot files under `dir`. Entries that are neither
+/// regular files nor directories are skipped with a warning (a FIFO would
+/// block the reader, a device never ends); a directory that cannot be read
+/// is an error, which `keep_going` reports and passes over.
+fn walk_entries(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    loaded: &mut Loaded,
+    opts: &LoadOptions,
+) -> Result<(), LoadError> {
+    let fail = |error| LoadError::Dir {
         path: dir.to_path_buf(),
-        source,
+        error,
     };
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let entry = entry.map_err(io)?;
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        let ft = entry.file_type().map_err(io)?;
-        if hidden {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if opts.keep_going => {
+            loaded.errors.push(fail(e));
+            return Ok(());
+        }
+        Err(e) => return Err(fail(e)),
+    };
+    for entry in entries {
+        let entry = match entry.and_then(|e| e.file_type().map(|ft| (e, ft))) {
+            Ok(entry) => entry,
+            Err(e) if opts.keep_going => {
+                loaded.errors.push(fail(e));
+                continue;
+            }
+            Err(e) => return Err(fail(e)),
+        };
+        let (entry, mut ft) = entry;
+        if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        if ft.is_dir() {
-            walk(&path, out)?;
-        } else if matches!(
+        let path = entry.path();
+        let snapshot_file = matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml" | "json")
-        ) {
+        );
+        if ft.is_symlink() {
+            // Linked files are read as what they point to (the reader then
+            // names a dangling link); linked directories are not followed,
+            // which keeps a link cycle from looping.
+            match std::fs::metadata(&path) {
+                Ok(m) if m.is_dir() => {
+                    loaded.warnings.push(LoadWarning::Skipped {
+                        path,
+                        what: "a symbolic link to a directory",
+                    });
+                    continue;
+                }
+                Ok(m) => ft = m.file_type(),
+                Err(_) => {
+                    if snapshot_file {
+                        out.push(path);
+                    }
+                    continue;
+                }
+            }
+        }
+        if ft.is_dir() {
+            walk_entries(&path, out, loaded, opts)?;
+        } else if !ft.is_file() {
+            loaded.warnings.push(LoadWarning::Skipped {
+                path,
+                what: file_input::describe(&ft),
+            });
+        } else if snapshot_file {
             out.push(path);
         }
     }
@@ -229,29 +369,31 @@ fn load_file(path: &Path, opts: &LoadOptions, buf: &mut Vec<u8>) -> FileResult {
         errors: Vec::new(),
     };
     match read_text(path, opts.max_file_bytes, buf) {
-        Ok(text) => parse_text(path, text, opts.keep_going, &mut result),
+        Ok(text) => parse_text(path, text, opts, &mut result),
         Err(e) => result.errors.push(e),
     }
     result
 }
 
 /// Parses YAML or JSON text that was read from `path`.
-fn parse_text(path: &Path, text: &str, keep_going: bool, result: &mut FileResult) {
+fn parse_text(path: &Path, text: &str, opts: &LoadOptions, result: &mut FileResult) {
     // Shared by the origins of all the file's objects.
     let path: &Arc<Path> = &Arc::from(path);
+    // Editors on Windows start UTF-8 files with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let is_json =
         path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with(['{', '[']);
-    if is_json && let Some(fast) = json_fast(path, text, keep_going) {
+    if !is_json {
+        yaml::parse(path, text, opts, result);
+        return;
+    }
+    let keep_going = opts.keep_going;
+    if let Some(fast) = json_fast(path, text, keep_going) {
         result.objects.extend(fast.objects);
         result.errors.extend(fast.errors);
         return;
     }
-    let docs = if is_json {
-        json_documents(path, text)
-    } else {
-        yaml_documents(path, text)
-    };
-    for doc in docs {
+    for doc in json_documents(path, text, keep_going) {
         match doc {
             Ok((pos, value, item_lines)) => {
                 expand(path, pos, value, &item_lines, result, keep_going)
@@ -271,7 +413,14 @@ pub fn load_str(name: &Path, text: &str, opts: &LoadOptions) -> Result<Loaded, L
         objects: Vec::new(),
         errors: Vec::new(),
     };
-    parse_text(name, text, opts.keep_going, &mut result);
+    // On a thread of its own for the stack (see `STACK_BYTES`).
+    std::thread::scope(|s| {
+        loader_thread()
+            .spawn_scoped(s, || parse_text(name, text, opts, &mut result))
+            .expect("cannot start a loader thread")
+            .join()
+            .expect("loader thread panicked")
+    });
     let mut loaded = Loaded {
         files: 1,
         info: ClusterInfo {
@@ -282,6 +431,7 @@ pub fn load_str(name: &Path, text: &str, opts: &LoadOptions) -> Result<Loaded, L
         ..Default::default()
     };
     merge(&mut loaded, result, opts)?;
+    loaded.warnings.extend(duplicates(&loaded.objects));
     Ok(loaded)
 }
 
@@ -302,24 +452,32 @@ fn merge(loaded: &mut Loaded, result: FileResult, opts: &LoadOptions) -> Result<
     Ok(())
 }
 
-/// Reads the file into `buf` and returns it as text.
-fn read_text<'b>(path: &Path, limit: u64, buf: &'b mut Vec<u8>) -> Result<&'b str, LoadError> {
-    let io = |source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > limit {
-        return Err(LoadError::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit,
-        });
+/// Objects that share a kind, namespace and name: the store keeps the last
+/// of them (path order, then document order), so each earlier one is named
+/// with the one that replaces it.
+fn duplicates(objects: &[ObjRef]) -> Vec<LoadWarning> {
+    let mut last: HashMap<&ObjKey, usize> = HashMap::with_capacity(objects.len());
+    let mut out = Vec::new();
+    for (i, obj) in objects.iter().enumerate() {
+        if let Some(prev) = last.insert(&obj.key, i) {
+            out.push(LoadWarning::Duplicate {
+                key: obj.key.clone(),
+                dropped: objects[prev].origin.clone(),
+                kept: obj.origin.clone(),
+            });
+        }
     }
-    buf.clear();
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(buf))
-        .map_err(io)?;
+    out
+}
+
+/// Reads the file into `buf` (a regular file only, never more than `limit`
+/// bytes whatever size it reports) and returns it as text.
+fn read_text<'b>(path: &Path, limit: u64, buf: &'b mut Vec<u8>) -> Result<&'b str, LoadError> {
+    let hint = format!(
+        "; raise it with --max-file-mb (now {})",
+        limit.div_ceil(1024 * 1024)
+    );
+    file_input::read_into(path, limit, &hint, buf)?;
     // The first NUL byte or invalid UTF-8, whichever comes first (NUL is
     // valid UTF-8; `str::find` looks for it with memchr).
     let (valid, bad) = match std::str::from_utf8(buf) {
@@ -340,149 +498,95 @@ fn read_text<'b>(path: &Path, limit: u64, buf: &'b mut Vec<u8>) -> Result<&'b st
 
 type Doc = Result<(DocPos, Value, Vec<usize>), LoadError>;
 
-/// Splits YAML on `---` lines at column 0 (a block scalar's content is always
-/// indented, so such a line can only separate documents).
-fn yaml_documents(path: &Path, text: &str) -> Vec<Doc> {
-    let mut docs: Vec<(usize, String)> = vec![(1, String::new())];
-    for (i, line) in text.lines().enumerate() {
-        let is_sep = line.starts_with("---")
-            && line[3..]
-                .chars()
-                .next()
-                .is_none_or(|c| c == ' ' || c == '\t');
-        if is_sep {
-            // `--- {…}` may carry content on the marker line.
-            docs.push((i + 1, format!("{}\n", &line[3..])));
-        } else if line.starts_with("...") && line[3..].trim().is_empty() {
-            docs.push((i + 2, String::new()));
-        } else {
-            let cur = &mut docs.last_mut().expect("one doc").1;
-            cur.push_str(line);
-            cur.push('\n');
-        }
-    }
+/// The documents of a JSON file (one or several, concatenated) as `Value`s.
+/// After a syntax error, `keep_going` resumes at the next line that starts
+/// with `{` or `[` after the bad document's start (where the next document
+/// of a `kubectl` or one-per-line stream starts), so every later document is
+/// either loaded or named in an error.
+fn json_documents(path: &Path, text: &str, keep_going: bool) -> Vec<Doc> {
     let mut out = Vec::new();
-    let mut index = 0;
-    for (start, body) in docs {
-        let blank = body
-            .lines()
-            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
-        if blank {
-            continue;
-        }
-        index += 1;
-        let first_line = start
-            + body
-                .lines()
-                .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-                .count();
-        let pos = DocPos {
-            doc: index,
-            item: None,
-            line: first_line,
-        };
-        let doc = match serde_saphyr::from_str::<Value>(&body) {
-            Ok(v) => Ok((pos, v, list_item_lines(&body, start))),
-            Err(e) => Err(LoadError::Syntax {
-                path: path.to_path_buf(),
-                pos,
-                format: "YAML",
-                message: absolute_line(e.to_string().lines().next().unwrap_or(""), start - 1),
-            }),
-        };
-        out.push(doc);
-    }
-    out
-}
-
-/// The YAML parser counts lines from the document's start; make its first
-/// `line N` count from the file's start.
-fn absolute_line(message: &str, offset: usize) -> String {
-    let Some(at) = message.find("line ") else {
-        return message.to_string();
-    };
-    let digits_at = at + "line ".len();
-    let len = message[digits_at..]
-        .bytes()
-        .take_while(u8::is_ascii_digit)
-        .count();
-    match message[digits_at..digits_at + len].parse::<usize>() {
-        Ok(n) => format!(
-            "{}{}{}",
-            &message[..digits_at],
-            n + offset,
-            &message[digits_at + len..]
-        ),
-        Err(_) => message.to_string(),
-    }
-}
-
-/// Lines where the items of a top-level `items:` sequence start, so list
-/// items get their own location.
-fn list_item_lines(body: &str, start: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut in_items = false;
-    let mut indent: Option<usize> = None;
-    for (i, line) in body.lines().enumerate() {
-        if !line.starts_with([' ', '-']) && !line.trim().is_empty() && !line.starts_with('#') {
-            in_items = line.trim_end() == "items:";
-            continue;
-        }
-        if !in_items {
-            continue;
-        }
-        let trimmed = line.trim_start();
-        let ind = line.len() - trimmed.len();
-        if trimmed.starts_with("- ") || trimmed == "-" {
-            if indent.is_none() {
-                indent = Some(ind);
-            }
-            if indent == Some(ind) {
-                out.push(start + i);
-            }
-        }
-    }
-    out
-}
-
-fn json_documents(path: &Path, text: &str) -> Vec<Doc> {
-    let mut out = Vec::new();
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
     let mut lines = Lines {
         text,
         offset: 0,
         line: 1,
     };
     let mut index = 0;
-    loop {
-        let offset = stream.byte_offset();
-        let rest = &text[offset..];
-        let skipped = rest.len() - rest.trim_start().len();
-        let line = lines.of(&text[offset + skipped..]);
-        let pos = DocPos {
-            doc: index + 1,
-            item: None,
-            line,
-        };
-        match stream.next() {
-            None => break,
-            Some(Ok(v)) => out.push(Ok((pos, v, Vec::new()))),
-            Some(Err(e)) => {
-                out.push(Err(LoadError::Syntax {
-                    path: path.to_path_buf(),
-                    pos: DocPos {
-                        line: e.line(),
-                        ..pos
-                    },
-                    format: "JSON",
-                    message: e.to_string(),
-                }));
-                break;
+    let mut base = 0;
+    'chunks: loop {
+        let chunk = &text[base..];
+        let chunk_line = lines.of(chunk);
+        let mut stream = serde_json::Deserializer::from_str(chunk).into_iter::<Value>();
+        loop {
+            let offset = base + stream.byte_offset();
+            let rest = &text[offset..];
+            let start = offset + (rest.len() - rest.trim_start().len());
+            let pos = DocPos {
+                doc: index + 1,
+                item: None,
+                line: lines.of(&text[start..]),
+                column: None,
+            };
+            index += 1;
+            match stream.next() {
+                None => break 'chunks,
+                Some(Ok(v)) => out.push(Ok((pos, v, Vec::new()))),
+                Some(Err(e)) => {
+                    out.push(Err(json_error(path, pos, chunk_line, &e)));
+                    let next = next_json_start(text, start);
+                    match next.filter(|_| keep_going) {
+                        Some(next) => {
+                            base = next;
+                            continue 'chunks;
+                        }
+                        None => break 'chunks,
+                    }
+                }
             }
         }
-        index += 1;
     }
     out
+}
+
+/// The offset of the first line after `from` that starts with `{` or `[`.
+fn next_json_start(text: &str, from: usize) -> Option<usize> {
+    let rest = &text[from..];
+    ["\n{", "\n["]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+        .map(|n| from + n + 1)
+}
+
+/// A serde_json syntax error of a document whose text starts at line
+/// `chunk_line` of the file: its line made absolute and its column kept
+/// in the position, the bound it hit named.
+fn json_error(path: &Path, pos: DocPos, chunk_line: usize, e: &serde_json::Error) -> LoadError {
+    let pos = DocPos {
+        line: chunk_line + e.line().max(1) - 1,
+        column: (e.column() > 0).then_some(e.column()),
+        ..pos
+    };
+    let text = e.to_string();
+    let message = match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    };
+    if message == "recursion limit exceeded" {
+        return LoadError::Bound {
+            path: path.to_path_buf(),
+            pos,
+            message: format!(
+                "nested more than {} levels deep, the bound that protects the loader's stack (it cannot be raised)",
+                yaml::MAX_DEPTH
+            ),
+        };
+    }
+    LoadError::Syntax {
+        path: path.to_path_buf(),
+        pos,
+        format: "JSON",
+        message,
+    }
 }
 
 /// A top-level JSON document: its kind and, when it has them, the text of
@@ -553,6 +657,7 @@ fn json_fast(path: &Arc<Path>, text: &str, keep_going: bool) -> Option<FileResul
             doc: index,
             item: None,
             line: lines.of(doc),
+            column: None,
         };
         let is_list = head.kind.as_deref().is_some_and(|k| k.ends_with("List"));
         match head.items.filter(|_| is_list) {
@@ -564,6 +669,7 @@ fn json_fast(path: &Arc<Path>, text: &str, keep_going: bool) -> Option<FileResul
                         doc: pos.doc,
                         item: Some(i + 1),
                         line: lines.of(item.get()),
+                        column: None,
                     };
                     push_str(path, item_pos, item.get(), &mut out)?;
                     if !keep_going && !out.errors.is_empty() {
@@ -598,7 +704,7 @@ fn push_str(path: &Arc<Path>, pos: DocPos, text: &str, out: &mut FileResult) -> 
 }
 
 /// Turns a document into objects: a `*List` yields its items.
-fn expand(
+pub(super) fn expand(
     path: &Arc<Path>,
     pos: DocPos,
     value: Value,
@@ -643,6 +749,7 @@ fn expand(
             doc: pos.doc,
             item: Some(i + 1),
             line: item_lines.get(i).copied().unwrap_or(pos.line),
+            column: None,
         };
         push_object(path, item_pos, item, out);
         if !keep_going && !out.errors.is_empty() {
@@ -651,7 +758,7 @@ fn expand(
     }
 }
 
-fn push_object(path: &Arc<Path>, pos: DocPos, value: Value, out: &mut FileResult) {
+pub(super) fn push_object(path: &Arc<Path>, pos: DocPos, value: Value, out: &mut FileResult) {
     let origin = Origin {
         file: path.clone(),
         line: pos.line,
@@ -690,7 +797,7 @@ mod tests {
             objects: Vec::new(),
             errors: Vec::new(),
         };
-        for doc in json_documents(Path::new("t.json"), text) {
+        for doc in json_documents(Path::new("t.json"), text, keep_going) {
             match doc {
                 Ok((pos, value, lines)) => {
                     let path = Arc::from(Path::new("t.json"));
@@ -710,7 +817,15 @@ mod tests {
             objects: Vec::new(),
             errors: Vec::new(),
         };
-        parse_text(Path::new("t.json"), text, keep_going, &mut r);
+        parse_text(
+            Path::new("t.json"),
+            text,
+            &LoadOptions {
+                keep_going,
+                ..LoadOptions::default()
+            },
+            &mut r,
+        );
         r
     }
 
