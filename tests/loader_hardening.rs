@@ -568,3 +568,43 @@ fn the_same_cluster_as_yaml_and_json_checks_the_same() {
     assert_eq!(json.len(), yaml.len());
     assert_eq!(reports[0], reports[1]);
 }
+
+#[test]
+fn errors_about_env_values_and_command_lines_do_not_quote_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: a}\nspec:\n  selector: {}\n  template:\n    spec:\n      containers:\n      - name: c\n        image: i\n        env:\n        - name: DB_PASSWORD\n          value: 123456789\n",
+    );
+    let text = snapshot::load(&p, &LoadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        text,
+        format!(
+            "{}: document 1 (line 13): field `spec.template.spec.containers[0].env[0].value`: invalid type: integer <literal, not shown>, expected a string",
+            p.display()
+        )
+    );
+    let p = write(
+        dir.path(),
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  containers:\n  - name: c\n    image: i\n    args: [--token, 987654321]\n",
+    );
+    let text = snapshot::load(&p, &LoadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(!text.contains("987654321"), "{text}");
+    assert!(text.contains("args[1]"), "{text}");
+    // Elsewhere the value is still quoted: it helps to fix the file.
+    let p = write(
+        dir.path(),
+        "rs.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: a}\nspec:\n  selector: {}\n  replicas: three\n  template: {}\n",
+    );
+    let text = snapshot::load(&p, &LoadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("\"three\""), "{text}");
+}

@@ -54,12 +54,9 @@ impl Tmux {
         self.run(&["send-keys", "-t", &self.target, "-l", text]);
     }
 
-    /// The screen as text; with `escapes`, with its SGR sequences.
-    fn screen(&self, escapes: bool) -> String {
-        let mut args = vec!["capture-pane", "-p", "-t", &self.target];
-        if escapes {
-            args.push("-e");
-        }
+    /// The screen as text with its SGR sequences.
+    fn screen(&self) -> String {
+        let args = ["capture-pane", "-p", "-e", "-t", &self.target];
         String::from_utf8_lossy(&self.run(&args).stdout).into_owned()
     }
 
@@ -77,8 +74,10 @@ impl Tmux {
     fn wait(&self, what: &str, timeout: Duration, ok: impl Fn(&str, &str) -> bool) -> String {
         let deadline = Instant::now() + timeout;
         loop {
-            let text = self.screen(false);
-            let styled = self.screen(true);
+            // One capture for both: two would be taken at different moments,
+            // and the text could predate the styled screen the test saw.
+            let styled = self.screen();
+            let text = strip_sgr(&styled);
             if ok(&text, &styled) {
                 return text;
             }
@@ -151,6 +150,27 @@ fn runs(line: &str) -> Vec<&str> {
 /// Whether tab `n` (1-based) is the active one: tabs share one style except
 /// the active tab, so the active tab is a run of its own while its inactive
 /// neighbours on one side share a run.
+/// The screen's text without the SGR sequences `capture-pane -e` adds.
+fn strip_sgr(styled: &str) -> String {
+    let mut out = String::with_capacity(styled.len());
+    let mut chars = styled.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // ESC [ parameters… final byte (@ to ~).
+            if chars.next() == Some('[') {
+                for p in chars.by_ref() {
+                    if ('@'..='~').contains(&p) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn tab_active(styled: &str, n: usize) -> bool {
     let Some(line) = styled.lines().next() else {
         return false;

@@ -50,6 +50,49 @@ impl DecodeError {
             message: message.into(),
         }
     }
+
+    /// A typed parse error at `field`: serde's message in words, without
+    /// the found value where that value may be a secret literal.
+    fn typed(field: String, message: &str) -> Self {
+        let message = in_words(message);
+        let message = if may_hold_secret(&field) {
+            hide_found_value(&message)
+        } else {
+            message
+        };
+        DecodeError {
+            field: Some(field),
+            message,
+        }
+    }
+}
+
+/// Env values and command lines are where secret literals sit (see
+/// `model::mask`); an error about such a field must not quote its value.
+fn may_hold_secret(field: &str) -> bool {
+    (field.contains("env[") && field.ends_with(".value"))
+        || field.contains("command[")
+        || field.contains("args[")
+}
+
+/// serde quotes the value it found in backticks (`integer `5``) or double
+/// quotes (`string "x"`); the type is kept, the value is not shown.
+fn hide_found_value(message: &str) -> String {
+    let head_end = message.find(", expected ").unwrap_or(message.len());
+    let head = &message[..head_end];
+    let Some(open) = head.find(['`', '"']) else {
+        return message.to_string();
+    };
+    let quote = &head[open..open + 1];
+    let close = head[open + 1..]
+        .rfind(quote)
+        .map_or(head_end, |i| open + 1 + i + 1);
+    format!(
+        "{}{}{}",
+        &message[..open],
+        crate::model::mask::NOT_SHOWN,
+        &message[close..]
+    )
 }
 
 /// API groups a typed kind may have been written with (older versions are
@@ -93,9 +136,11 @@ pub fn decode(mut value: Value, origin: Option<Origin>) -> Result<Object, Decode
         meta.remove("managedFields");
     }
     let mut meta: ObjectMeta = match map.get("metadata") {
-        Some(m) => serde_path_to_error::deserialize(m).map_err(|e| DecodeError {
-            field: Some(field_path("metadata", &e.path().to_string())),
-            message: in_words(&e.inner().to_string()),
+        Some(m) => serde_path_to_error::deserialize(m).map_err(|e| {
+            DecodeError::typed(
+                field_path("metadata", &e.path().to_string()),
+                &e.inner().to_string(),
+            )
         })?,
         None => return Err(DecodeError::at("metadata", "missing field")),
     };
@@ -128,10 +173,8 @@ pub fn decode(mut value: Value, origin: Option<Origin>) -> Result<Object, Decode
         map.insert("apiVersion".into(), Value::String(expected.to_string()));
         // Read above; the object keeps it, the typed body's stays empty.
         map.remove("metadata");
-        kinds::parse_typed(&kind, &meta, value).map_err(|(path, message)| DecodeError {
-            field: Some(field_path("", &path)),
-            message: in_words(&message),
-        })?
+        kinds::parse_typed(&kind, &meta, value)
+            .map_err(|(path, message)| DecodeError::typed(field_path("", &path), &message))?
     } else {
         Body::Dynamic(value)
     };

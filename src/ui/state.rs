@@ -375,13 +375,8 @@ fn run_command(state: &mut State, model: &Model, line: &str) -> Vec<Effect> {
 /// name is only a wish: `write_new_file` never overwrites.
 fn export(state: &mut State, model: &Model, format: &str) -> Vec<Effect> {
     let cx = state.cx(model);
+    // Markdown cells are made inert where they are written (report::markdown::cell).
     let contents = panes::readiness::export(&cx, &state.panes.readiness, format);
-    // Markdown is read in terminals and editors: cluster text in it is made
-    // inert. (JSON escapes control characters itself.)
-    let contents = match format {
-        "md" => crate::model::inert::inert_lines(&contents).into_owned(),
-        _ => contents,
-    };
     let stamp = model.now.strftime("%Y%m%dT%H%M%SZ").to_string();
     let path = state
         .export_dir

@@ -329,11 +329,14 @@ pub fn export(cx: &Cx, st: &State, format: &str) -> String {
         s.push('\n');
         return s;
     }
+    // Cluster text (and the user's filter) through the report's cell
+    // escaping: inert, and unable to break the table or inject Markdown.
+    let cell = crate::report::markdown::cell;
     let mut out = format!(
-        "# kready findings — {}\n\nfilter: `{}`; namespace: {}; {} findings\n\n| severity | check | subject | message |\n|---|---|---|---|\n",
-        cx.model.store.info.name,
-        st.nav.filter,
-        cx.namespace.unwrap_or("all"),
+        "# kready findings — {}\n\nfilter: {}; namespace: {}; {} findings\n\n| severity | check | subject | message |\n|---|---|---|---|\n",
+        cell(&cx.model.store.info.name),
+        cell(&st.nav.filter),
+        cell(cx.namespace.unwrap_or("all")),
         results.len()
     );
     for r in results {
@@ -341,8 +344,8 @@ pub fn export(cx: &Cx, st: &State, format: &str) -> String {
             "| {} | `{}` | {} | {} |\n",
             severity_word(r),
             r.check,
-            r.subject.to_string().replace('|', "\\|"),
-            r.message.replace('|', "\\|")
+            cell(&r.subject.to_string()),
+            cell(&r.message)
         ));
     }
     out
