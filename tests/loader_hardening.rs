@@ -22,6 +22,13 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
+/// The error of loading `p` with the default options, as the user reads it.
+fn load_error(p: &Path) -> String {
+    snapshot::load(p, &LoadOptions::default())
+        .unwrap_err()
+        .to_string()
+}
+
 fn keep_going() -> LoadOptions {
     LoadOptions {
         keep_going: true,
@@ -142,9 +149,7 @@ fn depth_is_a_named_bound_in_yaml_and_json() {
         "deep.yaml",
         &format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: d}}\ndata: {deep}\n"),
     );
-    let text = snapshot::load(&p, &LoadOptions::default())
-        .unwrap_err()
-        .to_string();
+    let text = load_error(&p);
     assert!(
         text.ends_with("nested more than 128 levels deep, the bound that protects the loader's stack (it cannot be raised)"),
         "{text}"
@@ -156,9 +161,7 @@ fn depth_is_a_named_bound_in_yaml_and_json() {
             r#"{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"d"}},"data":{deep}}}"#
         ),
     );
-    let text = snapshot::load(&p, &LoadOptions::default())
-        .unwrap_err()
-        .to_string();
+    let text = load_error(&p);
     assert!(
         text.ends_with("nested more than 128 levels deep, the bound that protects the loader's stack (it cannot be raised)"),
         "{text}"
@@ -470,9 +473,7 @@ fn field_errors_read_as_sentences() {
         "meta.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata: just a string\n",
     );
-    let text = snapshot::load(&p, &LoadOptions::default())
-        .unwrap_err()
-        .to_string();
+    let text = load_error(&p);
     assert_eq!(
         text,
         format!(
@@ -488,9 +489,7 @@ fn field_errors_read_as_sentences() {
         "deploy.yaml",
         "# comment\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: a}\nspec:\n  selector: {}\n  replicas: three\n  template: {}\n",
     );
-    let text = snapshot::load(&p, &LoadOptions::default())
-        .unwrap_err()
-        .to_string();
+    let text = load_error(&p);
     assert_eq!(
         text,
         format!(
@@ -577,9 +576,7 @@ fn errors_about_env_values_and_command_lines_do_not_quote_them() {
         "deploy.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: a}\nspec:\n  selector: {}\n  template:\n    spec:\n      containers:\n      - name: c\n        image: i\n        env:\n        - name: DB_PASSWORD\n          value: 123456789\n",
     );
-    let text = snapshot::load(&p, &LoadOptions::default())
-        .unwrap_err()
-        .to_string();
+    let text = load_error(&p);
     assert_eq!(
         text,
         format!(
@@ -592,9 +589,7 @@ fn errors_about_env_values_and_command_lines_do_not_quote_them() {
         "pod.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  containers:\n  - name: c\n    image: i\n    args: [--token, 987654321]\n",
     );
-    let text = snapshot::load(&p, &LoadOptions::default())
-        .unwrap_err()
-        .to_string();
+    let text = load_error(&p);
     assert!(!text.contains("987654321"), "{text}");
     assert!(text.contains("args[1]"), "{text}");
     // Elsewhere the value is still quoted: it helps to fix the file.
@@ -603,8 +598,6 @@ fn errors_about_env_values_and_command_lines_do_not_quote_them() {
         "rs.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: a}\nspec:\n  selector: {}\n  replicas: three\n  template: {}\n",
     );
-    let text = snapshot::load(&p, &LoadOptions::default())
-        .unwrap_err()
-        .to_string();
+    let text = load_error(&p);
     assert!(text.contains("\"three\""), "{text}");
 }
