@@ -1,6 +1,10 @@
 //! kready: Kubernetes production readiness — the library behind the console
 //! and `kready check`. Data flows sources → store → checks → reports / UI.
 
+// Library code handles every failure or says why it cannot happen
+// (`expect`); tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 pub mod app;
 pub mod checks;
 pub mod cli;

@@ -1,6 +1,8 @@
 //! The binary edge: parse the command line, load configuration and cluster
 //! state, run the checks, print the report, and map outcomes to exit codes.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
