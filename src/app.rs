@@ -1,14 +1,17 @@
 //! The console's event loop: one tokio loop over terminal events, source
-//! changes (the demo replay today, watches later), a tick and signals. It
-//! owns the model and the UI state, calls the pure `update`, performs the
+//! changes (the demo replay today, watches later), a fold timer and signals.
+//! It owns the model and the UI state, calls the pure `update`, performs the
 //! effects, and redraws only when something changed, at most every ~16 ms.
+//! With nothing pending it arms no timer at all, so an idle console sleeps
+//! until a key, a signal or a source event arrives.
 //!
 //! Signals are handled from before loading (`Signals`, `until_signal`), the
 //! terminal is restored exactly once on every way out (quit, error, signal,
 //! panic), and a signal ends the process with status 128 + its number.
 
 use std::io::{Stdout, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -24,6 +27,9 @@ use ratatui::backend::CrosstermBackend;
 use tokio::runtime::Runtime;
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
+use tracing::{info, warn};
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
 
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
@@ -34,8 +40,9 @@ use crate::ui::state::{Effect, Msg, State, update};
 
 /// The shortest time between two frames.
 const FRAME: Duration = Duration::from_millis(16);
-/// How often pending store changes are folded into the results.
-const TICK: Duration = Duration::from_millis(250);
+/// How long store changes wait before they are folded into the results: a
+/// burst of changes is folded once.
+const FOLD: Duration = Duration::from_millis(250);
 
 pub struct Options {
     pub theme: Theme,
@@ -43,7 +50,6 @@ pub struct Options {
     /// Demo replay steps, when `--demo` without `--no-replay`.
     pub replay: Vec<ReplayStep>,
     pub export_dir: PathBuf,
-    pub log: Option<PathBuf>,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -195,7 +201,6 @@ async fn event_loop(
     model: &mut Model,
     opts: Options,
 ) -> Result<Ended> {
-    let log = Log::open(opts.log.as_deref());
     // Checks re-run on their own thread, so a keypress never waits for them.
     let mut evaluations = model
         .run_checks_in_background()
@@ -203,11 +208,11 @@ async fn event_loop(
     let mut state = State::new(opts.keymap, opts.theme, opts.export_dir);
     let size = terminal.size()?;
     state.size = (size.width, size.height);
-    log.line(&format!(
+    info!(
         "console started: {} objects, {} results",
         model.store.len(),
         model.results.len()
-    ));
+    );
 
     let (tx, mut replay) = mpsc::channel::<ReplayStep>(16);
     if !opts.replay.is_empty() {
@@ -216,11 +221,11 @@ async fn event_loop(
         drop(tx);
     }
     let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(TICK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
     let mut dirty = true;
-    let mut pending = false;
+    // When the store changes still to fold are due; `None` (nothing
+    // pending) arms no timer, so a static snapshot wakes for nothing.
+    let mut fold_at: Option<tokio::time::Instant> = None;
     let mut last_draw = Instant::now() - FRAME;
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
@@ -237,12 +242,12 @@ async fn event_loop(
                     for effect in effects {
                         match effect {
                             Effect::Quit => {
-                                log.line("quit");
+                                info!("quit");
                                 return Ok(Ended::Quit);
                             }
                             Effect::Write { path, contents } => {
                                 let status = export_status(&path, &contents);
-                                log.line(&status);
+                                info!("{status}");
                                 state.status = Some(status);
                             }
                         }
@@ -255,25 +260,27 @@ async fn event_loop(
                 }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => {
-                    log.line(&format!("terminal event error: {e}"));
+                    warn!("terminal event error: {e}");
                     return Err(e.into());
                 }
                 None => return Ok(Ended::Quit),
             },
             Some(step) = replay.recv() => {
-                log.line(&format!("replay: {}", step.title));
+                info!("replay: {}", step.title);
                 model.set_now(step.at);
                 model.apply(step.objects, &step.deletes);
                 state.status = Some(format!("demo: {}", step.title));
-                pending = true;
+                // The first change of a burst sets the deadline; later ones
+                // are folded with it.
+                fold_at.get_or_insert_with(|| tokio::time::Instant::now() + FOLD);
                 dirty = true;
             }
-            _ = tick.tick() => {
-                if std::mem::take(&mut pending) {
-                    model.refresh();
-                    model.sample();
-                    dirty = true;
-                }
+            _ = tokio::time::sleep_until(fold_at.unwrap_or_else(tokio::time::Instant::now)),
+                if fold_at.is_some() => {
+                fold_at = None;
+                model.refresh();
+                model.sample();
+                dirty = true;
             }
             evaluation = evaluations.recv() => match evaluation {
                 Some(e) => {
@@ -281,13 +288,13 @@ async fn event_loop(
                     dirty = true;
                 }
                 None => {
-                    log.line("the checker stopped");
+                    warn!("the checker stopped");
                     anyhow::bail!("the checks stopped running (a check panicked; see the log)");
                 }
             },
             _ = next_frame, if dirty => {}
             n = signals.recv() => {
-                log.line(&format!("ended by signal {n}"));
+                info!("ended by signal {n}");
                 return Ok(Ended::Signal(n));
             }
         }
@@ -306,35 +313,111 @@ fn export_status(path: &std::path::Path, contents: &str) -> String {
     }
 }
 
-/// Log lines go to a file in the data directory, never to the terminal.
-struct Log(Option<std::sync::Mutex<std::fs::File>>);
+/// The environment variable with the log's `EnvFilter` directives
+/// (`warn`, `kready=debug`, …); `info` when unset.
+pub const LOG_ENV: &str = "KREADY_LOG";
 
-impl Log {
-    fn open(path: Option<&std::path::Path>) -> Log {
-        let file = path.and_then(|p| {
-            if let Some(dir) = p.parent() {
-                let _ = std::fs::create_dir_all(dir);
-            }
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(p)
-                .ok()
-        });
-        Log(file.map(std::sync::Mutex::new))
+/// Sends the process's `tracing` events (kready's, and its libraries') to
+/// the file at `path`, appending; `KREADY_LOG` chooses what is recorded.
+/// Never the terminal: the console owns it. A log that cannot be opened is
+/// not an error (the console works without one); bad `KREADY_LOG`
+/// directives are, so a typo does not silently record nothing.
+pub fn init_log(path: &Path) -> Result<()> {
+    let filter = log_filter(std::env::var(LOG_ENV).ok().as_deref())?;
+    let Some(file) = LogFile::open(path) else {
+        return Ok(());
+    };
+    tracing::subscriber::set_global_default(log_subscriber(file, filter))
+        .context("installing the logger")
+}
+
+/// The filter for `directives` (`KREADY_LOG`'s value), `info` when none.
+pub fn log_filter(directives: Option<&str>) -> Result<EnvFilter> {
+    match directives.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(EnvFilter::new("info")),
+        Some(d) => EnvFilter::try_new(d).with_context(|| format!("{LOG_ENV}={}", inert(d))),
     }
+}
 
-    /// One line, made inert and with secret literals masked: it may quote
-    /// cluster text.
-    fn line(&self, text: &str) {
-        if let Some(f) = &self.0
-            && let Ok(mut f) = f.lock()
-        {
-            let text = crate::model::mask::mask_words(text);
-            let text = crate::model::inert::inert(&text);
-            let _ = writeln!(f, "{} {text}", k8s_openapi::jiff::Timestamp::now());
+/// One line per event: time, level, target, message; no colours.
+fn log_subscriber(file: LogFile, filter: EnvFilter) -> impl tracing::Subscriber + Send + Sync {
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(file)
+        .with_ansi(false)
+        // A failed write must not be reported on stderr, which is the
+        // console's terminal.
+        .log_internal_errors(false)
+        .finish()
+}
+
+/// The log file, shared by every event. Each event is formatted into its
+/// own buffer (`LogLine`) and written whole, masked and inert.
+struct LogFile(Mutex<std::fs::File>);
+
+impl LogFile {
+    fn open(path: &Path) -> Option<LogFile> {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .ok()?;
+        Some(LogFile(Mutex::new(file)))
+    }
+}
+
+impl<'a> MakeWriter<'a> for LogFile {
+    type Writer = LogLine<'a>;
+
+    fn make_writer(&'a self) -> LogLine<'a> {
+        LogLine {
+            file: &self.0,
+            text: Vec::new(),
         }
     }
+}
+
+/// One event's text, written to the file when dropped: the formatter hands
+/// it over in pieces, and masking needs the whole line.
+struct LogLine<'a> {
+    file: &'a Mutex<std::fs::File>,
+    text: Vec<u8>,
+}
+
+impl Write for LogLine<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for LogLine<'_> {
+    fn drop(&mut self) {
+        if self.text.is_empty() {
+            return;
+        }
+        let line = log_line(&String::from_utf8_lossy(&self.text));
+        // A poisoned lock only means another event's write panicked; the
+        // file is still fine to append to.
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = file.write_all(line.as_bytes());
+    }
+}
+
+/// An event as it goes to the file: it may quote cluster text, so secret
+/// literals are masked and control characters escaped — the newlines inside
+/// a message too, so that one event is one line and cannot fake another.
+fn log_line(event: &str) -> String {
+    let event = event.strip_suffix('\n').unwrap_or(event);
+    let masked = crate::model::mask::mask_words(event);
+    format!("{}\n", inert(&masked))
 }
 
 #[cfg(test)]
@@ -372,16 +455,74 @@ mod tests {
         );
     }
 
-    #[test]
-    fn log_lines_are_masked_and_inert() {
+    /// Runs `log` with a subscriber writing to a fresh file; its text.
+    fn logged(directives: Option<&str>, log: impl FnOnce()) -> String {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("data/kready.log");
-        let log = Log::open(Some(&path));
-        log.line("replay: PGPASSWORD=hunter2 step \u{1b}[2J");
-        let text = std::fs::read_to_string(&path).unwrap();
+        let file = LogFile::open(&path).unwrap();
+        let filter = log_filter(directives).unwrap();
+        tracing::subscriber::with_default(log_subscriber(file, filter), log);
+        std::fs::read_to_string(&path).unwrap()
+    }
+
+    #[test]
+    fn log_lines_are_masked_and_inert() {
+        let text = logged(None, || info!("replay: PGPASSWORD=hunter2 step \u{1b}[2J"));
         assert!(
-            text.ends_with("replay: PGPASSWORD=<literal, not shown> step \\x1b[2J\n"),
+            text.ends_with(
+                "kready::app::tests: replay: PGPASSWORD=<literal, not shown> step \\x1b[2J\n"
+            ),
             "{text:?}"
+        );
+        assert!(text.contains(" INFO "), "{text:?}");
+        assert_eq!(text.lines().count(), 1, "{text:?}");
+    }
+
+    #[test]
+    fn a_multi_line_message_stays_one_line() {
+        let text = logged(None, || {
+            warn!("terminal event error: x\n2026-01-01T00:00:00Z  INFO forged")
+        });
+        assert_eq!(text.lines().count(), 1, "{text:?}");
+        assert!(
+            text.ends_with("x\\n2026-01-01T00:00:00Z  INFO forged\n"),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn log_level_is_info_unless_kready_log_says_otherwise() {
+        let events = || {
+            tracing::debug!("detail");
+            info!("progress");
+            warn!("trouble");
+        };
+        let default = logged(None, events);
+        assert!(
+            !default.contains("detail") && default.contains("progress"),
+            "{default}"
+        );
+        let quiet = logged(Some("warn"), events);
+        assert!(
+            !quiet.contains("progress") && quiet.contains("trouble"),
+            "{quiet}"
+        );
+        let verbose = logged(Some("kready=debug"), events);
+        assert!(verbose.contains("detail"), "{verbose}");
+        // Blank is unset.
+        let blank = logged(Some(" "), events);
+        assert!(
+            !blank.contains("detail") && blank.contains("progress"),
+            "{blank}"
+        );
+    }
+
+    #[test]
+    fn bad_kready_log_directives_are_an_error() {
+        let err = log_filter(Some("kready=loud")).unwrap_err();
+        assert!(
+            format!("{err:#}").starts_with("KREADY_LOG=kready=loud: "),
+            "{err:#}"
         );
     }
 }

@@ -89,6 +89,11 @@ fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
     // Before the store: a bad theme should not wait for a large snapshot to load.
     let (theme, keymap) = theme_and_keymap(&config, &cli)?;
     require_terminal()?;
+    // Only the console logs (`kready check` says all on stdout and stderr),
+    // and from before loading, so the log sees what loading leads to.
+    if let Some(dirs) = Config::dirs() {
+        kready::app::init_log(&dirs.data_dir().join("kready.log"))?;
+    }
     let runtime = kready::app::runtime()?;
     let mut signals = kready::app::Signals::install(&runtime)?;
     let loading = Arc::clone(&cli);
@@ -104,7 +109,6 @@ fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
     } else {
         Vec::new()
     };
-    let log = Config::dirs().map(|d| d.data_dir().join("kready.log"));
     let export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     // The first evaluation of a big cluster takes a while too.
     let model = match kready::app::until_signal(&runtime, &mut signals, "the first evaluation", {
@@ -119,7 +123,6 @@ fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
         keymap,
         replay,
         export_dir,
-        log,
     };
     let ended = kready::app::run(&runtime, &mut signals, model, options)?;
     Ok(ExitCode::from(ended.exit_code()))
