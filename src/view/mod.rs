@@ -1,0 +1,4 @@
+//! The read side checks and panes share: queries over the store that more
+//! than one consumer needs, so that each question is answered in one place.
+
+pub mod schedule;
