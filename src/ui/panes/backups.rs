@@ -1,6 +1,8 @@
-//! Backups: Velero schedules (the newest Completed backup against the RPO,
-//! the next run from the cron expression, paused), backups, storage
-//! locations, restores, and the etcd snapshot CronJobs with their last Job.
+//! Backups: Velero schedules (backup/recent-success's verdict on the RPO,
+//! the newest Completed backup, the next run from the cron expression,
+//! paused), backups, storage locations, restores, and the etcd snapshot
+//! CronJobs with their last Job. What passes is the checks' to decide: the
+//! RPO cells show their results; the facts come from `view::backup`.
 //!
 //! The five sections are stacked when the pane has room (40 rows or more,
 //! e.g. 160×48); below that one section shows at a time, with a line naming
@@ -12,6 +14,7 @@
 //! This module also holds the small table helpers the Nodes and Events
 //! panes share (`Row`, `Grid`, `draw_grid`, the section switcher).
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use k8s_openapi::api::batch::v1::Job;
@@ -24,11 +27,9 @@ use ratatui::widgets::Paragraph;
 use serde_json::Value;
 
 use super::{Cx, Outcome, PaneEvent};
-use crate::checks::backup::{
-    SCHEDULE_LABEL, etcd_last_success, etcd_snapshot_cronjobs, is_paused, newest_completed,
-    on_cluster_reason, str_at, ts_at, velero, velero_installed,
-};
+use crate::checks::backup::RECENT_SUCCESS;
 use crate::checks::text::human_duration;
+use crate::checks::{CheckId, CheckResult, Status};
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
@@ -36,6 +37,10 @@ use crate::ui::memo::Memo;
 use crate::ui::widgets::inert_line;
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::{self, Nav};
+use crate::view::backup::{
+    SCHEDULE_LABEL, etcd_last_success, etcd_snapshot_cronjobs, is_paused, newest_completed,
+    on_cluster_reason, str_at, ts_at, velero, velero_installed,
+};
 use crate::view::schedule::next_run;
 
 // ───────────────────────── shared table helpers ─────────────────────────
@@ -424,6 +429,31 @@ fn phase_tone(phase: &str) -> Tone {
     }
 }
 
+/// Each object's result of one check, by the object's key.
+fn results_of(results: &[CheckResult], check: CheckId) -> HashMap<ObjKey, Status> {
+    results
+        .iter()
+        .filter(|r| r.check == check)
+        .map(|r| {
+            let s = &r.subject;
+            let key = ObjKey::new(&s.kind, s.namespace.as_deref().unwrap_or(""), &s.name);
+            (key, r.status)
+        })
+        .collect()
+}
+
+/// The RPO cell from backup/recent-success's result, and the rank that
+/// sorts late schedules first. No result (the check is off, or has not
+/// run yet) says so with `-`.
+fn rpo_cell(status: Option<Status>) -> (u8, &'static str, Tone) {
+    match status {
+        Some(Status::Fail) => (0, "LATE", Tone::Error),
+        Some(Status::Unknown) => (1, "NEW", Tone::Unknown),
+        None => (1, "-", Tone::Unknown),
+        Some(Status::Pass) => (2, "OK", Tone::Pass),
+    }
+}
+
 fn count_cell(row: Row, v: Option<i64>, tone: Tone) -> Row {
     match v {
         Some(n) if n > 0 => row.word(n.to_string(), tone),
@@ -435,35 +465,22 @@ fn count_cell(row: Row, v: Option<i64>, tone: Tone) -> Row {
 fn derive(cx: &Cx, nav: &Nav, rpo_hours: i64, failures_first: bool) -> View {
     let store = &cx.model.store;
     let now = cx.model.now;
-    let rpo_secs = rpo_hours * 3600;
     let installed = velero_installed(store).is_some();
     let absent = "Velero is not installed (no backups.velero.io CRD and no Velero objects)";
     let in_scope = |ns: &str| cx.in_scope(Some(ns));
 
-    // Schedules.
+    // Schedules. Whether each is within the RPO is backup/recent-success's
+    // to decide; the pane shows its result.
+    let recent = results_of(&cx.model.results, RECENT_SUCCESS.id);
     let newest = newest_completed(store);
     let mut sched: Vec<(u8, Row)> = Vec::new();
     for s in velero(store, "Schedule").filter(|s| in_scope(s.namespace())) {
         let paused = is_paused(s);
         let cron = str_at(s, "/spec/schedule").unwrap_or("");
-        let (rank, word, tone, last) = match newest.get(&(s.namespace(), s.name())) {
-            Some((done, _)) if now.as_second() - done.as_second() > rpo_secs => {
-                (0, "LATE", Tone::Error, age(now, *done))
-            }
-            Some((done, _)) => (2, "OK", Tone::Pass, age(now, *done)),
-            None => {
-                let young = s
-                    .meta
-                    .creation_timestamp
-                    .as_ref()
-                    .is_some_and(|t| now.as_second() - t.0.as_second() < rpo_secs);
-                if young && !paused {
-                    (1, "NEW", Tone::Unknown, "never".to_string())
-                } else {
-                    (0, "LATE", Tone::Error, "never".to_string())
-                }
-            }
-        };
+        let last = newest
+            .get(&(s.namespace(), s.name()))
+            .map_or("never".to_string(), |(done, _)| age(now, *done));
+        let (rank, word, tone) = rpo_cell(recent.get(&s.key).copied());
         let next = if paused {
             "paused".to_string()
         } else {
@@ -658,10 +675,7 @@ fn derive(cx: &Cx, nav: &Nav, rpo_hours: i64, failures_first: bool) -> View {
         .map(|(o, cj)| {
             let suspended = cj.spec.suspend == Some(true);
             let last = etcd_last_success(store, o, cj);
-            let (word, tone) = match &last {
-                Some((t, _)) if now.as_second() - t.as_second() <= rpo_secs => ("OK", Tone::Pass),
-                _ => ("LATE", Tone::Error),
-            };
+            let (_, word, tone) = rpo_cell(recent.get(&o.key).copied());
             let next = if suspended {
                 "suspended".to_string()
             } else {
