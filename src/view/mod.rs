@@ -2,4 +2,5 @@
 //! than one consumer needs, so that each question is answered in one place.
 
 pub mod backup;
+pub mod resources;
 pub mod schedule;
