@@ -1,7 +1,7 @@
 //! The Backups, Nodes & control plane, and Events panes over the demo
-//! cluster: row derivation with exact values, the cron next-run
-//! computation, navigation and filtering, and rendering at 80×24 and
-//! 160×48 (buffer text and insta snapshots).
+//! cluster: row derivation with exact values, navigation and filtering,
+//! and rendering at 80×24 and 160×48 (buffer text and insta snapshots).
+//! Cron next runs are tested in tests/view_schedule.rs.
 
 use std::path::{Path, PathBuf};
 
