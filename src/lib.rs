@@ -15,3 +15,4 @@ pub mod report;
 pub mod source;
 pub mod store;
 pub mod ui;
+pub mod view;

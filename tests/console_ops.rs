@@ -1,11 +1,10 @@
 //! The Backups, Nodes & control plane, and Events panes over the demo
-//! cluster: row derivation with exact values, the cron next-run
-//! computation, navigation and filtering, and rendering at 80×24 and
-//! 160×48 (buffer text and insta snapshots).
+//! cluster: row derivation with exact values, navigation and filtering,
+//! and rendering at 80×24 and 160×48 (buffer text and insta snapshots).
+//! Cron next runs are tested in tests/view_schedule.rs.
 
 use std::path::{Path, PathBuf};
 
-use k8s_openapi::jiff::Timestamp;
 use kready::config::Config;
 use kready::config::keymap::{Action, Keymap};
 use kready::config::theme::Theme;
@@ -63,10 +62,6 @@ fn cx<'a>(st: &'a State, model: &'a Model) -> Cx<'a> {
     st.cx(model)
 }
 
-fn ts(s: &str) -> Timestamp {
-    s.parse().expect("timestamp")
-}
-
 fn action(st: &mut State, model: &Model, a: Action) -> Outcome {
     let cx = Cx {
         model,
@@ -83,78 +78,6 @@ fn filter(st: &mut State, model: &Model, text: &str) {
         namespace: st.namespace.as_deref(),
     };
     panes::handle(&cx, &mut st.panes, st.pane, PaneEvent::Filter(text.into()));
-}
-
-// ───────────────────────────── cron ─────────────────────────────
-
-#[test]
-fn cron_next_run() {
-    let now = ts("2026-11-20T09:30:00Z"); // a Friday
-    let next = |e: &str| backups::next_run(e, None, now).map(|t| t.to_string());
-    assert_eq!(next("30 3 * * *").as_deref(), Some("2026-11-21T03:30:00Z"));
-    assert_eq!(next("0 2 * * *").as_deref(), Some("2026-11-21T02:00:00Z"));
-    assert_eq!(next("15 * * * *").as_deref(), Some("2026-11-20T10:15:00Z"));
-    assert_eq!(next("0 */6 * * *").as_deref(), Some("2026-11-20T12:00:00Z"));
-    // Strictly after: a schedule due at `now` runs next time.
-    assert_eq!(next("30 9 * * *").as_deref(), Some("2026-11-21T09:30:00Z"));
-    assert_eq!(
-        next("*/15 * * * *").as_deref(),
-        Some("2026-11-20T09:45:00Z")
-    );
-    assert_eq!(
-        next("5-10/2 * * * *").as_deref(),
-        Some("2026-11-20T10:05:00Z")
-    );
-    assert_eq!(
-        next("40/10 9 * * *").as_deref(),
-        Some("2026-11-20T09:40:00Z")
-    );
-    assert_eq!(next("@hourly").as_deref(), Some("2026-11-20T10:00:00Z"));
-    assert_eq!(next("@daily").as_deref(), Some("2026-11-21T00:00:00Z"));
-    assert_eq!(next("@monthly").as_deref(), Some("2026-12-01T00:00:00Z"));
-    assert_eq!(next("@yearly").as_deref(), Some("2027-01-01T00:00:00Z"));
-    assert_eq!(next("@weekly").as_deref(), Some("2026-11-22T00:00:00Z"));
-    assert_eq!(
-        next("0 9 * * mon-fri").as_deref(),
-        Some("2026-11-23T09:00:00Z")
-    );
-    assert_eq!(next("0 0 1 JAN *").as_deref(), Some("2027-01-01T00:00:00Z"));
-    // Both day fields restricted: either matches (Monday the 23rd comes
-    // before the 1st).
-    assert_eq!(next("0 0 1 * 1").as_deref(), Some("2026-11-23T00:00:00Z"));
-    assert_eq!(next("0 0 1 * mon").as_deref(), Some("2026-11-23T00:00:00Z"));
-    // A stepped `*/2` is not `*` (robfig/cron): either day field matches,
-    // so the odd 21st runs, not only odd Sundays (the 29th).
-    assert_eq!(
-        next("0 0 */2 * sun").as_deref(),
-        Some("2026-11-21T00:00:00Z")
-    );
-    // `*` in the day of month: only the weekday decides.
-    assert_eq!(next("0 0 * * sun").as_deref(), Some("2026-11-22T00:00:00Z"));
-    assert_eq!(next("0 0 * 12 *").as_deref(), Some("2026-12-01T00:00:00Z"));
-    // Never, or not a schedule kready reads: the cron text is shown.
-    assert_eq!(next("0 0 30 2 *"), None);
-    assert_eq!(next("61 * * * *"), None);
-    assert_eq!(next("* * * *"), None);
-    assert_eq!(next("0 0 * * 7"), None);
-    assert_eq!(next("*/0 * * * *"), None);
-    assert_eq!(next("@every 1h"), None);
-    assert_eq!(next(""), None);
-    // Time zones: the CronJob's spec.timeZone or a CRON_TZ= prefix.
-    if k8s_openapi::jiff::tz::TimeZone::get("Europe/Berlin").is_ok() {
-        assert_eq!(
-            backups::next_run("0 2 * * *", Some("Europe/Berlin"), now).map(|t| t.to_string()),
-            Some("2026-11-21T01:00:00Z".into())
-        );
-        assert_eq!(
-            next("CRON_TZ=Europe/Berlin 0 2 * * *").as_deref(),
-            Some("2026-11-21T01:00:00Z")
-        );
-    }
-    assert_eq!(
-        backups::next_run("0 2 * * *", Some("Nowhere/Atlantis"), now),
-        None
-    );
 }
 
 // ───────────────────────────── backups ─────────────────────────────

@@ -1,17 +1,18 @@
 //! resources — namespaces, quotas, limits, nodes, cost.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{LimitRange, Node, ResourceQuota};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
-use crate::model::pod::{self, ContainerResources, Pod, ResourceLookup};
+use crate::model::pod::Pod;
 use crate::model::quantity;
 use crate::model::workload::{WORKLOAD_KINDS, Workload, WorkloadKind};
 use crate::model::{ObjRef, Object};
 use crate::store::ClusterStore;
+use crate::view::resources::{NodeRequests, container_request, quantity as q, requests_per_node};
 
 pub const CHECKS: &[&Check] = &[
     &QUOTA_PRESENT,
@@ -48,10 +49,6 @@ pub(crate) fn workloads_per_namespace(store: &ClusterStore) -> BTreeMap<&str, Ve
         }
     }
     out
-}
-
-fn q<L: ResourceLookup + ?Sized>(list: Option<&L>, key: &str) -> Option<f64> {
-    list?.quantity(key).and_then(quantity::of)
 }
 
 fn pct(ratio: f64) -> String {
@@ -477,63 +474,11 @@ pub static NODE_PRESSURE: Check = Check {
     reads: &["Node", "Pod"],
 };
 
-/// A container's effective requests: `requests`, else `limits` (the API
-/// defaults a missing request to the limit).
-fn container_request(c: &impl ContainerResources, res: &str) -> f64 {
-    q(c.requests(), res)
-        .or_else(|| q(c.limits(), res))
-        .unwrap_or(0.0)
-}
-
-/// What the scheduler counts for a pod (`resourcehelper.PodRequests`): the
-/// sum of the app containers and restartable init containers (sidecars),
-/// or the largest init container (plus the sidecars started before it) if
-/// that is more, plus the pod overhead. Pod-level requests win.
-pub fn pod_request(spec: &pod::PodSpec, res: &str) -> f64 {
-    if let Some(v) = spec
-        .resources
-        .as_ref()
-        .and_then(|r| q(r.requests.as_ref(), res).or_else(|| q(r.limits.as_ref(), res)))
-    {
-        return v + q(spec.overhead.as_ref(), res).unwrap_or(0.0);
-    }
-    let req = |c: &pod::Container| container_request(c, res);
-    let mut total: f64 = spec.containers.iter().map(req).sum();
-    let mut sidecars = 0.0;
-    let mut init_max: f64 = 0.0;
-    for c in spec.init_containers.iter().flatten() {
-        let r = req(c);
-        if c.restart_policy.as_deref() == Some("Always") {
-            total += r;
-            sidecars += r;
-            init_max = init_max.max(sidecars);
-        } else {
-            init_max = init_max.max(r + sidecars);
-        }
-    }
-    total.max(init_max) + q(spec.overhead.as_ref(), res).unwrap_or(0.0)
-}
-
 fn node_pressure(ctx: &Ctx, out: &mut Out) {
     let store = ctx.store;
     let ratio = ctx.config.thresholds.node_request_ratio;
     let have_pods = store.has_kind("Pod");
-    // Requests per node, once.
-    let mut requested: HashMap<&str, (f64, f64, usize)> = HashMap::new();
-    for (_, pod) in store.typed::<Pod>() {
-        let Some(spec) = &pod.spec else { continue };
-        let Some(node) = spec.node_name.as_deref().filter(|n| !n.is_empty()) else {
-            continue;
-        };
-        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-        if matches!(phase, Some("Succeeded" | "Failed")) {
-            continue;
-        }
-        let e = requested.entry(node).or_default();
-        e.0 += pod_request(spec, "cpu");
-        e.1 += pod_request(spec, "memory");
-        e.2 += 1;
-    }
+    let requested = requests_per_node(store);
     for (obj, node) in store.typed::<Node>() {
         let subject = Subject::of(obj);
         let status = node.status.as_ref();
@@ -553,7 +498,11 @@ fn node_pressure(ctx: &Ctx, out: &mut Out) {
             })
             .collect();
         let alloc = status.and_then(|s| s.allocatable.as_ref());
-        let (cpu, mem, pods) = requested.get(obj.name()).copied().unwrap_or_default();
+        let NodeRequests {
+            cpu,
+            memory: mem,
+            pods,
+        } = requested.get(obj.name()).copied().unwrap_or_default();
         let mut over = Vec::new();
         let mut usage = Vec::new();
         for (res, sum) in [("cpu", cpu), ("memory", mem)] {

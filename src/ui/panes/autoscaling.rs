@@ -10,7 +10,7 @@
 //! the next section; the focused one takes the navigation keys. `/`
 //! filters all four.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
@@ -27,14 +27,13 @@ use crate::checks::autoscaling::{
     karpenter_nodepools, parse_ca_status, quantity_value, status_configmaps, value_str,
 };
 use crate::checks::control_plane::{POOL_LABELS, is_control_plane_node, zone_of};
-use crate::checks::resources::pod_request;
 use crate::config::Config;
-use crate::model::pod::Pod;
 use crate::model::{ObjKey, quantity};
 use crate::store::ClusterStore;
 use crate::ui::memo::Memo;
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::{self, Nav};
+use crate::view::resources::requests_per_node;
 
 // ───────────────────────────── derived rows ─────────────────────────────
 
@@ -422,21 +421,7 @@ fn control_plane_tainted(obj: &crate::model::Object, node: &Node) -> bool {
 }
 
 fn headroom(store: &ClusterStore) -> Vec<HeadroomRow> {
-    // Requests per node, summed once over the non-terminated pods.
-    let mut requested: HashMap<&str, (f64, f64)> = HashMap::new();
-    for (_, pod) in store.typed::<Pod>() {
-        let Some(spec) = &pod.spec else { continue };
-        let Some(node) = spec.node_name.as_deref().filter(|n| !n.is_empty()) else {
-            continue;
-        };
-        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-        if matches!(phase, Some("Succeeded" | "Failed")) {
-            continue;
-        }
-        let e = requested.entry(node).or_default();
-        e.0 += pod_request(spec, "cpu");
-        e.1 += pod_request(spec, "memory");
-    }
+    let requested = requests_per_node(store);
     let nodepools: Vec<&str> = karpenter_nodepools(store).map(|o| o.name()).collect();
     let mut zones: BTreeMap<String, HeadroomRow> = BTreeMap::new();
     let mut pools: BTreeMap<String, HeadroomRow> = BTreeMap::new();
@@ -468,7 +453,8 @@ fn headroom(store: &ClusterStore) -> Vec<HeadroomRow> {
                 .and_then(quantity::of)
                 .unwrap_or(0.0)
         };
-        let (rc, rm) = requested.get(o.name()).copied().unwrap_or_default();
+        let sum = requested.get(o.name()).copied().unwrap_or_default();
+        let (rc, rm) = (sum.cpu, sum.memory);
         let add = |row: &mut HeadroomRow| {
             row.nodes += 1;
             if usable {

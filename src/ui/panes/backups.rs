@@ -1,6 +1,8 @@
-//! Backups: Velero schedules (the newest Completed backup against the RPO,
-//! the next run from the cron expression, paused), backups, storage
-//! locations, restores, and the etcd snapshot CronJobs with their last Job.
+//! Backups: Velero schedules (backup/recent-success's verdict on the RPO,
+//! the newest Completed backup, the next run from the cron expression,
+//! paused), backups, storage locations, restores, and the etcd snapshot
+//! CronJobs with their last Job. What passes is the checks' to decide: the
+//! RPO cells show their results; the facts come from `view::backup`.
 //!
 //! The five sections are stacked when the pane has room (40 rows or more,
 //! e.g. 160×48); below that one section shows at a time, with a line naming
@@ -12,12 +14,11 @@
 //! This module also holds the small table helpers the Nodes and Events
 //! panes share (`Row`, `Grid`, `draw_grid`, the section switcher).
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::jiff::civil::{Date, DateTime};
-use k8s_openapi::jiff::tz::TimeZone;
-use k8s_openapi::jiff::{Timestamp, ToSpan};
+use k8s_openapi::jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -26,11 +27,9 @@ use ratatui::widgets::Paragraph;
 use serde_json::Value;
 
 use super::{Cx, Outcome, PaneEvent};
-use crate::checks::backup::{
-    SCHEDULE_LABEL, etcd_last_success, etcd_snapshot_cronjobs, is_paused, newest_completed,
-    on_cluster_reason, str_at, ts_at, velero, velero_installed,
-};
+use crate::checks::backup::RECENT_SUCCESS;
 use crate::checks::text::human_duration;
+use crate::checks::{CheckId, CheckResult, Status};
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
@@ -38,6 +37,11 @@ use crate::ui::memo::Memo;
 use crate::ui::widgets::inert_line;
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::{self, Nav};
+use crate::view::backup::{
+    SCHEDULE_LABEL, etcd_last_success, etcd_snapshot_cronjobs, is_paused, newest_completed,
+    on_cluster_reason, str_at, ts_at, velero, velero_installed,
+};
+use crate::view::schedule::next_run;
 
 // ───────────────────────── shared table helpers ─────────────────────────
 
@@ -354,183 +358,6 @@ pub fn age(now: Timestamp, t: Timestamp) -> String {
     human_duration(now.as_second() - t.as_second())
 }
 
-// ───────────────────────────── cron ─────────────────────────────
-
-/// One cron field as a bit set, and whether it was `*` (or `?`).
-#[derive(Debug, Clone, Copy)]
-struct Field {
-    bits: u64,
-    star: bool,
-}
-
-impl Field {
-    fn has(&self, v: i8) -> bool {
-        v >= 0 && self.bits & (1u64 << v) != 0
-    }
-}
-
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-const DAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-
-fn parse_value(s: &str, names: &[&str], offset: u32) -> Option<u32> {
-    if let Ok(v) = s.parse::<u32>() {
-        return Some(v);
-    }
-    let lower = s.to_ascii_lowercase();
-    names
-        .iter()
-        .position(|n| *n == lower)
-        .map(|i| i as u32 + offset)
-}
-
-/// A field as robfig/cron (which Kubernetes and Velero use) reads it:
-/// comma-separated `*`, `?`, `N`, `N-M`, each with an optional `/step`
-/// (`N/step` runs from N to the maximum); month and weekday names.
-fn parse_field(s: &str, min: u32, max: u32, names: &[&str], offset: u32) -> Option<Field> {
-    let mut bits = 0u64;
-    let mut star = false;
-    for part in s.split(',') {
-        let (range, step) = match part.split_once('/') {
-            Some((r, st)) => (r, Some(st.parse::<u32>().ok()?)),
-            None => (part, None),
-        };
-        let (mut lo, hi, mut is_star) = if range == "*" || range == "?" {
-            (min, max, true)
-        } else if let Some((a, b)) = range.split_once('-') {
-            (
-                parse_value(a, names, offset)?,
-                parse_value(b, names, offset)?,
-                false,
-            )
-        } else {
-            let v = parse_value(range, names, offset)?;
-            (v, if step.is_some() { max } else { v }, false)
-        };
-        let step = step.unwrap_or(1);
-        if step == 0 || lo < min || hi > max || lo > hi {
-            return None;
-        }
-        if step > 1 {
-            is_star = false;
-        }
-        star |= is_star;
-        while lo <= hi {
-            bits |= 1 << lo;
-            lo += step;
-        }
-    }
-    Some(Field { bits, star })
-}
-
-/// A parsed 5-field schedule.
-struct Cron {
-    minute: Field,
-    hour: Field,
-    dom: Field,
-    month: Field,
-    dow: Field,
-}
-
-fn parse_cron(expr: &str) -> Option<Cron> {
-    let expr = match expr.trim() {
-        "@yearly" | "@annually" => "0 0 1 1 *",
-        "@monthly" => "0 0 1 * *",
-        "@weekly" => "0 0 * * 0",
-        "@daily" | "@midnight" => "0 0 * * *",
-        "@hourly" => "0 * * * *",
-        e => e,
-    };
-    let f: Vec<&str> = expr.split_whitespace().collect();
-    let [mi, h, dom, mon, dow] = f.as_slice() else {
-        return None;
-    };
-    Some(Cron {
-        minute: parse_field(mi, 0, 59, &[], 0)?,
-        hour: parse_field(h, 0, 23, &[], 0)?,
-        dom: parse_field(dom, 1, 31, &[], 0)?,
-        month: parse_field(mon, 1, 12, &MONTHS, 1)?,
-        dow: parse_field(dow, 0, 6, &DAYS, 0)?,
-    })
-}
-
-impl Cron {
-    /// robfig/cron: when either day field is `*`, both must match;
-    /// otherwise either may.
-    fn day_matches(&self, d: Date) -> bool {
-        let dom = self.dom.has(d.day());
-        let dow = self.dow.has(d.weekday().to_sunday_zero_offset());
-        if self.dom.star || self.dow.star {
-            dom && dow
-        } else {
-            dom || dow
-        }
-    }
-}
-
-/// The first run of a cron schedule strictly after `after`, in `time_zone`
-/// (an IANA name; `None` is UTC, which Velero's and the controller
-/// manager's containers run in), as Kubernetes CronJobs and Velero
-/// Schedules (robfig/cron) compute it. A `CRON_TZ=`/`TZ=` prefix sets the
-/// zone too. `None` when the expression is not a 5-field schedule or a
-/// descriptor kready reads (`@every` is relative to the last run), the
-/// zone is unknown, or nothing matches within five years (`0 0 30 2 *`).
-pub fn next_run(expr: &str, time_zone: Option<&str>, after: Timestamp) -> Option<Timestamp> {
-    let mut expr = expr.trim();
-    let mut zone = time_zone.map(str::to_string);
-    if let Some(rest) = expr
-        .strip_prefix("CRON_TZ=")
-        .or_else(|| expr.strip_prefix("TZ="))
-    {
-        let (z, e) = rest.split_once(char::is_whitespace)?;
-        zone = Some(z.to_string());
-        expr = e;
-    }
-    let cron = parse_cron(expr)?;
-    let tz = match zone.as_deref() {
-        None | Some("UTC" | "Etc/UTC" | "") => TimeZone::UTC,
-        Some(z) => TimeZone::get(z).ok()?,
-    };
-    let start = after.to_zoned(tz.clone()).datetime();
-    // The next whole minute after `after`.
-    let mut dt: DateTime = start
-        .date()
-        .at(start.hour(), start.minute(), 0, 0)
-        .checked_add(1.minute())
-        .ok()?;
-    let limit = start.year() + 5;
-    for _ in 0..1_000_000 {
-        if dt.year() > limit {
-            return None;
-        }
-        let d = dt.date();
-        if !cron.month.has(dt.month()) {
-            let first = d.first_of_month();
-            dt = first.checked_add(1.month()).ok()?.at(0, 0, 0, 0);
-            continue;
-        }
-        if !cron.day_matches(d) {
-            dt = d.tomorrow().ok()?.at(0, 0, 0, 0);
-            continue;
-        }
-        if !cron.hour.has(dt.hour()) {
-            dt = d.at(dt.hour(), 0, 0, 0).checked_add(1.hour()).ok()?;
-            continue;
-        }
-        if !cron.minute.has(dt.minute()) {
-            dt = dt.checked_add(1.minute()).ok()?;
-            continue;
-        }
-        let ts = tz.to_ambiguous_zoned(dt).compatible().ok()?.timestamp();
-        if ts > after {
-            return Some(ts);
-        }
-        dt = dt.checked_add(1.minute()).ok()?;
-    }
-    None
-}
-
 // ───────────────────────────── the pane ─────────────────────────────
 
 pub const SECTIONS: [&str; 5] = ["Schedules", "Backups", "Locations", "Restores", "etcd"];
@@ -602,6 +429,31 @@ fn phase_tone(phase: &str) -> Tone {
     }
 }
 
+/// Each object's result of one check, by the object's key.
+fn results_of(results: &[CheckResult], check: CheckId) -> HashMap<ObjKey, Status> {
+    results
+        .iter()
+        .filter(|r| r.check == check)
+        .map(|r| {
+            let s = &r.subject;
+            let key = ObjKey::new(&s.kind, s.namespace.as_deref().unwrap_or(""), &s.name);
+            (key, r.status)
+        })
+        .collect()
+}
+
+/// The RPO cell from backup/recent-success's result, and the rank that
+/// sorts late schedules first. No result (the check is off, or has not
+/// run yet) says so with `-`.
+fn rpo_cell(status: Option<Status>) -> (u8, &'static str, Tone) {
+    match status {
+        Some(Status::Fail) => (0, "LATE", Tone::Error),
+        Some(Status::Unknown) => (1, "NEW", Tone::Unknown),
+        None => (1, "-", Tone::Unknown),
+        Some(Status::Pass) => (2, "OK", Tone::Pass),
+    }
+}
+
 fn count_cell(row: Row, v: Option<i64>, tone: Tone) -> Row {
     match v {
         Some(n) if n > 0 => row.word(n.to_string(), tone),
@@ -613,35 +465,22 @@ fn count_cell(row: Row, v: Option<i64>, tone: Tone) -> Row {
 fn derive(cx: &Cx, nav: &Nav, rpo_hours: i64, failures_first: bool) -> View {
     let store = &cx.model.store;
     let now = cx.model.now;
-    let rpo_secs = rpo_hours * 3600;
     let installed = velero_installed(store).is_some();
     let absent = "Velero is not installed (no backups.velero.io CRD and no Velero objects)";
     let in_scope = |ns: &str| cx.in_scope(Some(ns));
 
-    // Schedules.
+    // Schedules. Whether each is within the RPO is backup/recent-success's
+    // to decide; the pane shows its result.
+    let recent = results_of(&cx.model.results, RECENT_SUCCESS.id);
     let newest = newest_completed(store);
     let mut sched: Vec<(u8, Row)> = Vec::new();
     for s in velero(store, "Schedule").filter(|s| in_scope(s.namespace())) {
         let paused = is_paused(s);
         let cron = str_at(s, "/spec/schedule").unwrap_or("");
-        let (rank, word, tone, last) = match newest.get(&(s.namespace(), s.name())) {
-            Some((done, _)) if now.as_second() - done.as_second() > rpo_secs => {
-                (0, "LATE", Tone::Error, age(now, *done))
-            }
-            Some((done, _)) => (2, "OK", Tone::Pass, age(now, *done)),
-            None => {
-                let young = s
-                    .meta
-                    .creation_timestamp
-                    .as_ref()
-                    .is_some_and(|t| now.as_second() - t.0.as_second() < rpo_secs);
-                if young && !paused {
-                    (1, "NEW", Tone::Unknown, "never".to_string())
-                } else {
-                    (0, "LATE", Tone::Error, "never".to_string())
-                }
-            }
-        };
+        let last = newest
+            .get(&(s.namespace(), s.name()))
+            .map_or("never".to_string(), |(done, _)| age(now, *done));
+        let (rank, word, tone) = rpo_cell(recent.get(&s.key).copied());
         let next = if paused {
             "paused".to_string()
         } else {
@@ -836,10 +675,7 @@ fn derive(cx: &Cx, nav: &Nav, rpo_hours: i64, failures_first: bool) -> View {
         .map(|(o, cj)| {
             let suspended = cj.spec.suspend == Some(true);
             let last = etcd_last_success(store, o, cj);
-            let (word, tone) = match &last {
-                Some((t, _)) if now.as_second() - t.as_second() <= rpo_secs => ("OK", Tone::Pass),
-                _ => ("LATE", Tone::Error),
-            };
+            let (_, word, tone) = rpo_cell(recent.get(&o.key).copied());
             let next = if suspended {
                 "suspended".to_string()
             } else {

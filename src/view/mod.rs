@@ -1,0 +1,6 @@
+//! The read side checks and panes share: queries over the store that more
+//! than one consumer needs, so that each question is answered in one place.
+
+pub mod backup;
+pub mod resources;
+pub mod schedule;

@@ -1,0 +1,80 @@
+//! Resource sums the resource checks and the Autoscaling pane both need:
+//! what the scheduler counts for a pod, and the requests bound to each
+//! node.
+
+use std::collections::HashMap;
+
+use crate::model::pod::{self, ContainerResources, Pod, ResourceLookup};
+use crate::model::quantity;
+use crate::store::ClusterStore;
+
+/// A quantity from a resource list (`cpu` in cores, `memory` in bytes).
+pub fn quantity<L: ResourceLookup + ?Sized>(list: Option<&L>, key: &str) -> Option<f64> {
+    list?.quantity(key).and_then(quantity::of)
+}
+
+/// A container's effective requests: `requests`, else `limits` (the API
+/// defaults a missing request to the limit).
+pub fn container_request(c: &impl ContainerResources, res: &str) -> f64 {
+    quantity(c.requests(), res)
+        .or_else(|| quantity(c.limits(), res))
+        .unwrap_or(0.0)
+}
+
+/// What the scheduler counts for a pod (`resourcehelper.PodRequests`): the
+/// sum of the app containers and restartable init containers (sidecars),
+/// or the largest init container (plus the sidecars started before it) if
+/// that is more, plus the pod overhead. Pod-level requests win.
+pub fn pod_request(spec: &pod::PodSpec, res: &str) -> f64 {
+    if let Some(v) = spec.resources.as_ref().and_then(|r| {
+        quantity(r.requests.as_ref(), res).or_else(|| quantity(r.limits.as_ref(), res))
+    }) {
+        return v + quantity(spec.overhead.as_ref(), res).unwrap_or(0.0);
+    }
+    let req = |c: &pod::Container| container_request(c, res);
+    let mut total: f64 = spec.containers.iter().map(req).sum();
+    let mut sidecars = 0.0;
+    let mut init_max: f64 = 0.0;
+    for c in spec.init_containers.iter().flatten() {
+        let r = req(c);
+        if c.restart_policy.as_deref() == Some("Always") {
+            total += r;
+            sidecars += r;
+            init_max = init_max.max(sidecars);
+        } else {
+            init_max = init_max.max(r + sidecars);
+        }
+    }
+    total.max(init_max) + quantity(spec.overhead.as_ref(), res).unwrap_or(0.0)
+}
+
+/// The requests of the pods bound to one node.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct NodeRequests {
+    /// Cores.
+    pub cpu: f64,
+    /// Bytes.
+    pub memory: f64,
+    pub pods: usize,
+}
+
+/// Requests per node name, summed once over the pods bound to a node that
+/// have not terminated (Succeeded and Failed pods hold no resources).
+pub fn requests_per_node(store: &ClusterStore) -> HashMap<&str, NodeRequests> {
+    let mut requested: HashMap<&str, NodeRequests> = HashMap::new();
+    for (_, pod) in store.typed::<Pod>() {
+        let Some(spec) = &pod.spec else { continue };
+        let Some(node) = spec.node_name.as_deref().filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+        if matches!(phase, Some("Succeeded" | "Failed")) {
+            continue;
+        }
+        let e = requested.entry(node).or_default();
+        e.cpu += pod_request(spec, "cpu");
+        e.memory += pod_request(spec, "memory");
+        e.pods += 1;
+    }
+    requested
+}
