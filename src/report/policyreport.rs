@@ -218,12 +218,12 @@ pub fn write(report: &Report, mut out: impl io::Write) -> io::Result<()> {
     }
     for (ns, results) in &by_ns {
         out.write_all(b"---\n")?;
-        serde_saphyr::to_io_writer(&mut out, &document(report, *ns, results)).map_err(|e| {
-            match e {
+        serde_saphyr::to_io_writer(&mut out, &document(report, *ns, results)).map_err(
+            |e| match e {
                 serde_saphyr::SerializeError::IO { error } => error,
                 e => io::Error::other(e),
-            }
-        })?;
+            },
+        )?;
     }
     Ok(())
 }
