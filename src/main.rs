@@ -202,24 +202,21 @@ fn check(store: &ClusterStore, config: &Config, args: &CheckArgs) -> Result<Exit
     let format = args
         .format
         .unwrap_or(if tty { Format::Table } else { Format::Json });
-    let text = match format {
-        Format::Json => None,
+    // Every format is written as it is produced: a large cluster's report
+    // is 100+ MB and is never held whole.
+    write_stdout(|out| match format {
+        Format::Json => report::json::write(&report, out, tty),
         Format::Table => {
             let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            Some(report::table::render(&report, color, args.show_pass))
+            report::table::write(&report, color, args.show_pass, out)
         }
-        Format::Markdown => Some(report::markdown::render(&report, args.show_pass)),
+        Format::Markdown => report::markdown::write(&report, args.show_pass, out),
         Format::Sarif => {
             let base = std::env::current_dir().unwrap_or_default();
-            Some(report::sarif::render(&report, &base))
+            report::sarif::write(&report, &base, out)
         }
-        Format::Junit => Some(report::junit::render(&report)),
-        Format::Policyreport => Some(report::policyreport::render(&report)),
-    };
-    write_stdout(|out| match &text {
-        Some(text) => out.write_all(text.as_bytes()),
-        // JSON is written as it is serialised: it can be 100 MB.
-        None => report::json::write(&report, out, tty),
+        Format::Junit => report::junit::write(&report, out),
+        Format::Policyreport => report::policyreport::write(&report, out),
     })?;
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),

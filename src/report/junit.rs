@@ -2,6 +2,7 @@
 //! (check, subject); failures carry the message, unknowns are skipped.
 
 use std::fmt::Write;
+use std::io;
 
 use super::Report;
 use crate::checks::{Category, Status};
@@ -39,6 +40,14 @@ fn evidence(items: &[String]) -> String {
 }
 
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("the report is UTF-8")
+}
+
+/// Writes the XML as it is produced, one testcase at a time: a cluster
+/// has 100,000+ of them.
+pub fn write(report: &Report, mut out: impl io::Write) -> io::Result<()> {
     let t = &report.scores.tally;
     let failures = report
         .results
@@ -46,12 +55,12 @@ pub fn render(report: &Report) -> String {
         .filter(|r| r.status == Status::Fail)
         .count();
     let skipped = t.unknown;
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
+    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+    writeln!(
         out,
         "<testsuites name=\"kready\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">",
         report.results.len()
-    );
+    )?;
     for cat in Category::ALL {
         let rows: Vec<_> = report
             .results
@@ -63,41 +72,40 @@ pub fn render(report: &Report) -> String {
         }
         let f = rows.iter().filter(|r| r.status == Status::Fail).count();
         let s = rows.iter().filter(|r| r.status == Status::Unknown).count();
-        let _ = writeln!(
+        writeln!(
             out,
             "  <testsuite name=\"{cat}\" tests=\"{}\" failures=\"{f}\" errors=\"0\" skipped=\"{s}\" timestamp=\"{}\">",
             rows.len(),
             report.evaluated_at
-        );
+        )?;
         for r in rows {
-            let _ = write!(
+            write!(
                 out,
                 "    <testcase classname=\"{}\" name=\"{}\"",
                 escape(r.check),
                 escape(&r.subject.to_string())
-            );
+            )?;
             match r.status {
-                Status::Pass => out.push_str("/>\n"),
+                Status::Pass => out.write_all(b"/>\n")?,
                 Status::Fail => {
-                    let _ = writeln!(
+                    writeln!(
                         out,
                         ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
                         escape(&r.message),
                         r.severity,
                         evidence(&r.evidence)
-                    );
+                    )?;
                 }
                 Status::Unknown => {
-                    let _ = writeln!(
+                    writeln!(
                         out,
                         ">\n      <skipped message=\"{}\"/>\n    </testcase>",
                         escape(&r.message)
-                    );
+                    )?;
                 }
             }
         }
-        out.push_str("  </testsuite>\n");
+        out.write_all(b"  </testsuite>\n")?;
     }
-    out.push_str("</testsuites>\n");
-    out
+    out.write_all(b"</testsuites>\n")
 }

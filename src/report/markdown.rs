@@ -1,6 +1,6 @@
 //! A Markdown readiness report, for reviews and tickets.
 
-use std::fmt::Write;
+use std::io;
 
 use super::{Report, score_text};
 use crate::checks::{Category, Status};
@@ -29,10 +29,16 @@ pub fn cell(s: &str) -> String {
 }
 
 pub fn render(report: &Report, show_pass: bool) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write(report, show_pass, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("the report is UTF-8")
+}
+
+/// Writes the report as it is produced, one row at a time.
+pub fn write(report: &Report, show_pass: bool, mut out: impl io::Write) -> io::Result<()> {
     let info = &report.store.info;
-    let _ = writeln!(out, "# Readiness report: {}\n", cell(&info.name));
-    let _ = writeln!(
+    writeln!(out, "# Readiness report: {}\n", cell(&info.name))?;
+    writeln!(
         out,
         "Source: {}{}. Evaluated at {}.\n",
         cell(&info.source),
@@ -40,14 +46,14 @@ pub fn render(report: &Report, show_pass: bool) -> String {
             .map(|t| format!(", captured {t}"))
             .unwrap_or_default(),
         report.evaluated_at
-    );
-    let _ = writeln!(
+    )?;
+    writeln!(
         out,
         "| Category | Score | Pass | Error | Warning | Info | Unknown |"
-    );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|");
+    )?;
+    writeln!(out, "|---|---:|---:|---:|---:|---:|---:|")?;
     for (cat, t) in &report.scores.tallies {
-        let _ = writeln!(
+        writeln!(
             out,
             "| {cat} | {} | {} | {} | {} | {} | {} |",
             score_text(report.scores.categories.get(cat).copied().flatten()),
@@ -56,10 +62,10 @@ pub fn render(report: &Report, show_pass: bool) -> String {
             t.warning,
             t.info,
             t.unknown
-        );
+        )?;
     }
     let t = &report.scores.tally;
-    let _ = writeln!(
+    writeln!(
         out,
         "| **overall** | **{}** | {} | {} | {} | {} | {} |\n",
         score_text(report.scores.overall),
@@ -68,17 +74,17 @@ pub fn render(report: &Report, show_pass: bool) -> String {
         t.warning,
         t.info,
         t.unknown
-    );
+    )?;
     if !report.gains.is_empty() {
-        let _ = writeln!(out, "## What would raise the score most\n");
+        writeln!(out, "## What would raise the score most\n")?;
         for g in &report.gains {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "- `{}`: +{:.1} points ({} failing)",
                 g.check, g.gain, g.failing
-            );
+            )?;
         }
-        out.push('\n');
+        out.write_all(b"\n")?;
     }
     for cat in Category::ALL {
         let rows: Vec<_> = report
@@ -89,23 +95,23 @@ pub fn render(report: &Report, show_pass: bool) -> String {
         if rows.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "## {cat}\n");
-        let _ = writeln!(out, "| Result | Check | Subject | Message |");
-        let _ = writeln!(out, "|---|---|---|---|");
+        writeln!(out, "## {cat}\n")?;
+        writeln!(out, "| Result | Check | Subject | Message |")?;
+        writeln!(out, "|---|---|---|---|")?;
         for r in rows {
             let result = match r.status {
                 Status::Fail => r.severity.as_str(),
                 s => s.as_str(),
             };
-            let _ = writeln!(
+            writeln!(
                 out,
                 "| {result} | `{}` | {} | {} |",
                 r.check,
                 cell(&r.subject.to_string()),
                 cell(&r.message)
-            );
+            )?;
         }
-        out.push('\n');
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }

@@ -1,5 +1,7 @@
 //! Headless report formats for `kready check`. Each takes a `Report` (the
-//! results of one run plus what they need to locate objects) and returns text.
+//! results of one run plus what they need to locate objects) and `write`s
+//! it to an `io::Write` as it is produced (a large cluster's report is
+//! 100+ MB); `render` returns the same text as a `String`.
 
 pub mod json;
 pub mod junit;

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use std::io;
+
+use serde::{Serialize, Serializer};
 
 use super::Report;
 use crate::checks::{CheckResult, Severity, Status};
@@ -30,69 +32,183 @@ fn severity_value(s: Severity) -> &'static str {
     }
 }
 
-fn entry(report: &Report, r: &CheckResult) -> Value {
+// The structs below list their fields in alphabetical order: the reports
+// were built as `serde_json::Value` trees (sorted maps) before, and kept
+// their key order when they became structs serialised straight to YAML.
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Document<'a, 'r> {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: Metadata<'a>,
+    results: Results<'a, 'r>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    labels: Labels,
+    name: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Labels {
+    #[serde(rename = "app.kubernetes.io/managed-by")]
+    managed_by: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    error: usize,
+    fail: usize,
+    pass: usize,
+    skip: usize,
+    warn: usize,
+}
+
+/// A namespace's results, each serialised as the sequence reaches it.
+struct Results<'a, 'r>(&'a Report<'r>, &'a [&'a CheckResult]);
+
+impl Serialize for Results<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.1.iter().map(|r| entry(self.0, r)))
+    }
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    category: &'static str,
+    message: &'a str,
+    policy: &'a str,
+    #[serde(skip_serializing_if = "Properties::is_empty")]
+    properties: Properties<'a>,
+    resources: [Resource<'a>; 1],
+    result: &'static str,
+    scored: bool,
+    severity: &'static str,
+    source: &'static str,
+    timestamp: Timestamp,
+}
+
+#[derive(Serialize)]
+struct Properties<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    container: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<String>,
+}
+
+impl Properties<'_> {
+    fn is_empty(&self) -> bool {
+        self.container.is_none() && self.evidence.is_none()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Resource<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_version: Option<&'a str>,
+    kind: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uid: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Timestamp {
+    nanos: u32,
+    seconds: i64,
+}
+
+fn entry<'a>(report: &Report<'a>, r: &'a CheckResult) -> Entry<'a> {
     let s = &r.subject;
-    let mut resource = json!({"kind": s.kind, "name": s.name});
-    if let Some(ns) = &s.namespace {
-        resource["namespace"] = json!(ns);
+    let object = report.object(r);
+    let api_version = match object {
+        Some(obj) => Some(obj.api_version.as_str()),
+        None if s.kind == "Namespace" => Some("v1"),
+        None => None,
+    };
+    Entry {
+        category: r.category.as_str(),
+        message: &r.message,
+        policy: r.check,
+        properties: Properties {
+            container: s.container.as_deref(),
+            evidence: (!r.evidence.is_empty()).then(|| r.evidence.join("; ")),
+        },
+        resources: [Resource {
+            api_version,
+            kind: &s.kind,
+            name: &s.name,
+            namespace: s.namespace.as_deref(),
+            uid: object.and_then(|o| o.meta.uid.as_deref()),
+        }],
+        result: result_value(r),
+        scored: r.status != Status::Unknown && r.severity != Severity::Info,
+        severity: severity_value(r.severity),
+        source: "kready",
+        timestamp: Timestamp {
+            nanos: 0,
+            seconds: report.evaluated_at.as_second(),
+        },
     }
-    if let Some(obj) = report.object(r) {
-        resource["apiVersion"] = json!(obj.api_version);
-        if let Some(uid) = &obj.meta.uid {
-            resource["uid"] = json!(uid);
-        }
-    } else if s.kind == "Namespace" {
-        resource["apiVersion"] = json!("v1");
-    }
-    let mut v = json!({
-        "source": "kready",
-        "policy": r.check,
-        "category": r.category.as_str(),
-        "severity": severity_value(r.severity),
-        "result": result_value(r),
-        "scored": r.status != Status::Unknown && r.severity != Severity::Info,
-        "message": r.message,
-        "timestamp": {"seconds": report.evaluated_at.as_second(), "nanos": 0},
-        "resources": [resource],
-    });
-    let mut props = serde_json::Map::new();
-    if let Some(c) = &s.container {
-        props.insert("container".into(), json!(c));
-    }
-    if !r.evidence.is_empty() {
-        props.insert("evidence".into(), json!(r.evidence.join("; ")));
-    }
-    if !props.is_empty() {
-        v["properties"] = Value::Object(props);
-    }
-    v
 }
 
-fn summary(results: &[&CheckResult]) -> Value {
+fn summary(results: &[&CheckResult]) -> Summary {
     let count = |v: &str| results.iter().filter(|r| result_value(r) == v).count();
-    json!({"pass": count("pass"), "fail": count("fail"), "warn": count("warn"), "error": 0, "skip": count("skip")})
+    Summary {
+        error: 0,
+        fail: count("fail"),
+        pass: count("pass"),
+        skip: count("skip"),
+        warn: count("warn"),
+    }
 }
 
-fn document(report: &Report, namespace: Option<&str>, results: &[&CheckResult]) -> Value {
-    let mut metadata = json!({
-        "name": namespace.map_or("kready-cluster".to_string(), |_| "kready".to_string()),
-        "labels": {"app.kubernetes.io/managed-by": "kready"},
-    });
-    if let Some(ns) = namespace {
-        metadata["namespace"] = json!(ns);
+fn document<'a, 'r>(
+    report: &'a Report<'r>,
+    namespace: Option<&'a str>,
+    results: &'a [&'a CheckResult],
+) -> Document<'a, 'r> {
+    Document {
+        api_version: API_VERSION,
+        kind: if namespace.is_some() {
+            "PolicyReport"
+        } else {
+            "ClusterPolicyReport"
+        },
+        metadata: Metadata {
+            labels: Labels {
+                managed_by: "kready",
+            },
+            name: if namespace.is_some() {
+                "kready"
+            } else {
+                "kready-cluster"
+            },
+            namespace,
+        },
+        results: Results(report, results),
+        summary: summary(results),
     }
-    json!({
-        "apiVersion": API_VERSION,
-        "kind": if namespace.is_some() { "PolicyReport" } else { "ClusterPolicyReport" },
-        "metadata": metadata,
-        "summary": summary(results),
-        "results": results.iter().map(|r| entry(report, r)).collect::<Vec<_>>(),
-    })
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("YAML is written as UTF-8")
 }
 
 /// Namespaced subjects go to their namespace's report; Namespace objects go
 /// to the report in that namespace too; everything else is cluster-scoped.
-pub fn render(report: &Report) -> String {
+/// Each report is serialised straight to `out`, one result at a time.
+pub fn write(report: &Report, mut out: impl io::Write) -> io::Result<()> {
     let mut by_ns: BTreeMap<Option<&str>, Vec<&CheckResult>> = BTreeMap::new();
     for r in &report.results {
         by_ns
@@ -100,11 +216,14 @@ pub fn render(report: &Report) -> String {
             .or_default()
             .push(r);
     }
-    let mut out = String::new();
     for (ns, results) in &by_ns {
-        let doc = document(report, *ns, results);
-        out.push_str("---\n");
-        out.push_str(&serde_saphyr::to_string(&doc).expect("JSON values serialise as YAML"));
+        out.write_all(b"---\n")?;
+        serde_saphyr::to_io_writer(&mut out, &document(report, *ns, results)).map_err(
+            |e| match e {
+                serde_saphyr::SerializeError::IO { error } => error,
+                e => io::Error::other(e),
+            },
+        )?;
     }
-    out
+    Ok(())
 }

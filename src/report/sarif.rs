@@ -9,12 +9,14 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::fmt::Write;
+use std::io;
 use std::path::{Component, Path};
 
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use super::Report;
-use crate::checks::{CheckResult, Severity, Status};
+use crate::checks::{Check, CheckResult, Severity, Status};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -37,15 +39,21 @@ pub const SRCROOT: &str = "SRCROOT";
 /// outside RFC 3986's unreserved set is percent-encoded, so a `#`, `%`,
 /// `?`, space, colon or control character in a file name stays part of
 /// the path.
-fn artifact_location(path: &Path, base: &Path) -> Value {
+fn artifact_location(path: &Path, base: &Path) -> ArtifactLocation {
     let rel = if path.is_absolute() {
         path.strip_prefix(base).ok()
     } else {
         Some(path)
     };
     match rel {
-        Some(rel) => json!({"uri": relative_uri(rel), "uriBaseId": SRCROOT}),
-        None => json!({"uri": file_uri(path)}),
+        Some(rel) => ArtifactLocation {
+            uri: relative_uri(rel),
+            uri_base_id: Some(SRCROOT),
+        },
+        None => ArtifactLocation {
+            uri: file_uri(path),
+            uri_base_id: None,
+        },
     }
 }
 
@@ -110,91 +118,206 @@ fn os_bytes(s: &OsStr) -> Cow<'_, [u8]> {
 }
 
 pub fn render(report: &Report, base: &Path) -> String {
-    let rules: Vec<Value> = report
-        .checks
-        .iter()
-        .map(|c| {
-            json!({
-                "id": c.id,
-                "name": c.title,
-                "shortDescription": {"text": c.title},
-                "fullDescription": {"text": c.rationale},
-                "help": {"text": c.fix.map_or_else(
-                    || c.rationale.to_string(),
-                    |f| format!("{} Guided fix: {f}.", c.rationale))},
-                "defaultConfiguration": {"level": match c.severity {
-                    Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note"
-                }},
-                "properties": {"category": c.category.as_str(), "seeds": c.seeds, "tags": [c.category.as_str()]},
-            })
-        })
-        .collect();
-    let index: HashMap<&str, usize> = report
-        .checks
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
-    let results: Vec<Value> = report
-        .results
-        .iter()
-        .filter(|r| r.status != Status::Pass)
-        .map(|r| {
-            let mut fqn = r.subject.kind.clone();
-            if let Some(ns) = &r.subject.namespace {
-                fqn = format!("{fqn}/{ns}");
-            }
-            fqn = format!("{fqn}/{}", r.subject.name);
-            if let Some(c) = &r.subject.container {
-                fqn = format!("{fqn}/{c}");
-            }
-            let mut location = json!({
-                "logicalLocations": [{"fullyQualifiedName": fqn, "kind": "object"}]
-            });
-            if let Some(o) = report.origin(r) {
-                location["physicalLocation"] = json!({
-                    "artifactLocation": artifact_location(&o.file, base),
-                    "region": {"startLine": o.line},
-                });
-            }
-            let mut text = r.message.clone();
-            if !r.evidence.is_empty() {
-                text = format!("{text} ({})", r.evidence.join("; "));
-            }
-            let mut v = json!({
-                "ruleId": r.check,
-                "level": level(r),
-                "kind": if r.status == Status::Unknown { "review" } else { "fail" },
-                "message": {"text": text},
-                "locations": [location],
-                "properties": {"category": r.category.as_str(), "severity": r.severity.as_str()},
-            });
-            if let Some(i) = index.get(r.check) {
-                v["ruleIndex"] = json!(i);
-            }
-            v
-        })
-        .collect();
-    let mut run = json!({
-        "tool": {"driver": {
-            "name": "kready",
-            "version": env!("CARGO_PKG_VERSION"),
-            "informationUri": "https://github.com/kready/kready",
-            "rules": rules,
+    let mut out = Vec::new();
+    write(report, base, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the document, pretty-printed, as it is serialised: one result at
+/// a time, never a whole tree or string (a cluster has 100,000+ results).
+/// Field order is alphabetical, as the document was when it was built as a
+/// `serde_json::Value` tree, so the output is the same byte for byte.
+pub fn write(report: &Report, base: &Path, mut out: impl io::Write) -> io::Result<()> {
+    let doc = Document {
+        schema: SCHEMA,
+        runs: [Run {
+            original_uri_base_ids: original_uri_base_ids(base),
+            results: Results { report, base },
+            tool: Tool {
+                driver: Driver {
+                    information_uri: "https://github.com/kready/kready",
+                    name: "kready",
+                    rules: report.checks.iter().map(|c| rule(c)).collect(),
+                    version: env!("CARGO_PKG_VERSION"),
+                },
+            },
+        }],
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    out.write_all(b"\n")
+}
+
+#[derive(Serialize)]
+struct Document<'a, 'r> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a, 'r>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a, 'r> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<Value>,
+    results: Results<'a, 'r>,
+    tool: Tool,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    information_uri: &'static str,
+    name: &'static str,
+    /// One per check: a few dozen, so built as values.
+    rules: Vec<Value>,
+    version: &'static str,
+}
+
+fn rule(c: &Check) -> Value {
+    json!({
+        "id": c.id,
+        "name": c.title,
+        "shortDescription": {"text": c.title},
+        "fullDescription": {"text": c.rationale},
+        "help": {"text": c.fix.map_or_else(
+            || c.rationale.to_string(),
+            |f| format!("{} Guided fix: {f}.", c.rationale))},
+        "defaultConfiguration": {"level": match c.severity {
+            Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note"
         }},
-        "results": results,
-    });
-    if let Some(bases) = original_uri_base_ids(base) {
-        run["originalUriBaseIds"] = bases;
+        "properties": {"category": c.category.as_str(), "seeds": c.seeds, "tags": [c.category.as_str()]},
+    })
+}
+
+/// The failures and unknowns, each serialised as the array reaches it.
+struct Results<'a, 'r> {
+    report: &'a Report<'r>,
+    base: &'a Path,
+}
+
+impl Serialize for Results<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let index: HashMap<&str, usize> = (self.report.checks.iter().enumerate())
+            .map(|(i, c)| (c.id, i))
+            .collect();
+        s.collect_seq(
+            (self.report.results.iter())
+                .filter(|r| r.status != Status::Pass)
+                .map(|r| result(self.report, self.base, &index, r)),
+        )
     }
-    let doc = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [run],
-    });
-    let mut out = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
-    out.push('\n');
-    out
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    kind: &'static str,
+    level: &'static str,
+    locations: [SarifLocation; 1],
+    message: Text,
+    properties: ResultProperties,
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    logical_locations: [LogicalLocation; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    physical_location: Option<PhysicalLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct ResultProperties {
+    category: &'static str,
+    severity: &'static str,
+}
+
+fn result<'a>(
+    report: &Report,
+    base: &Path,
+    index: &HashMap<&str, usize>,
+    r: &'a CheckResult,
+) -> SarifResult<'a> {
+    let mut fqn = r.subject.kind.clone();
+    if let Some(ns) = &r.subject.namespace {
+        fqn = format!("{fqn}/{ns}");
+    }
+    fqn = format!("{fqn}/{}", r.subject.name);
+    if let Some(c) = &r.subject.container {
+        fqn = format!("{fqn}/{c}");
+    }
+    let mut text = r.message.clone();
+    if !r.evidence.is_empty() {
+        text = format!("{text} ({})", r.evidence.join("; "));
+    }
+    SarifResult {
+        kind: if r.status == Status::Unknown {
+            "review"
+        } else {
+            "fail"
+        },
+        level: level(r),
+        locations: [SarifLocation {
+            logical_locations: [LogicalLocation {
+                fully_qualified_name: fqn,
+                kind: "object",
+            }],
+            physical_location: report.origin(r).map(|o| PhysicalLocation {
+                artifact_location: artifact_location(&o.file, base),
+                region: Region { start_line: o.line },
+            }),
+        }],
+        message: Text { text },
+        properties: ResultProperties {
+            category: r.category.as_str(),
+            severity: r.severity.as_str(),
+        },
+        rule_id: r.check,
+        rule_index: index.get(r.check).copied(),
+    }
 }
 
 #[cfg(test)]
@@ -225,13 +348,13 @@ mod tests {
         let base = Path::new("/work/repo");
         let loc = artifact_location(Path::new("/work/repo/snap/a b.yaml"), base);
         assert_eq!(
-            loc,
+            serde_json::to_value(loc).unwrap(),
             json!({"uri": "snap/a%20b.yaml", "uriBaseId": "SRCROOT"})
         );
         // Relative paths are relative to the current directory, the base.
         let loc = artifact_location(Path::new("./snap/../x#1.yaml"), base);
         assert_eq!(
-            loc,
+            serde_json::to_value(loc).unwrap(),
             json!({"uri": "snap/../x%231.yaml", "uriBaseId": "SRCROOT"})
         );
     }
@@ -240,7 +363,10 @@ mod tests {
     fn paths_elsewhere_are_file_uris() {
         let base = Path::new("/work/repo");
         let loc = artifact_location(Path::new("/tmp/100%/c.yaml"), base);
-        assert_eq!(loc, json!({"uri": "file:///tmp/100%25/c.yaml"}));
+        assert_eq!(
+            serde_json::to_value(loc).unwrap(),
+            json!({"uri": "file:///tmp/100%25/c.yaml"})
+        );
     }
 
     #[test]

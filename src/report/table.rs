@@ -3,7 +3,7 @@
 //! so nothing depends on colour), with scores and what would raise them most.
 //! Text from the cluster is printed `inert`: a name cannot drive the terminal.
 
-use std::fmt::Write;
+use std::io;
 
 use super::{Report, score_text};
 use crate::checks::score::Tally;
@@ -41,6 +41,18 @@ fn tally_text(t: &Tally) -> String {
 }
 
 pub fn render(report: &Report, color: bool, show_pass: bool) -> String {
+    let mut out = Vec::new();
+    write(report, color, show_pass, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("the report is UTF-8")
+}
+
+/// Writes the report as it is produced, one row at a time.
+pub fn write(
+    report: &Report,
+    color: bool,
+    show_pass: bool,
+    mut out: impl io::Write,
+) -> io::Result<()> {
     let paint = |code: &str, text: &str| {
         if color {
             format!("{code}{text}{RESET}")
@@ -48,9 +60,8 @@ pub fn render(report: &Report, color: bool, show_pass: bool) -> String {
             text.to_string()
         }
     };
-    let mut out = String::new();
     let info = &report.store.info;
-    let _ = writeln!(
+    writeln!(
         out,
         "kready — {} {}{}{}",
         inert(&info.source),
@@ -62,7 +73,7 @@ pub fn render(report: &Report, color: bool, show_pass: bool) -> String {
             .as_ref()
             .map(|v| format!(", server {}", inert(v)))
             .unwrap_or_default()
-    );
+    )?;
     for cat in Category::ALL {
         let mut rows: Vec<&CheckResult> = report
             .results
@@ -80,41 +91,41 @@ pub fn render(report: &Report, color: bool, show_pass: bool) -> String {
                 r.severity,
             )
         });
-        let _ = writeln!(
+        writeln!(
             out,
             "\n{}  score {}  ({})",
             paint(BOLD, &cat.as_str().to_uppercase()),
             score_text(report.scores.categories.get(&cat).copied().flatten()),
             tally_text(tally)
-        );
+        )?;
         let check_w = rows.iter().map(|r| r.check.len()).max().unwrap_or(0);
         for r in rows {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "  {}  {:check_w$}  {}  {}",
                 paint(colour(r), &format!("{:7}", label(r))),
                 r.check,
                 inert(&r.subject.to_string()),
                 inert(&r.message)
-            );
+            )?;
         }
     }
-    let _ = writeln!(
+    writeln!(
         out,
         "\n{} {}  ({})",
         paint(BOLD, "Overall score"),
         score_text(report.scores.overall),
         tally_text(&report.scores.tally)
-    );
+    )?;
     if !report.gains.is_empty() {
-        let _ = writeln!(out, "What would raise the score most:");
+        writeln!(out, "What would raise the score most:")?;
         for g in &report.gains {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "  +{:<5.1} {}  ({} failing)",
                 g.gain, g.check, g.failing
-            );
+            )?;
         }
     }
-    out
+    Ok(())
 }
