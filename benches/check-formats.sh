@@ -45,7 +45,8 @@ measure() {
             echo "check-formats: --format $format failed (exit $status)" >&2
             exit 2
         fi
-        read -r wall rss_kb <"$log"
+        # GNU time puts "Command exited with non-zero status 1" first.
+        read -r wall rss_kb < <(tail -n 1 "$log")
         rm -f "$log"
         rss_mb=$((rss_kb / 1024))
         if [[ -z $best_wall ]] || awk -v a="$wall" -v b="$best_wall" 'BEGIN {exit !(a < b)}'; then
