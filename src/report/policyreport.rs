@@ -216,14 +216,44 @@ pub fn write(report: &Report, mut out: impl io::Write) -> io::Result<()> {
             .or_default()
             .push(r);
     }
-    for (ns, results) in &by_ns {
-        out.write_all(b"---\n")?;
-        serde_saphyr::to_io_writer(&mut out, &document(report, *ns, results)).map_err(
+    // YAML serialisation is most of the time: namespaces are serialised on
+    // all CPUs a round at a time (a round's text stays small) and written
+    // in order, so the output is the same as one after the other.
+    let docs: Vec<_> = by_ns.into_iter().collect();
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for round in docs.chunks(NAMESPACES_PER_THREAD * cpus) {
+        let parts: Vec<io::Result<Vec<u8>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = round
+                .chunks(NAMESPACES_PER_THREAD)
+                .map(|part| s.spawn(move || serialize_part(report, part)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("serialising thread panicked"))
+                .collect()
+        });
+        for part in parts {
+            out.write_all(&part?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Namespaces one thread serialises per round.
+const NAMESPACES_PER_THREAD: usize = 8;
+
+type NamespaceResults<'a> = (Option<&'a str>, Vec<&'a CheckResult>);
+
+fn serialize_part(report: &Report, part: &[NamespaceResults]) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    for (ns, results) in part {
+        buf.extend_from_slice(b"---\n");
+        serde_saphyr::to_io_writer(&mut buf, &document(report, *ns, results)).map_err(
             |e| match e {
                 serde_saphyr::SerializeError::IO { error } => error,
                 e => io::Error::other(e),
             },
         )?;
     }
-    Ok(())
+    Ok(buf)
 }
