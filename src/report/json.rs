@@ -96,26 +96,9 @@ fn write_in_parts(
         t
     };
     out.write_all(&text)?;
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    for (round, results) in report.results.chunks(per_thread * cpus).enumerate() {
-        let parts: Vec<io::Result<Vec<u8>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = results
-                .chunks(per_thread)
-                .enumerate()
-                .map(|(i, part)| {
-                    let first = round == 0 && i == 0;
-                    s.spawn(move || serialize_part(report, part, first, pretty))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("serialising thread panicked"))
-                .collect()
-        });
-        for part in parts {
-            out.write_all(&part?)?;
-        }
-    }
+    super::write_in_rounds(&report.results, per_thread, &mut out, |start, part| {
+        serialize_part(report, part, start == 0, pretty)
+    })?;
     out.write_all(match (pretty, report.results.is_empty()) {
         (true, false) => b"\n  ]\n}\n",
         (true, true) => b"]\n}\n",

@@ -72,3 +72,38 @@ impl<'a> Report<'a> {
 pub fn score_text(score: Option<f64>) -> String {
     score.map_or_else(|| "n/a".to_string(), |s| format!("{s:.0}"))
 }
+
+/// Serialises `items` on all CPUs, `per_thread` items per thread a round at
+/// a time, and writes the parts in order: a report can be 100 MB, so only a
+/// round's text is held. `part(start, items)` serialises the items that
+/// begin at index `start`.
+pub(crate) fn write_in_rounds<T: Sync>(
+    items: &[T],
+    per_thread: usize,
+    out: &mut impl std::io::Write,
+    part: impl Fn(usize, &[T]) -> std::io::Result<Vec<u8>> + Sync,
+) -> std::io::Result<()> {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let round_len = per_thread * cpus;
+    for (round, chunk) in items.chunks(round_len).enumerate() {
+        let part = &part;
+        let parts: Vec<std::io::Result<Vec<u8>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = chunk
+                .chunks(per_thread)
+                .enumerate()
+                .map(|(i, slice)| {
+                    let start = round * round_len + i * per_thread;
+                    s.spawn(move || part(start, slice))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("serialising thread panicked"))
+                .collect()
+        });
+        for p in parts {
+            out.write_all(&p?)?;
+        }
+    }
+    Ok(())
+}

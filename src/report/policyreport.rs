@@ -220,23 +220,9 @@ pub fn write(report: &Report, mut out: impl io::Write) -> io::Result<()> {
     // all CPUs a round at a time (a round's text stays small) and written
     // in order, so the output is the same as one after the other.
     let docs: Vec<_> = by_ns.into_iter().collect();
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    for round in docs.chunks(NAMESPACES_PER_THREAD * cpus) {
-        let parts: Vec<io::Result<Vec<u8>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = round
-                .chunks(NAMESPACES_PER_THREAD)
-                .map(|part| s.spawn(move || serialize_part(report, part)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("serialising thread panicked"))
-                .collect()
-        });
-        for part in parts {
-            out.write_all(&part?)?;
-        }
-    }
-    Ok(())
+    super::write_in_rounds(&docs, NAMESPACES_PER_THREAD, &mut out, |_, part| {
+        serialize_part(report, part)
+    })
 }
 
 /// Namespaces one thread serialises per round.
