@@ -30,16 +30,6 @@ pub enum ReadError {
     },
 }
 
-impl ReadError {
-    pub fn path(&self) -> &Path {
-        match self {
-            ReadError::Io { path, .. }
-            | ReadError::NotRegular { path, .. }
-            | ReadError::TooLarge { path, .. } => path,
-        }
-    }
-}
-
 /// An OS error in words, once: "No such file or directory (os error 2)"
 /// becomes "no such file or directory".
 pub fn os_error(e: &std::io::Error) -> String {
