@@ -24,10 +24,11 @@ use kready::checks::Status;
 use kready::config::Config;
 use kready::config::keymap::Keymap;
 use kready::config::theme::Theme;
-use kready::model::{ObjKey, ObjRef};
+use kready::model::ObjRef;
+use kready::runtime::Model;
+use kready::source::Event;
 use kready::source::decode::decode;
 use kready::store::{ClusterInfo, ClusterStore};
-use kready::ui::model::Model;
 use kready::ui::panes::Pane;
 use kready::ui::state::{Msg, State, update};
 
@@ -177,7 +178,7 @@ fn benches(c: &mut Criterion) {
     // A keypress: update + draw.
     g.bench_function("keypress_down_update_draw", |b| {
         b.iter(|| {
-            update(&mut st, &model, key(KeyCode::Down));
+            update(&mut st, &mut model, key(KeyCode::Down));
             term.draw(|f| kready::ui::draw(f, &st, &model)).unwrap();
         })
     });
@@ -199,7 +200,7 @@ fn benches(c: &mut Criterion) {
         for _ in 0..20 {
             let objs = batch();
             let t = Instant::now();
-            model.apply(objs, &[] as &[ObjKey]);
+            model.apply_events(objs.into_iter().map(Event::Apply).collect());
             applied += t.elapsed();
             let t = Instant::now();
             black_box(model.refresh());
@@ -213,7 +214,7 @@ fn benches(c: &mut Criterion) {
     }
     g.bench_function("checker_tick_125_pod_changes", |b| {
         b.iter(|| {
-            model.apply(batch(), &[] as &[ObjKey]);
+            model.apply_events(batch().into_iter().map(Event::Apply).collect());
             black_box(model.refresh());
         })
     });
@@ -230,14 +231,14 @@ fn benches(c: &mut Criterion) {
             for _ in 0..iters {
                 let objs = batch();
                 let t = Instant::now();
-                model.apply(objs, &[] as &[ObjKey]);
+                model.apply_events(objs.into_iter().map(Event::Apply).collect());
                 model.refresh();
                 total += t.elapsed();
                 let e = evaluations.blocking_recv().expect("an evaluation");
                 let t = Instant::now();
                 model.accept(e);
                 term.draw(|f| kready::ui::draw(f, &st, &model)).unwrap();
-                update(&mut st, &model, key(KeyCode::Down));
+                update(&mut st, &mut model, key(KeyCode::Down));
                 term.draw(|f| kready::ui::draw(f, &st, &model)).unwrap();
                 total += t.elapsed();
             }

@@ -34,8 +34,9 @@ use tracing_subscriber::fmt::MakeWriter;
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
 use crate::model::inert::inert;
+use crate::runtime::Model;
+use crate::source::Event as SourceEvent;
 use crate::source::demo::{self, ReplayStep};
-use crate::ui::model::Model;
 use crate::ui::state::{Effect, Msg, State, update};
 
 /// The shortest time between two frames.
@@ -214,12 +215,16 @@ async fn event_loop(
         model.results.len()
     );
 
-    let (tx, mut replay) = mpsc::channel::<ReplayStep>(16);
+    // Sources send batches of events; the demo replay is the only live one
+    // today (a snapshot was folded in before the loop started).
+    let (tx, mut source) = mpsc::channel::<Vec<SourceEvent>>(16);
     if !opts.replay.is_empty() {
         tokio::spawn(demo::play(opts.replay, tx));
     } else {
         drop(tx);
     }
+    // Effects run as tasks and report back here.
+    let (done_tx, mut done) = mpsc::unbounded_channel::<Msg>();
     let mut events = EventStream::new();
 
     let mut dirty = true;
@@ -234,74 +239,66 @@ async fn event_loop(
             last_draw = Instant::now();
         }
         let next_frame = tokio::time::sleep(FRAME.saturating_sub(last_draw.elapsed()));
-        tokio::select! {
+        let msg = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
-                    let effects = update(&mut state, model, Msg::Key(key));
-                    dirty = true;
-                    for effect in effects {
-                        match effect {
-                            Effect::Quit => {
-                                info!("quit");
-                                return Ok(Ended::Quit);
-                            }
-                            Effect::Write { path, contents } => {
-                                let status = export_status(&path, &contents);
-                                info!("{status}");
-                                state.status = Some(status);
-                            }
-                        }
-                    }
-                }
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Msg::Key(key),
                 Some(Ok(Event::Resize(w, h))) => {
-                    update(&mut state, model, Msg::Resize(w, h));
                     terminal.autoresize()?;
-                    dirty = true;
+                    Msg::Resize(w, h)
                 }
-                Some(Ok(_)) => {}
+                Some(Ok(_)) => continue,
                 Some(Err(e)) => {
                     warn!("terminal event error: {e}");
                     return Err(e.into());
                 }
                 None => return Ok(Ended::Quit),
             },
-            Some(step) = replay.recv() => {
-                info!("replay: {}", step.title);
-                model.set_now(step.at);
-                model.apply(step.objects, &step.deletes);
-                state.status = Some(format!("demo: {}", step.title));
-                // The first change of a burst sets the deadline; later ones
-                // are folded with it.
-                fold_at.get_or_insert_with(|| tokio::time::Instant::now() + FOLD);
-                dirty = true;
-            }
+            Some(batch) = source.recv() => Msg::Source(batch),
             _ = tokio::time::sleep_until(fold_at.unwrap_or_else(tokio::time::Instant::now)),
                 if fold_at.is_some() => {
                 fold_at = None;
-                model.refresh();
-                model.sample();
-                dirty = true;
+                Msg::Tick
             }
             evaluation = evaluations.recv() => match evaluation {
-                Some(e) => {
-                    model.accept(e);
-                    dirty = true;
-                }
+                Some(e) => Msg::Evaluated(e),
                 None => {
                     warn!("the checker stopped");
                     anyhow::bail!("the checks stopped running (a check panicked; see the log)");
                 }
             },
-            _ = next_frame, if dirty => {}
+            Some(msg) = done.recv() => msg,
+            _ = next_frame, if dirty => continue,
             n = signals.recv() => {
                 info!("ended by signal {n}");
                 return Ok(Ended::Signal(n));
+            }
+        };
+        dirty = true;
+        for effect in update(&mut state, model, msg) {
+            match effect {
+                Effect::Quit => {
+                    info!("quit");
+                    return Ok(Ended::Quit);
+                }
+                Effect::Write { path, contents } => {
+                    let done = done_tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let status = export_status(&path, &contents);
+                        info!("{status}");
+                        let _ = done.send(Msg::EffectDone(status));
+                    });
+                }
+                // The first change of a burst sets the deadline; later ones
+                // are folded with it.
+                Effect::Fold => {
+                    fold_at.get_or_insert_with(|| tokio::time::Instant::now() + FOLD);
+                }
             }
         }
     }
 }
 
-/// Writes an export (a small file, so on the loop) and says where it went.
+/// Writes an export (on a blocking task) and says where it went.
 fn export_status(path: &std::path::Path, contents: &str) -> String {
     match crate::ui::state::write_new_file(path, contents) {
         Ok(written) => format!("exported to {}", inert(&written.to_string_lossy())),

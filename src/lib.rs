@@ -12,6 +12,7 @@ pub mod config;
 pub mod file_input;
 pub mod model;
 pub mod report;
+pub mod runtime;
 pub mod source;
 pub mod store;
 pub mod ui;

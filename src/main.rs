@@ -20,9 +20,9 @@ use kready::config::keymap::Keymap;
 use kready::config::theme::Theme;
 use kready::model::inert::{inert, inert_lines};
 use kready::report::{self, Report};
+use kready::runtime::Model;
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
-use kready::ui::model::Model;
 
 /// glibc's malloc grows its per-thread arenas a page range at a time (an
 /// `mprotect` each), which cost a fifth of loading a large snapshot on two

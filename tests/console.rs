@@ -7,8 +7,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kready::config::Config;
 use kready::config::keymap::Keymap;
 use kready::config::theme::Theme;
+use kready::runtime::Model;
 use kready::source::snapshot::{self, LoadOptions};
-use kready::ui::model::Model;
 use kready::ui::panes::Pane;
 use kready::ui::state::{Effect, Msg, State, update};
 use ratatui::Terminal;
@@ -113,58 +113,58 @@ fn too_small_terminal_says_so() {
 
 #[test]
 fn keys_navigate_filter_and_quit() {
-    let model = demo_model();
+    let mut model = demo_model();
     let mut state = State::new(
         Keymap::default(),
         Theme::monochrome(),
         PathBuf::from("/tmp"),
     );
-    assert!(update(&mut state, &model, key('2')).is_empty());
+    assert!(update(&mut state, &mut model, key('2')).is_empty());
     assert_eq!(state.pane, Pane::Readiness);
-    update(&mut state, &model, code(KeyCode::Tab));
+    update(&mut state, &mut model, code(KeyCode::Tab));
     assert_eq!(state.pane, Pane::Rbac);
-    update(&mut state, &model, code(KeyCode::BackTab));
+    update(&mut state, &mut model, code(KeyCode::BackTab));
     // `/` filter: typed text narrows the table as it is typed.
-    update(&mut state, &model, key('/'));
+    update(&mut state, &mut model, key('/'));
     for c in "crashloop".chars() {
-        update(&mut state, &model, key(c));
+        update(&mut state, &mut model, key(c));
     }
-    update(&mut state, &model, code(KeyCode::Enter));
+    update(&mut state, &mut model, code(KeyCode::Enter));
     assert_eq!(state.panes.readiness.nav.filter, "crashloop");
     let t = text(&render(&state, &model, 160, 48));
     assert!(t.contains("workload/crashloop"), "{t}");
     assert!(!t.contains("workload/not-ready"), "{t}");
     // `?` help lists the keymap; esc closes it.
-    update(&mut state, &model, key('?'));
+    update(&mut state, &mut model, key('?'));
     assert!(text(&render(&state, &model, 160, 48)).contains("YAML of selection"));
-    update(&mut state, &model, code(KeyCode::Esc));
+    update(&mut state, &mut model, code(KeyCode::Esc));
     assert!(state.overlay.is_none());
     // `y` shows the selected object's YAML.
-    update(&mut state, &model, key('y'));
+    update(&mut state, &mut model, key('y'));
     let t = text(&render(&state, &model, 160, 48));
     assert!(
         t.contains("apiVersion: v1") && t.contains("kind: Pod"),
         "{t}"
     );
-    update(&mut state, &model, code(KeyCode::Esc));
+    update(&mut state, &mut model, code(KeyCode::Esc));
     // `:ns` narrows, `:q` quits.
-    update(&mut state, &model, key(':'));
+    update(&mut state, &mut model, key(':'));
     for c in "ns search".chars() {
-        update(&mut state, &model, key(c));
+        update(&mut state, &mut model, key(c));
     }
-    update(&mut state, &model, code(KeyCode::Enter));
+    update(&mut state, &mut model, code(KeyCode::Enter));
     assert_eq!(state.namespace.as_deref(), Some("search"));
-    update(&mut state, &model, key(':'));
-    update(&mut state, &model, key('q'));
+    update(&mut state, &mut model, key(':'));
+    update(&mut state, &mut model, key('q'));
     assert_eq!(
-        update(&mut state, &model, code(KeyCode::Enter)),
+        update(&mut state, &mut model, code(KeyCode::Enter)),
         vec![Effect::Quit]
     );
 }
 
 #[test]
 fn export_writes_the_filtered_view() {
-    let model = demo_model();
+    let mut model = demo_model();
     let dir = tempfile::tempdir().unwrap();
     let mut state = State::new(
         Keymap::default(),
@@ -173,7 +173,7 @@ fn export_writes_the_filtered_view() {
     );
     state.pane = Pane::Readiness;
     state.panes.readiness.nav.filter = "crashloop".into();
-    let effects = update(&mut state, &model, key('e'));
+    let effects = update(&mut state, &mut model, key('e'));
     let [Effect::Write { path, contents }] = effects.as_slice() else {
         panic!("{effects:?}")
     };

@@ -12,9 +12,9 @@ use kready::config::keymap::Keymap;
 use kready::config::theme::Theme;
 use kready::model::ObjKey;
 use kready::model::mask::{LAST_APPLIED_FOLDED, NOT_SHOWN};
+use kready::runtime::Model;
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
-use kready::ui::model::Model;
 use kready::ui::panes::Pane;
 use kready::ui::state::{Effect, Msg, State, update};
 
@@ -199,7 +199,7 @@ fn secrets_stay_metadata_only() {
 fn export_and_every_report_format_mask_the_evidence() {
     let dir = tempfile::tempdir().unwrap();
     let store = store(dir.path());
-    let model = Model::new(store, &Config::default(), None);
+    let mut model = Model::new(store, &Config::default(), None);
     let mut state = State::new(Keymap::default(), Theme::monochrome(), dir.path().into());
     state.pane = Pane::Readiness;
     state.panes.readiness.nav.filter = "secrets-in-env".into();
@@ -210,19 +210,19 @@ fn export_and_every_report_format_mask_the_evidence() {
             state.input = None;
             update(
                 &mut state,
-                &model,
+                &mut model,
                 Msg::Key(KeyEvent::new(KeyCode::Char(':'), KeyModifiers::NONE)),
             );
             for c in "export json".chars() {
                 update(
                     &mut state,
-                    &model,
+                    &mut model,
                     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
                 );
             }
             Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
         };
-        let effects = update(&mut state, &model, msg);
+        let effects = update(&mut state, &mut model, msg);
         let [Effect::Write { contents, .. }] = effects.as_slice() else {
             panic!("{format}: {effects:?}")
         };

@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use kready::config::Config;
 use kready::config::keymap::{Action, Keymap};
 use kready::config::theme::Theme;
+use kready::runtime::Model;
+use kready::source::Event;
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
-use kready::ui::model::Model;
 use kready::ui::panes::{self, Cx, Outcome, Pane, PaneEvent, backups, events, nodes};
 use kready::ui::state::State;
 use ratatui::Terminal;
@@ -603,7 +604,7 @@ involvedObject: {kind: Pod, namespace: payments, name: payments-api-7d9c-abcde}
 "#,
     );
     let obj = new.list("Event").next().cloned().expect("event");
-    model.apply(vec![obj], &[]);
+    model.apply_events(vec![Event::Apply(obj)]);
     assert!(model.refresh());
     model.sample();
     assert!(model.generation > gen0);

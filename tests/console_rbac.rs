@@ -8,9 +8,10 @@ use kready::config::Config;
 use kready::config::keymap::{Action, Keymap};
 use kready::config::theme::Theme;
 use kready::model::ObjKey;
+use kready::runtime::Model;
+use kready::source::Event;
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
-use kready::ui::model::Model;
 use kready::ui::panes::rbac::{self, View};
 use kready::ui::panes::{Outcome, Pane, PaneEvent};
 use kready::ui::state::{Msg, State, update};
@@ -45,17 +46,17 @@ fn state(mono: bool) -> State {
     st
 }
 
-fn key(st: &mut State, m: &Model, code: KeyCode) {
+fn key(st: &mut State, m: &mut Model, code: KeyCode) {
     update(st, m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-fn typed(st: &mut State, m: &Model, text: &str) {
+fn typed(st: &mut State, m: &mut Model, text: &str) {
     for c in text.chars() {
         key(st, m, KeyCode::Char(c));
     }
 }
 
-fn command(st: &mut State, m: &Model, line: &str) {
+fn command(st: &mut State, m: &mut Model, line: &str) {
     key(st, m, KeyCode::Char(':'));
     typed(st, m, line);
     key(st, m, KeyCode::Enter);
@@ -345,9 +346,9 @@ fn who_can_arguments() {
         assert!(err.contains("usage: :who-can VERB RESOURCE"), "{err}");
     }
     // Through the pane: bad arguments are a status line with the usage.
-    let m = model(yaml(RBAC));
+    let mut m = model(yaml(RBAC));
     let mut st = state(false);
-    command(&mut st, &m, "who-can get");
+    command(&mut st, &mut m, "who-can get");
     assert!(
         st.status
             .as_deref()
@@ -428,7 +429,7 @@ fn risk_badges_and_stale_bindings() {
 
 #[test]
 fn pane_keys_detail_and_selection() {
-    let m = model(yaml(RBAC));
+    let mut m = model(yaml(RBAC));
     let mut st = state(false);
     let cx_sel =
         |st: &State, m: &Model| kready::ui::panes::rbac::selected_object(&st.cx(m), &st.panes.rbac);
@@ -438,9 +439,9 @@ fn pane_keys_detail_and_selection() {
         Some(ObjKey::new("ClusterRoleBinding", "", "root"))
     );
     // Filter `/app`: the shop/app ServiceAccount.
-    key(&mut st, &m, KeyCode::Char('/'));
-    typed(&mut st, &m, "app");
-    key(&mut st, &m, KeyCode::Enter);
+    key(&mut st, &mut m, KeyCode::Char('/'));
+    typed(&mut st, &mut m, "app");
+    key(&mut st, &mut m, KeyCode::Enter);
     assert_eq!(st.panes.rbac.nav.filter, "app");
     // The ServiceAccount exists: `y` shows it.
     assert_eq!(
@@ -448,7 +449,7 @@ fn pane_keys_detail_and_selection() {
         Some(ObjKey::new("ServiceAccount", "shop", "app"))
     );
     // Enter: the detail lists its effective rules per namespace.
-    key(&mut st, &m, KeyCode::Enter);
+    key(&mut st, &mut m, KeyCode::Enter);
     assert!(st.panes.rbac.detail);
     let screen = render(&st, &m, 80, 24);
     assert!(screen.contains("namespace shop"), "{screen}");
@@ -457,16 +458,16 @@ fn pane_keys_detail_and_selection() {
         "{screen}"
     );
     assert!(screen.contains("resources=[secrets]"), "{screen}");
-    key(&mut st, &m, KeyCode::Esc);
+    key(&mut st, &mut m, KeyCode::Esc);
     assert!(!st.panes.rbac.detail);
     // Clear the filter; `o` cycles to hiding system subjects, then stale.
-    key(&mut st, &m, KeyCode::Char('/'));
-    key(&mut st, &m, KeyCode::Esc);
+    key(&mut st, &mut m, KeyCode::Char('/'));
+    key(&mut st, &mut m, KeyCode::Esc);
     assert_eq!(st.panes.rbac.nav.filter, "");
-    key(&mut st, &m, KeyCode::Char('o'));
+    key(&mut st, &mut m, KeyCode::Char('o'));
     assert_eq!(st.panes.rbac.view, View::NoSystem);
     assert!(!render(&st, &m, 160, 48).contains("system:kube-controller-manager"));
-    key(&mut st, &m, KeyCode::Char('o'));
+    key(&mut st, &mut m, KeyCode::Char('o'));
     assert_eq!(st.panes.rbac.view, View::Stale);
     let screen = render(&st, &m, 80, 24);
     assert!(screen.contains("STALE"), "{screen}");
@@ -475,14 +476,14 @@ fn pane_keys_detail_and_selection() {
         cx_sel(&st, &m),
         Some(ObjKey::new("RoleBinding", "shop", "broken"))
     );
-    key(&mut st, &m, KeyCode::Esc);
+    key(&mut st, &mut m, KeyCode::Esc);
     assert_eq!(st.panes.rbac.view, View::Subjects);
 
     // A query from another pane switches to RBAC; esc returns to the
     // subjects with their selection.
-    key(&mut st, &m, KeyCode::Char('j'));
+    key(&mut st, &mut m, KeyCode::Char('j'));
     st.pane = Pane::Overview;
-    command(&mut st, &m, "who-can create pods/exec -n shop");
+    command(&mut st, &mut m, "who-can create pods/exec -n shop");
     assert_eq!(st.pane, Pane::Rbac);
     assert!(
         st.status.as_deref().unwrap().contains("3 subject(s)"),
@@ -498,7 +499,7 @@ fn pane_keys_detail_and_selection() {
     // `y` on a who-can row: the binding.
     let sel = cx_sel(&st, &m).unwrap();
     assert_eq!(sel.kind, "ClusterRoleBinding");
-    key(&mut st, &m, KeyCode::Esc);
+    key(&mut st, &mut m, KeyCode::Esc);
     assert!(st.panes.rbac.query.is_none());
     assert_eq!(st.panes.rbac.nav.selected, 1);
     assert!(render(&st, &m, 80, 24).contains("Subjects"));
@@ -536,7 +537,7 @@ fn demo_who_can_and_rendering() {
             .contains(&"SA data-pipeline/default @cluster-wide".to_string())
     );
 
-    let m = model(store);
+    let mut m = model(store);
     let d = rbac::derive(&m.store, |ns| m.config().is_system_namespace(ns));
     let top: Vec<String> = d
         .subjects
@@ -569,7 +570,7 @@ fn demo_who_can_and_rendering() {
     );
     insta::assert_snapshot!("rbac_demo_160x48", big);
 
-    command(&mut st, &m, "who-can create pods/exec -n analytics");
+    command(&mut st, &mut m, "who-can create pods/exec -n analytics");
     let small = render(&st, &m, 80, 24);
     assert!(
         small.contains("Who can create pods/exec in analytics"),
@@ -588,7 +589,7 @@ fn demo_who_can_and_rendering() {
 
 #[test]
 fn monochrome_words_and_stale_view() {
-    let m = model(yaml(RBAC));
+    let mut m = model(yaml(RBAC));
     let mut st = state(true);
     let screen = render(&st, &m, 80, 24);
     for word in [
@@ -601,8 +602,8 @@ fn monochrome_words_and_stale_view() {
         assert!(screen.contains(word), "{word} in {screen}");
     }
     insta::assert_snapshot!("rbac_inline_mono_80x24", screen);
-    key(&mut st, &m, KeyCode::Char('o'));
-    key(&mut st, &m, KeyCode::Char('o'));
+    key(&mut st, &mut m, KeyCode::Char('o'));
+    key(&mut st, &mut m, KeyCode::Char('o'));
     let screen = render(&st, &m, 160, 48);
     assert!(
         screen.contains("ServiceAccount shop/jenkins does not exist"),
@@ -616,7 +617,7 @@ fn follows_rbac_changes() {
     let mut m = model(yaml(RBAC));
     let mut st = state(false);
     assert!(!render(&st, &m, 160, 48).contains("newcomer"));
-    command(&mut st, &m, "who-can list secrets -n blog");
+    command(&mut st, &mut m, "who-can list secrets -n blog");
     assert!(!render(&st, &m, 160, 48).contains("newcomer"));
     let extra = yaml(
         r#"
@@ -627,12 +628,18 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-r
 subjects: [{kind: User, name: newcomer}]
 "#,
     );
-    m.apply(extra.list("RoleBinding").cloned().collect(), &[]);
+    m.apply_events(
+        extra
+            .list("RoleBinding")
+            .cloned()
+            .map(Event::Apply)
+            .collect(),
+    );
     m.refresh();
     let screen = render(&st, &m, 160, 48);
     assert!(screen.contains("newcomer"), "{screen}");
     assert!(screen.contains("ns blog"), "{screen}");
-    key(&mut st, &m, KeyCode::Esc);
+    key(&mut st, &mut m, KeyCode::Esc);
     let screen = render(&st, &m, 160, 48);
     assert!(
         screen.contains("SECRETS(ns)") && screen.contains("newcomer"),

@@ -10,10 +10,10 @@ use k8s_openapi::jiff::Timestamp;
 use kready::checks::{CheckResult, Severity, Status};
 use kready::config::Config;
 use kready::model::ObjKey;
+use kready::runtime::Model;
 use kready::source::demo::{ReplayStep, load_steps};
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
-use kready::ui::model::Model;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -116,7 +116,7 @@ fn steps_are_consistent_with_the_demo() {
     let mut uids: HashMap<ObjKey, String> = store
         .kinds()
         .into_iter()
-        .flat_map(|k| store.list(k))
+        .flat_map(|k| store.list(&k).collect::<Vec<_>>())
         .filter_map(|o| Some((o.key.clone(), o.meta.uid.clone()?)))
         .collect();
     let mut taken: HashSet<String> = uids.values().cloned().collect();
@@ -176,8 +176,7 @@ fn every_step_moves_a_check_result() {
     for s in &steps {
         let before = index(&model.results);
         let generation = model.generation;
-        model.set_now(s.at);
-        model.apply(s.objects.clone(), &s.deletes);
+        model.apply_events(s.clone().events());
         assert!(model.refresh(), "{:?}: refresh sees the change", s.file);
         model.sample();
         assert!(model.generation > generation);
@@ -459,8 +458,7 @@ fn background_checker_matches_inline() {
     let mut evaluations = threaded.run_checks_in_background().expect("checker thread");
     for s in steps.iter().take(4) {
         for m in [&mut inline, &mut threaded] {
-            m.set_now(s.at);
-            m.apply(s.objects.clone(), &s.deletes);
+            m.apply_events(s.clone().events());
         }
         assert!(inline.refresh());
         assert!(!threaded.refresh(), "results arrive later, not in place");

@@ -7,8 +7,8 @@ use kready::checks::Status;
 use kready::config::Config;
 use kready::config::keymap::Keymap;
 use kready::config::theme::Theme;
+use kready::runtime::Model;
 use kready::source::snapshot::{self, LoadOptions};
-use kready::ui::model::Model;
 use kready::ui::panes::backups;
 use kready::ui::state::State;
 

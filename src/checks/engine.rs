@@ -201,7 +201,7 @@ impl Engine {
     /// Whether object-scoped checks run on `obj` (system namespaces and the
     /// namespace selection).
     fn in_scope(&self, obj: &Object) -> bool {
-        let ns = if obj.key.kind == "Namespace" {
+        let ns = if obj.key.is("Namespace") {
             obj.name()
         } else {
             obj.namespace()
@@ -282,7 +282,10 @@ impl Engine {
     /// changed object now, and marks the checks that read its kind dirty.
     pub fn apply_change(&self, store: &ClusterStore, change: &Change, f: &mut Findings) {
         let ctx = self.ctx(store);
-        if let Some(indexes) = self.by_kind.get(change.key.kind.as_str()) {
+        // A custom resource named like a typed kind is not its subject.
+        if let Some(indexes) = self.by_kind.get(change.key.kind.as_str())
+            && change.key.is(&change.key.kind)
+        {
             f.per_object.remove(&change.key);
             if let (ChangeKind::Applied, Some(obj)) = (change.kind, store.get(&change.key)) {
                 self.run_object(&ctx, indexes, obj, f);
@@ -290,8 +293,7 @@ impl Engine {
         }
         for (i, c) in self.checks.iter().enumerate() {
             let reads = c.reads.iter().any(|k| *k == "*" || *k == change.key.kind);
-            if reads || (matches!(c.scope, Scope::Cluster { .. }) && change.key.kind == "Namespace")
-            {
+            if reads || (matches!(c.scope, Scope::Cluster { .. }) && change.key.is("Namespace")) {
                 f.dirty.insert(i);
             }
         }
@@ -362,7 +364,7 @@ fn suppressed(store: &ClusterStore, r: &CheckResult, near: Option<&Near>) -> boo
     let ns = s.namespace.as_deref().unwrap_or("");
     let subject = match near {
         Some(n)
-            if n.obj.key.kind == s.kind
+            if n.obj.key.label() == s.kind.as_str()
                 && n.obj.key.namespace == ns
                 && n.obj.key.name == s.name =>
         {

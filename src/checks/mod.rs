@@ -135,7 +135,7 @@ pub struct Subject {
 impl Subject {
     pub fn of(obj: &Object) -> Subject {
         Subject {
-            kind: obj.key.kind.clone(),
+            kind: obj.key.label().into_owned(),
             namespace: Some(obj.key.namespace.clone()).filter(|n| !n.is_empty()),
             name: obj.key.name.clone(),
             container: None,

@@ -143,3 +143,40 @@ typed_kinds! {
     CustomResourceDefinition: CustomResourceDefinition, namespaced = false;
     APIService: APIService, namespaced = false;
 }
+
+/// API groups a typed kind may have been written with (older versions are
+/// read with the current struct; the fields checks read did not change).
+pub fn accepted_groups(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "Deployment" | "DaemonSet" | "ReplicaSet" => &["apps", "extensions"],
+        "NetworkPolicy" => &["networking.k8s.io", "extensions"],
+        "StatefulSet" => &["apps"],
+        "Job" | "CronJob" => &["batch"],
+        "PodDisruptionBudget" => &["policy"],
+        "HorizontalPodAutoscaler" => &["autoscaling"],
+        "Role" | "RoleBinding" | "ClusterRole" | "ClusterRoleBinding" => {
+            &["rbac.authorization.k8s.io"]
+        }
+        "PriorityClass" => &["scheduling.k8s.io"],
+        "CustomResourceDefinition" => &["apiextensions.k8s.io"],
+        "APIService" => &["apiregistration.k8s.io"],
+        // core kinds: Pod, Service, Event (core/v1 Events; events.k8s.io is dynamic), …
+        _ => &[""],
+    }
+}
+
+/// The home API group of a typed kind (`apps` for Deployment), `None` for
+/// other kinds.
+pub fn home_group(kind: &str) -> Option<&'static str> {
+    typed_api_version(kind).map(|v| v.rsplit_once('/').map_or("", |(g, _)| g))
+}
+
+/// The group a key carries for `kind` written in `group`: a typed kind's
+/// older groups (`extensions`) become its home group, the object is read as
+/// the typed kind then; any other group stays as written.
+pub fn canonical_group(kind: &str, group: &str) -> std::borrow::Cow<'static, str> {
+    match home_group(kind) {
+        Some(home) if accepted_groups(kind).contains(&group) => std::borrow::Cow::Borrowed(home),
+        _ => std::borrow::Cow::Owned(group.to_string()),
+    }
+}

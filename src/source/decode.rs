@@ -33,7 +33,7 @@ use serde_json::value::RawValue;
 use crate::model::kinds::{self, Body};
 use crate::model::pod::Pod;
 use crate::model::workload::managed_by_workload;
-use crate::model::{ObjKey, Object, Origin};
+use crate::model::{ObjKey, Object, Origin, group_of};
 
 /// Why a document is not a usable object. `field` is the JSON path of the
 /// offending field where there is one.
@@ -95,31 +95,6 @@ fn hide_found_value(message: &str) -> String {
     )
 }
 
-/// API groups a typed kind may have been written with (older versions are
-/// read with the current struct; the fields checks read did not change).
-fn accepted_groups(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "Deployment" | "DaemonSet" | "ReplicaSet" => &["apps", "extensions"],
-        "NetworkPolicy" => &["networking.k8s.io", "extensions"],
-        "StatefulSet" => &["apps"],
-        "Job" | "CronJob" => &["batch"],
-        "PodDisruptionBudget" => &["policy"],
-        "HorizontalPodAutoscaler" => &["autoscaling"],
-        "Role" | "RoleBinding" | "ClusterRole" | "ClusterRoleBinding" => {
-            &["rbac.authorization.k8s.io"]
-        }
-        "PriorityClass" => &["scheduling.k8s.io"],
-        "CustomResourceDefinition" => &["apiextensions.k8s.io"],
-        "APIService" => &["apiregistration.k8s.io"],
-        // core kinds: Pod, Service, Event (core/v1 Events; events.k8s.io is dynamic), …
-        _ => &[""],
-    }
-}
-
-fn group_of(api_version: &str) -> &str {
-    api_version.rsplit_once('/').map_or("", |(g, _)| g)
-}
-
 /// Decodes one object. `origin` is kept for locations in reports.
 pub fn decode(mut value: Value, origin: Option<Origin>) -> Result<Object, DecodeError> {
     let found = type_name(&value);
@@ -151,13 +126,9 @@ pub fn decode(mut value: Value, origin: Option<Origin>) -> Result<Object, Decode
         .filter(|n| !n.is_empty())
         .ok_or_else(|| DecodeError::at("metadata.name", "missing or empty"))?;
 
-    let typed = kinds::is_typed(&kind) && accepted_groups(&kind).contains(&group_of(&api_version));
-    let store_kind = if typed || !kinds::is_typed(&kind) {
-        kind.clone()
-    } else {
-        // A custom resource that shares a built-in kind's name.
-        format!("{kind}.{}", group_of(&api_version))
-    };
+    let group = group_of(&api_version);
+    // A custom resource that shares a typed kind's name stays dynamic.
+    let typed = kinds::is_typed(&kind) && kinds::accepted_groups(&kind).contains(&group);
     let namespace = match (typed, kinds::namespaced(&kind)) {
         (true, Some(false)) => String::new(),
         // Namespaced kinds default to `default`, as kubectl applies them.
@@ -180,11 +151,7 @@ pub fn decode(mut value: Value, origin: Option<Origin>) -> Result<Object, Decode
     };
     compact(&mut body, &meta);
     Ok(Object {
-        key: ObjKey {
-            kind: store_kind,
-            namespace,
-            name,
-        },
+        key: ObjKey::of(&api_version, &kind, &namespace, &name),
         api_version,
         meta,
         body,
@@ -381,11 +348,7 @@ fn decode_typed_str(text: &str, origin: &Option<Origin>) -> Option<Object> {
         _ => meta.namespace.clone().unwrap_or_else(|| "default".into()),
     };
     Some(Object {
-        key: ObjKey {
-            kind: kind.into_owned(),
-            namespace,
-            name,
-        },
+        key: ObjKey::of(&api_version, &kind, &namespace, &name),
         api_version: api_version.into_owned(),
         meta,
         body,

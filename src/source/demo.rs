@@ -1,6 +1,7 @@
 //! The demo replay: a scripted incident timeline from `assets/demo-replay/`
 //! played through the same path a live cluster's changes take (step →
-//! `Model::apply` → store changes → `engine.apply_change` → refresh).
+//! `source::Event`s → `Model::apply_events` → store changes →
+//! `engine.apply_change` → refresh).
 //!
 //! One YAML file per step, named `NNN-<seconds>s-<slug>.yaml` (`seconds`:
 //! when the step plays, after the console starts). Its first document
@@ -30,6 +31,7 @@ use serde_json::Value;
 use tokio::sync::mpsc::Sender;
 
 use crate::model::{Body, ObjKey, ObjRef};
+use crate::source::Event;
 use crate::source::snapshot::{self, LoadOptions};
 
 /// The kind of a step's first document.
@@ -49,12 +51,26 @@ pub struct ReplayStep {
     pub file: PathBuf,
 }
 
-/// Sends each step when its time comes.
-pub async fn play(steps: Vec<ReplayStep>, tx: Sender<ReplayStep>) {
+impl ReplayStep {
+    /// The step as a source's events: the clock, the objects, the deletes,
+    /// and its title for the status line.
+    pub fn events(self) -> Vec<Event> {
+        let mut events = Vec::with_capacity(self.objects.len() + self.deletes.len() + 2);
+        events.push(Event::Clock(self.at));
+        events.extend(self.objects.into_iter().map(Event::Apply));
+        events.extend(self.deletes.into_iter().map(Event::Delete));
+        events.push(Event::Notice(format!("demo: {}", self.title)));
+        events
+    }
+}
+
+/// Sends each step's events when its time comes.
+pub async fn play(steps: Vec<ReplayStep>, tx: Sender<Vec<Event>>) {
     let start = tokio::time::Instant::now();
     for step in steps {
         tokio::time::sleep_until(start + std::time::Duration::from_secs(step.after_secs)).await;
-        if tx.send(step).await.is_err() {
+        tracing::info!("replay: {}", step.title);
+        if tx.send(step.events()).await.is_err() {
             return;
         }
     }

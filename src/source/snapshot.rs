@@ -24,6 +24,7 @@ use serde_json::value::RawValue;
 use thiserror::Error;
 
 use super::decode::{self, DecodeError};
+use super::event;
 use super::yaml;
 use crate::file_input::{self, ReadError, os_error};
 use crate::model::{ObjKey, ObjRef, Object, Origin};
@@ -148,7 +149,7 @@ impl fmt::Display for LoadWarning {
                 write!(
                     f,
                     "{} {name} is defined twice, at {} and at {}; keeping the one at {} (the later in path order)",
-                    key.kind,
+                    key.label(),
                     at(dropped),
                     at(kept),
                     at(kept)
@@ -178,11 +179,13 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// Builds a store from the loaded objects (later duplicates win).
+    /// Builds a store from the loaded objects (later duplicates win),
+    /// through the events a source produces: each kind the snapshot holds
+    /// is one complete list.
     pub fn into_store(self) -> ClusterStore {
         let mut store = ClusterStore::new(self.info);
-        for obj in self.objects {
-            store.apply(obj);
+        for event in event::relists(self.objects) {
+            event.apply_to(&mut store);
         }
         store
     }

@@ -31,10 +31,10 @@ impl ClusterStore {
     pub fn pods_of(&self, workload: &Object) -> Vec<&ObjRef> {
         let mut out = Vec::new();
         for child in self.children_of(&workload.key) {
-            if child.key.kind == "Pod" {
+            if child.key.is("Pod") {
                 out.push(child);
             } else {
-                out.extend(self.children_of(&child.key).filter(|p| p.key.kind == "Pod"));
+                out.extend(self.children_of(&child.key).filter(|p| p.key.is("Pod")));
             }
         }
         out
@@ -45,10 +45,7 @@ impl ClusterStore {
     pub fn top_owner<'a>(&'a self, obj: &'a ObjRef) -> &'a ObjRef {
         let mut cur = obj;
         for _ in 0..2 {
-            match cur
-                .controller()
-                .and_then(|(kind, name)| self.get_named(kind, cur.namespace(), name))
-            {
+            match cur.controller_key().and_then(|owner| self.get(&owner)) {
                 Some(owner) => cur = owner,
                 None => break,
             }
@@ -116,8 +113,8 @@ impl ClusterStore {
             .list("Namespace")
             .map(|n| n.name().to_string())
             .collect();
-        for map in self.objects.values() {
-            for ns in map.by_ns.keys() {
+        for by_ns in self.namespace_maps() {
+            for ns in by_ns.keys() {
                 if !ns.is_empty() && !out.contains(ns) {
                     out.insert(ns.clone());
                 }

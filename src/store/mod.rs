@@ -6,10 +6,10 @@ mod lookup;
 
 pub use lookup::pdb_selects;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::mpsc;
 
-use crate::model::{ObjKey, ObjRef, Typed};
+use crate::model::{KindLabel, ObjKey, ObjRef, Typed, kinds};
 
 /// What a source knows about the cluster as a whole.
 #[derive(Debug, Clone, Default)]
@@ -82,11 +82,36 @@ impl KindMap {
     }
 }
 
+/// How complete the store's copy of one kind is, as its source says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KindStatus {
+    /// Being listed: `seen` objects so far.
+    Syncing { seen: usize },
+    /// Listed: the store holds every object of the kind the source can see.
+    Ready,
+    /// The user may not list the kind (the API server's reason).
+    Forbidden(String),
+    /// Listing or watching failed; what the store holds may be stale.
+    Error(String),
+}
+
+/// The objects and the state of one kind in one API group.
+#[derive(Default, Clone)]
+struct KindEntry {
+    group: String,
+    objects: KindMap,
+    status: Option<KindStatus>,
+    /// Listed in full at least once (a snapshot held it, or a list ended).
+    listed: bool,
+}
+
 #[derive(Default)]
 pub struct ClusterStore {
     pub info: ClusterInfo,
-    objects: HashMap<String, KindMap>,
-    /// (owner kind, namespace, owner name) → keys of the objects it controls.
+    /// kind → its entries, one per API group (almost always one), in
+    /// group order.
+    objects: HashMap<String, Vec<KindEntry>>,
+    /// Controlling owner → keys of the objects it controls.
     children: HashMap<ObjKey, Vec<ObjKey>>,
     version: u64,
     subscribers: Vec<mpsc::Sender<Change>>,
@@ -123,20 +148,51 @@ impl ClusterStore {
         self.version
     }
 
+    /// The entry of `kind` in `group`, made if missing.
+    fn entry_mut(&mut self, kind: &str, group: &str) -> &mut KindEntry {
+        if !self.objects.contains_key(kind) {
+            self.objects.insert(kind.to_string(), Vec::new());
+        }
+        let entries = self.objects.get_mut(kind).expect("inserted above");
+        let i = match entries.binary_search_by(|e| e.group.as_str().cmp(group)) {
+            Ok(i) => i,
+            Err(i) => {
+                entries.insert(
+                    i,
+                    KindEntry {
+                        group: group.to_string(),
+                        ..Default::default()
+                    },
+                );
+                i
+            }
+        };
+        &mut entries[i]
+    }
+
+    /// The entries a kind label names: `Kind.group` or a typed `Kind` one
+    /// entry, a bare other `Kind` every group's. The iterator does not hold
+    /// on to `label`.
+    fn entries<'s>(&'s self, label: &str) -> impl Iterator<Item = &'s KindEntry> + use<'s> {
+        let l = KindLabel::parse(label);
+        let group = l.group_filter();
+        self.objects
+            .get(l.kind)
+            .into_iter()
+            .flatten()
+            .filter(move |e| group.as_deref().is_none_or(|g| g == e.group))
+    }
+
     /// Inserts or replaces an object; returns the previous one.
     pub fn apply(&mut self, obj: ObjRef) -> Option<ObjRef> {
         let key = obj.key.clone();
-        if let Some((kind, name)) = obj.controller() {
-            self.children
-                .entry(ObjKey::new(kind, &key.namespace, name))
-                .or_default()
-                .push(key.clone());
+        if let Some(owner) = obj.controller_key() {
+            self.children.entry(owner).or_default().push(key.clone());
         }
-        let kind_map = match self.objects.get_mut(key.kind.as_str()) {
-            Some(m) => m,
-            None => self.objects.entry(key.kind.clone()).or_default(),
-        };
-        let old = kind_map.insert(&key, obj);
+        let old = self
+            .entry_mut(&key.kind, &key.group)
+            .objects
+            .insert(&key, obj);
         if let Some(old) = &old {
             self.unlink_owner(old);
         }
@@ -148,17 +204,107 @@ impl ClusterStore {
         let old = self
             .objects
             .get_mut(&key.kind)?
+            .iter_mut()
+            .find(|e| e.group == key.group)?
+            .objects
             .remove(&key.namespace, &key.name)?;
         self.unlink_owner(&old);
         self.notify(key.clone(), ChangeKind::Deleted);
         Some(old)
     }
 
+    /// Replaces every object of `kind` in `group` with `objects` (a re-list,
+    /// as kube-runtime's reflector swaps its store): objects missing from
+    /// the list are deleted, new or changed ones applied, and unchanged ones
+    /// (same non-empty resourceVersion) kept without a change notice. The
+    /// kind counts as listed from now on.
+    pub fn relist(&mut self, kind: &str, group: &str, objects: Vec<ObjRef>) {
+        let mut gone: BTreeSet<(String, String)> = self
+            .entries_exact(kind, group)
+            .map(|m| {
+                m.values()
+                    .map(|o| (o.key.namespace.clone(), o.key.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for obj in objects {
+            // Held before this list and not seen in it yet (a duplicate
+            // within the list replaces, as the later one wins).
+            let held = gone.remove(&(obj.key.namespace.clone(), obj.key.name.clone()));
+            let unchanged = held
+                && self.get(&obj.key).is_some_and(|old| {
+                    old.meta.resource_version.is_some()
+                        && old.meta.resource_version == obj.meta.resource_version
+                });
+            if !unchanged {
+                self.apply(obj);
+            }
+        }
+        for (namespace, name) in gone {
+            self.delete(&ObjKey {
+                kind: kind.to_string(),
+                namespace,
+                name,
+                group: crate::model::kinds::canonical_group(kind, group),
+            });
+        }
+        self.entry_mut(kind, group).listed = true;
+    }
+
+    /// Records what the source says of a kind's completeness. `Ready` also
+    /// marks it listed.
+    pub fn set_status(&mut self, kind: &str, group: &str, status: KindStatus) {
+        let e = self.entry_mut(kind, group);
+        e.listed |= status == KindStatus::Ready;
+        e.status = Some(status);
+    }
+
+    /// What the source last said of a kind (`None`: nothing, e.g. a kind no
+    /// file of a snapshot held).
+    pub fn status(&self, label: &str) -> Option<&KindStatus> {
+        self.entries(label).find_map(|e| e.status.as_ref())
+    }
+
+    /// Whether the store ever held the whole of a kind: tells "no Roles"
+    /// (listed, none there) from "Roles not captured".
+    pub fn listed(&self, label: &str) -> bool {
+        self.entries(label).any(|e| e.listed)
+    }
+
+    /// Every kind the store has heard of (objects or a status), as labels,
+    /// with its status and whether it was listed.
+    pub fn kind_states(&self) -> Vec<(String, Option<&KindStatus>, bool)> {
+        let mut out: Vec<(String, Option<&KindStatus>, bool)> = self
+            .objects
+            .iter()
+            .flat_map(|(kind, entries)| {
+                entries.iter().map(move |e| {
+                    let key = ObjKey {
+                        kind: kind.clone(),
+                        namespace: String::new(),
+                        name: String::new(),
+                        group: e.group.clone().into(),
+                    };
+                    (key.label().into_owned(), e.status.as_ref(), e.listed)
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    fn entries_exact(&self, kind: &str, group: &str) -> Option<&KindMap> {
+        self.objects
+            .get(kind)?
+            .iter()
+            .find(|e| e.group == group)
+            .map(|e| &e.objects)
+    }
+
     fn unlink_owner(&mut self, old: &ObjRef) {
-        let Some((kind, name)) = old.controller() else {
+        let Some(owner) = old.controller_key() else {
             return;
         };
-        let owner = ObjKey::new(kind, &old.key.namespace, name);
         if let Some(list) = self.children.get_mut(&owner) {
             // Remove one entry: a replaced object pushed its key again first.
             if let Some(i) = list.iter().position(|k| *k == old.key) {
@@ -180,29 +326,41 @@ impl ClusterStore {
         self.subscribers.retain(|s| s.send(change.clone()).is_ok());
     }
 
+    /// The object with this key. A key with an empty group and a kind that
+    /// is not typed (made from a bare label) finds the kind in any group.
     pub fn get(&self, key: &ObjKey) -> Option<&ObjRef> {
-        self.get_named(&key.kind, &key.namespace, &key.name)
+        let entries = self.objects.get(&key.kind)?;
+        let exact = entries
+            .iter()
+            .find(|e| e.group == key.group)
+            .and_then(|e| e.objects.get(&key.namespace, &key.name));
+        if exact.is_some() || !key.group.is_empty() || kinds::is_typed(&key.kind) {
+            return exact;
+        }
+        entries
+            .iter()
+            .find_map(|e| e.objects.get(&key.namespace, &key.name))
     }
 
-    pub fn get_named(&self, kind: &str, namespace: &str, name: &str) -> Option<&ObjRef> {
-        self.objects.get(kind)?.get(namespace, name)
+    /// The object of kind `label` (see [`KindLabel`]) named `namespace/name`.
+    pub fn get_named(&self, label: &str, namespace: &str, name: &str) -> Option<&ObjRef> {
+        self.entries(label)
+            .find_map(|e| e.objects.get(namespace, name))
     }
 
-    /// All objects of a kind, ordered by namespace and name.
-    pub fn list(&self, kind: &str) -> impl Iterator<Item = &ObjRef> {
-        self.objects.get(kind).into_iter().flat_map(KindMap::values)
+    /// All objects of a kind, ordered by group, namespace and name.
+    pub fn list<'a>(&'a self, label: &str) -> impl Iterator<Item = &'a ObjRef> + use<'a> {
+        self.entries(label).flat_map(|e| e.objects.values())
     }
 
     /// Objects of a kind in one namespace.
     pub fn list_in<'a>(
         &'a self,
-        kind: &str,
+        label: &str,
         namespace: &'a str,
-    ) -> impl Iterator<Item = &'a ObjRef> {
-        self.objects
-            .get(kind)
-            .and_then(|m| m.by_ns.get(namespace))
-            .into_iter()
+    ) -> impl Iterator<Item = &'a ObjRef> + use<'a> {
+        self.entries(label)
+            .filter_map(move |e| e.objects.by_ns.get(namespace))
             .flat_map(BTreeMap::values)
     }
 
@@ -220,28 +378,28 @@ impl ClusterStore {
             .filter_map(|o| o.typed::<T>().map(|t| (o, t)))
     }
 
-    pub fn count(&self, kind: &str) -> usize {
-        self.objects.get(kind).map_or(0, |m| m.len)
+    pub fn count(&self, label: &str) -> usize {
+        self.entries(label).map(|e| e.objects.len).sum()
     }
 
-    pub fn has_kind(&self, kind: &str) -> bool {
-        self.count(kind) > 0
+    pub fn has_kind(&self, label: &str) -> bool {
+        self.count(label) > 0
     }
 
-    /// Kinds present, sorted.
-    pub fn kinds(&self) -> Vec<&str> {
-        let mut k: Vec<&str> = self
-            .objects
-            .iter()
-            .filter(|(_, m)| m.len > 0)
-            .map(|(k, _)| k.as_str())
+    /// Kinds present, as labels, sorted.
+    pub fn kinds(&self) -> Vec<String> {
+        let mut k: Vec<String> = self
+            .kind_states()
+            .into_iter()
+            .map(|(label, _, _)| label)
+            .filter(|l| self.has_kind(l))
             .collect();
-        k.sort_unstable();
+        k.dedup();
         k
     }
 
     pub fn len(&self) -> usize {
-        self.objects.values().map(|m| m.len).sum()
+        self.objects.values().flatten().map(|e| e.objects.len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -255,6 +413,11 @@ impl ClusterStore {
             .into_iter()
             .flatten()
             .filter_map(|k| self.get(k))
+    }
+
+    /// Every namespace-scoped map, for look-ups across kinds.
+    fn namespace_maps(&self) -> impl Iterator<Item = &BTreeMap<String, BTreeMap<String, ObjRef>>> {
+        self.objects.values().flatten().map(|e| &e.objects.by_ns)
     }
 }
 

@@ -1,9 +1,7 @@
 //! The console's view: `draw` renders a frame from `&State` and `&Model`
 //! (tabs, the active pane, overlays, the footer). Nothing here does I/O.
 
-pub mod checker;
 pub mod memo;
-pub mod model;
 pub mod panes;
 pub mod popups;
 pub mod state;
@@ -16,7 +14,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::config::keymap::Action;
 use crate::model::inert::inert;
-use model::Model;
+use crate::runtime::Model;
 use panes::Pane;
 use state::{InputKind, Overlay, State};
 

@@ -1,6 +1,8 @@
-//! UI state and the pure `update`: keys become actions through the keymap,
-//! actions change `State` and may ask for effects (quit, write a file) that
-//! the event loop performs.
+//! UI state and `update`, the one state transition: every change of state
+//! (a key, a resize, source events, an evaluation, the fold tick, a finished
+//! effect) arrives as a `Msg`. Keys become actions through the keymap;
+//! actions change `State` and may ask for effects (quit, write a file, fold
+//! later) that the event loop runs off the loop and reports back.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,16 +10,24 @@ use std::path::{Path, PathBuf};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
-use super::model::Model;
 use super::panes::{self, Cx, Outcome, Pane, PaneEvent, PaneStates};
 use crate::config::keymap::{Action, Keymap};
 use crate::config::theme::Theme;
+use crate::runtime::{Evaluation, Model};
+use crate::source::Event;
 
 /// What the loop feeds `update`.
-#[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
     Resize(u16, u16),
+    /// A batch of events from the source (a replay step, a watch burst).
+    Source(Vec<Event>),
+    /// The checker's results for the changes so far.
+    Evaluated(Evaluation),
+    /// The fold deadline passed: evaluate what changed, sample histories.
+    Tick,
+    /// An effect finished; the line says how (e.g. where an export went).
+    EffectDone(String),
 }
 
 /// Work `update` asks the event loop to do.
@@ -25,11 +35,14 @@ pub enum Msg {
 pub enum Effect {
     Quit,
     /// Write `contents` to a new file named like `path` (see
-    /// `write_new_file`), then report the path written.
+    /// `write_new_file`) off the loop, then report the path written.
     Write {
         path: PathBuf,
         contents: String,
     },
+    /// Send a `Tick` after the fold delay, unless one is due already: a
+    /// burst of changes is evaluated once.
+    Fold,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,17 +137,41 @@ impl State {
 }
 
 /// The one state transition.
-pub fn update(state: &mut State, model: &Model, msg: Msg) -> Vec<Effect> {
+pub fn update(state: &mut State, model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Resize(w, h) => {
             state.size = (w, h);
             Vec::new()
         }
         Msg::Key(key) => on_key(state, model, key),
+        Msg::Source(events) => {
+            let changes = events.iter().any(Event::needs_evaluation);
+            if let Some(line) = model.apply_events(events).pop() {
+                state.status = Some(line);
+            }
+            if changes {
+                vec![Effect::Fold]
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::Evaluated(e) => {
+            model.accept(e);
+            Vec::new()
+        }
+        Msg::Tick => {
+            model.refresh();
+            model.sample();
+            Vec::new()
+        }
+        Msg::EffectDone(line) => {
+            state.status = Some(line);
+            Vec::new()
+        }
     }
 }
 
-fn on_key(state: &mut State, model: &Model, key: KeyEvent) -> Vec<Effect> {
+fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
         return vec![Effect::Quit];
     }
@@ -234,7 +271,7 @@ fn scroll_by(scroll: u16, action: Action) -> u16 {
     }
 }
 
-fn on_input_key(state: &mut State, model: &Model, key: KeyEvent) -> Vec<Effect> {
+fn on_input_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     let input = state.input.as_mut().expect("input is open");
     match key.code {
         KeyCode::Esc => {
@@ -325,7 +362,7 @@ pub fn complete(model: &Model, typed: &str) -> Vec<String> {
         .collect()
 }
 
-fn run_command(state: &mut State, model: &Model, line: &str) -> Vec<Effect> {
+fn run_command(state: &mut State, model: &mut Model, line: &str) -> Vec<Effect> {
     let words: Vec<&str> = line.split_whitespace().collect();
     match words.as_slice() {
         [] => {}

@@ -14,10 +14,10 @@ pub mod readiness;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::model::Model;
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
+use crate::runtime::Model;
 
 /// What panes read: the model, the theme, and the namespace narrowing.
 pub struct Cx<'a> {

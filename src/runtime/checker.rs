@@ -1,6 +1,6 @@
 //! The console's checks, apart from the event loop. The checker keeps its
 //! own replica of the store (the objects are shared `Arc`s), the engine and
-//! the findings. The loop sends it every batch of changes and, on its tick,
+//! the findings. The loop sends it every batch of source events and, on its tick,
 //! asks for an evaluation; the checker re-runs what the changes made dirty,
 //! sorts the results and sends them back. On a large cluster under a few
 //! hundred changes a second that takes a few hundred milliseconds, which
@@ -15,7 +15,7 @@ use crate::checks::CheckResult;
 use crate::checks::engine::{Engine, Findings, Selection};
 use crate::checks::score::{self, Gain, Scores};
 use crate::config::Config;
-use crate::model::{ObjKey, ObjRef};
+use crate::source::Event;
 use crate::store::{Change, ClusterStore};
 
 /// How many "what would raise the score most" entries the console shows.
@@ -23,13 +23,9 @@ const GAINS: usize = 8;
 
 /// What the loop sends the checker.
 pub enum Job {
-    /// Objects applied and keys deleted, in this order, as the loop's store got them.
-    Apply {
-        objects: Vec<ObjRef>,
-        deletes: Vec<ObjKey>,
-    },
-    /// Evaluate as of this time from now on (the demo replay's clock).
-    SetNow(Timestamp),
+    /// Source events, in the order the loop's store folded them (the clock
+    /// among them: evaluate as of that time from then on).
+    Events(Vec<Event>),
     /// Send back the results if anything changed since the last evaluation.
     Evaluate,
 }
@@ -70,12 +66,11 @@ impl Checker {
     /// Handles a job; an `Evaluate` with changes pending returns the results.
     pub fn run(&mut self, job: Job) -> Option<Evaluation> {
         match job {
-            Job::Apply { objects, deletes } => {
-                for o in objects {
-                    self.store.apply(o);
-                }
-                for k in &deletes {
-                    self.store.delete(k);
+            Job::Events(events) => {
+                for event in events {
+                    if let Some(Event::Clock(now)) = event.apply_to(&mut self.store) {
+                        self.engine.set_now(Some(now));
+                    }
                 }
                 // Object-scoped checks re-run now, the rest when evaluating.
                 while let Ok(change) = self.changes.try_recv() {
@@ -83,10 +78,6 @@ impl Checker {
                         .apply_change(&self.store, &change, &mut self.findings);
                     self.pending = true;
                 }
-                None
-            }
-            Job::SetNow(now) => {
-                self.engine.set_now(Some(now));
                 None
             }
             Job::Evaluate => self.evaluate(),

@@ -6,14 +6,15 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::mpsc::{Receiver, Sender};
 
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::Event;
+use k8s_openapi::api::core::v1::Event as KubeEvent;
 use k8s_openapi::jiff::Timestamp;
 
 use super::checker::{Checker, Evaluation, Job};
 use crate::checks::CheckResult;
 use crate::checks::score::{Gain, Scores};
 use crate::config::Config;
-use crate::model::{ObjKey, ObjRef};
+use crate::model::ObjKey;
+use crate::source::Event;
 use crate::store::{Change, ClusterStore};
 
 /// How many samples a sparkline keeps.
@@ -102,32 +103,28 @@ impl Model {
         Ok(rx)
     }
 
-    /// Applies objects (and deletions) from a source, as a watch would.
-    pub fn apply(&mut self, objects: Vec<ObjRef>, deletes: &[ObjKey]) {
-        for o in &objects {
-            self.store.apply(o.clone());
-        }
-        for k in deletes {
-            self.store.delete(k);
+    /// Folds a batch of source events into the store, and sends the same
+    /// batch to the checker. Returns the notices among them (for the
+    /// status line).
+    pub fn apply_events(&mut self, events: Vec<Event>) -> Vec<String> {
+        let mut notices = Vec::new();
+        for event in events.iter().cloned() {
+            match event.apply_to(&mut self.store) {
+                Some(Event::Clock(now)) => self.now = now,
+                Some(Event::Notice(line)) => notices.push(line),
+                _ => {}
+            }
         }
         while let Ok(change) = self.changes.try_recv() {
             *self
                 .changes_by_kind
-                .entry(change.key.kind.clone())
+                .entry(change.key.label().into_owned())
                 .or_default() += 1;
             self.last_change = Some(self.now);
             self.pending = true;
         }
-        self.send(Job::Apply {
-            objects,
-            deletes: deletes.to_vec(),
-        });
-    }
-
-    /// Advances cluster time (the demo replay's clock).
-    pub fn set_now(&mut self, now: Timestamp) {
-        self.now = now;
-        self.send(Job::SetNow(now));
+        self.send(Job::Events(events));
+        notices
     }
 
     /// Asks for the results of the changes so far. Inline, they are in
@@ -181,7 +178,7 @@ impl Model {
 
     fn count_warnings(&self) -> u64 {
         self.store
-            .typed::<Event>()
+            .typed::<KubeEvent>()
             .filter(|(_, e)| e.type_.as_deref() == Some("Warning"))
             .map(|(_, e)| e.count.unwrap_or(1).max(1) as u64)
             .sum()

@@ -1,0 +1,104 @@
+//! The one path cluster state takes: every source (the snapshot loader, the
+//! demo replay, later the live watches) produces `Event`s, and
+//! [`Event::apply_to`] folds them into a store. The console's runtime folds
+//! the same events into its store and its checker's replica, so both see
+//! the same cluster.
+
+use k8s_openapi::jiff::Timestamp;
+
+use crate::model::{ObjKey, ObjRef};
+use crate::store::{ClusterStore, KindStatus};
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// An object was added or changed.
+    Apply(ObjRef),
+    /// An object is gone.
+    Delete(ObjKey),
+    /// Every object of one kind, as a (re-)list returned them: what the store
+    /// held of the kind and is not here is gone. The kind counts as listed.
+    Relist {
+        kind: String,
+        group: String,
+        objects: Vec<ObjRef>,
+    },
+    /// How complete the source's view of a kind is.
+    Status {
+        kind: String,
+        group: String,
+        status: KindStatus,
+    },
+    /// Cluster time moved (the demo replay's clock); time-based checks
+    /// measure against it.
+    Clock(Timestamp),
+    /// A line for the user: a replay step's title, a loader warning.
+    Notice(String),
+}
+
+impl Event {
+    /// Folds a store event into `store`. The clock and notices are not the
+    /// store's: they come back for the caller.
+    pub fn apply_to(self, store: &mut ClusterStore) -> Option<Event> {
+        match self {
+            Event::Apply(obj) => {
+                store.apply(obj);
+            }
+            Event::Delete(key) => {
+                store.delete(&key);
+            }
+            Event::Relist {
+                kind,
+                group,
+                objects,
+            } => store.relist(&kind, &group, objects),
+            Event::Status {
+                kind,
+                group,
+                status,
+            } => store.set_status(&kind, &group, status),
+            other @ (Event::Clock(_) | Event::Notice(_)) => return Some(other),
+        }
+        None
+    }
+
+    /// Whether the results may change with this event: all but a notice
+    /// (the clock moves time-based checks; a kind's status, what they may
+    /// say about it).
+    pub fn needs_evaluation(&self) -> bool {
+        !matches!(self, Event::Notice(_))
+    }
+}
+
+/// The events that load `objects` as complete lists: per kind (in the order
+/// kinds first appear) one `Relist` of its objects in their order, then
+/// `Ready`. Later duplicates win, as in the store.
+pub fn relists(objects: Vec<ObjRef>) -> Vec<Event> {
+    let mut order: Vec<(String, String)> = Vec::new();
+    let mut by_kind: std::collections::HashMap<(String, String), Vec<ObjRef>> =
+        std::collections::HashMap::new();
+    for obj in objects {
+        let id = (obj.key.kind.clone(), obj.key.group.to_string());
+        let list = by_kind.entry(id.clone()).or_insert_with(|| {
+            order.push(id);
+            Vec::new()
+        });
+        list.push(obj);
+    }
+    let mut events = Vec::with_capacity(order.len() * 2);
+    for (kind, group) in order {
+        let objects = by_kind
+            .remove(&(kind.clone(), group.clone()))
+            .unwrap_or_default();
+        events.push(Event::Relist {
+            kind: kind.clone(),
+            group: group.clone(),
+            objects,
+        });
+        events.push(Event::Status {
+            kind,
+            group,
+            status: KindStatus::Ready,
+        });
+    }
+    events
+}
