@@ -10,7 +10,7 @@ use k8s_openapi::jiff::Timestamp;
 use kready::checks::{CheckResult, Severity, Status};
 use kready::config::Config;
 use kready::model::ObjKey;
-use kready::runtime::Model;
+use kready::runtime::{Model, Results};
 use kready::source::demo::{ReplayStep, load_steps};
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
@@ -49,7 +49,7 @@ fn key(r: &CheckResult) -> Key {
     )
 }
 
-fn index(results: &[CheckResult]) -> HashMap<Key, (Status, Severity, String)> {
+fn index(results: &Results) -> HashMap<Key, (Status, Severity, String)> {
     results
         .iter()
         .map(|r| (key(r), (r.status, r.severity, r.message.clone())))
@@ -57,7 +57,7 @@ fn index(results: &[CheckResult]) -> HashMap<Key, (Status, Severity, String)> {
 }
 
 fn find<'a>(
-    results: &'a [CheckResult],
+    results: &'a Results,
     check: &str,
     kind: &str,
     ns: Option<&str>,

@@ -46,6 +46,22 @@ pub struct Findings {
     /// The results of the cluster-scoped checks, by check index.
     per_check: HashMap<usize, Vec<CheckResult>>,
     dirty: BTreeSet<usize>,
+    /// What changed since `take_changes`, for readers that keep results
+    /// of their own up to date (the console's checker).
+    changes: FindingChanges,
+}
+
+/// The difference between the findings at the last `take_changes` and now.
+#[derive(Default)]
+pub struct FindingChanges {
+    /// Per object whose results changed: the results it had at the last
+    /// `take_changes` (empty if it had none). The object's results now are
+    /// `Findings::of_object`.
+    pub objects: HashMap<ObjKey, Vec<CheckResult>>,
+    /// Checks whose results were all made anew (cluster-scoped checks, and
+    /// object-scoped ones re-run over every object): their results now are
+    /// `Findings::of_check`, and `objects` says nothing about them.
+    pub checks: BTreeSet<&'static str>,
 }
 
 /// What one `evaluate` thread found.
@@ -286,7 +302,10 @@ impl Engine {
         if let Some(indexes) = self.by_kind.get(change.key.kind.as_str())
             && change.key.is(&change.key.kind)
         {
-            f.per_object.remove(&change.key);
+            let old = f.per_object.remove(&change.key).unwrap_or_default();
+            // Only the first removal since the last `take_changes` holds
+            // results a reader has seen.
+            f.changes.objects.entry(change.key.clone()).or_insert(old);
             if let (ChangeKind::Applied, Some(obj)) = (change.kind, store.get(&change.key)) {
                 self.run_object(&ctx, indexes, obj, f);
             }
@@ -306,6 +325,7 @@ impl Engine {
             match self.checks[i].scope {
                 Scope::Object { kinds, .. } => {
                     let id = self.checks[i].id;
+                    f.changes.checks.insert(id);
                     f.per_object.retain(|_, results| {
                         results.retain(|r| r.check != id);
                         !results.is_empty()
@@ -318,11 +338,34 @@ impl Engine {
                 }
                 Scope::Cluster { .. } => {
                     let results = self.run_cluster(&ctx, i);
+                    f.changes.checks.insert(self.checks[i].id);
                     f.per_check.insert(i, results);
                 }
             }
         }
     }
+}
+
+/// The order of results within one check: subject, message, evidence,
+/// status, severity. Results equal in these are equal in every field.
+pub fn order(a: &CheckResult, b: &CheckResult) -> std::cmp::Ordering {
+    (&a.subject, &a.message, &a.evidence, a.status, a.severity).cmp(&(
+        &b.subject,
+        &b.message,
+        &b.evidence,
+        b.status,
+        b.severity,
+    ))
+}
+
+/// Check id → its position in the catalog: results are shown and reported
+/// in catalog order.
+pub fn catalog_positions() -> HashMap<&'static str, usize> {
+    catalog()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect()
 }
 
 /// Below this many units of work per extra thread, `evaluate` runs on one.
@@ -389,39 +432,52 @@ impl Findings {
         !self.dirty.is_empty()
     }
 
+    /// What changed since the last call (see `FindingChanges`).
+    pub fn take_changes(&mut self) -> FindingChanges {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// The results of the object-scoped checks on one object.
+    pub fn of_object(&self, key: &ObjKey) -> &[CheckResult] {
+        self.per_object.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every result of one check, unordered.
+    pub fn of_check(&self, id: &str) -> impl Iterator<Item = &CheckResult> {
+        self.per_object
+            .values()
+            .chain(self.per_check.values())
+            .flatten()
+            .filter(move |r| r.check == id)
+    }
+
+    /// Every result, unordered.
+    pub fn iter(&self) -> impl Iterator<Item = &CheckResult> {
+        self.per_object
+            .values()
+            .chain(self.per_check.values())
+            .flatten()
+    }
+
     /// All results in a stable order: catalog order, then subject, message
     /// and evidence.
     pub fn sorted(&self) -> Vec<&CheckResult> {
-        let order: HashMap<&str, usize> = catalog()
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id, i))
-            .collect();
+        let positions = catalog_positions();
         // One bucket per check, in catalog order (ids outside the catalog
         // last); the buckets are sorted on all CPUs.
-        let mut buckets: Vec<Vec<&CheckResult>> = vec![Vec::new(); order.len() + 1];
+        let mut buckets: Vec<Vec<&CheckResult>> = vec![Vec::new(); positions.len() + 1];
         for r in self
             .per_object
             .values()
             .chain(self.per_check.values())
             .flatten()
         {
-            let i = order.get(r.check).copied().unwrap_or(order.len());
+            let i = positions.get(r.check).copied().unwrap_or(positions.len());
             buckets[i].push(r);
         }
-        let sort = |bucket: &mut Vec<&CheckResult>| {
-            // Results equal in all these fields are equal in every field,
-            // so the faster unstable sort gives the same order every time.
-            bucket.sort_unstable_by(|a, b| {
-                (&a.subject, &a.message, &a.evidence, a.status, a.severity).cmp(&(
-                    &b.subject,
-                    &b.message,
-                    &b.evidence,
-                    b.status,
-                    b.severity,
-                ))
-            })
-        };
+        // Results equal in the order's fields are equal in every field, so
+        // the faster unstable sort gives the same order every time.
+        let sort = |bucket: &mut Vec<&CheckResult>| bucket.sort_unstable_by(|a, b| order(a, b));
         let total = self.len();
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         if cpus > 1 && total >= 10_000 {

@@ -28,6 +28,14 @@ impl Tally {
         }
     }
 
+    pub fn merge(&mut self, other: &Tally) {
+        self.pass += other.pass;
+        self.warning += other.warning;
+        self.error += other.error;
+        self.info += other.info;
+        self.unknown += other.unknown;
+    }
+
     /// The score, `None` when nothing was decided.
     pub fn score(&self) -> Option<f64> {
         let denom = 2 * self.pass + self.warning + 2 * self.error;
@@ -46,14 +54,36 @@ pub struct Scores {
 }
 
 pub fn score<'a>(results: impl IntoIterator<Item = &'a CheckResult>) -> Scores {
-    let mut s = Scores::default();
+    Scores::from_tallies(per_check(results).into_values())
+}
+
+/// Each check's tally and category, by check id.
+pub fn per_check<'a>(
+    results: impl IntoIterator<Item = &'a CheckResult>,
+) -> BTreeMap<&'static str, (Category, Tally)> {
+    let mut out: BTreeMap<&'static str, (Category, Tally)> = BTreeMap::new();
     for r in results {
-        s.tally.add(r);
-        s.tallies.entry(r.category).or_default().add(r);
+        out.entry(r.check)
+            .or_insert_with(|| (r.category, Tally::default()))
+            .1
+            .add(r);
     }
-    s.overall = s.tally.score();
-    s.categories = s.tallies.iter().map(|(c, t)| (*c, t.score())).collect();
-    s
+    out
+}
+
+impl Scores {
+    /// The scores of results already tallied per check (a check's results
+    /// share its category).
+    pub fn from_tallies(tallies: impl IntoIterator<Item = (Category, Tally)>) -> Scores {
+        let mut s = Scores::default();
+        for (category, t) in tallies {
+            s.tally.merge(&t);
+            s.tallies.entry(category).or_default().merge(&t);
+        }
+        s.overall = s.tally.score();
+        s.categories = s.tallies.iter().map(|(c, t)| (*c, t.score())).collect();
+        s
+    }
 }
 
 /// A check whose failures, fixed, would raise the overall score by `gain` points.
@@ -66,17 +96,20 @@ pub struct Gain {
 
 /// The checks whose fixing raises the overall score most, best first.
 pub fn top_gains<'a>(results: impl IntoIterator<Item = &'a CheckResult>, n: usize) -> Vec<Gain> {
-    let results: Vec<&CheckResult> = results.into_iter().collect();
-    let total = score(results.iter().copied()).tally;
+    let tallies = per_check(results);
+    gains_from(tallies.iter().map(|(id, (_, t))| (*id, *t)), n)
+}
+
+/// `top_gains` from each check's tally, in check id order.
+pub fn gains_from<'a>(per_check: impl Iterator<Item = (&'a str, Tally)> + Clone, n: usize) -> Vec<Gain> {
+    let mut total = Tally::default();
+    for (_, t) in per_check.clone() {
+        total.merge(&t);
+    }
     let Some(base) = total.score() else {
         return Vec::new();
     };
-    let mut per_check: BTreeMap<&str, Tally> = BTreeMap::new();
-    for r in &results {
-        per_check.entry(r.check).or_default().add(r);
-    }
     let mut gains: Vec<Gain> = per_check
-        .into_iter()
         .filter(|(_, t)| t.warning + t.error > 0)
         .map(|(check, t)| {
             // Fixing turns each failure into a pass.

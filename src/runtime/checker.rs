@@ -11,9 +11,9 @@ use std::sync::mpsc::{self, Receiver, Sender};
 
 use k8s_openapi::jiff::Timestamp;
 
-use crate::checks::CheckResult;
+use super::results::Results;
 use crate::checks::engine::{Engine, Findings, Selection};
-use crate::checks::score::{self, Gain, Scores};
+use crate::checks::score::{Gain, Scores};
 use crate::config::Config;
 use crate::source::Event;
 use crate::store::{Change, ClusterStore};
@@ -32,8 +32,8 @@ pub enum Job {
 
 /// The results of one evaluation, ready for the panes.
 pub struct Evaluation {
-    /// In catalog order, then subject.
-    pub results: Vec<CheckResult>,
+    /// In catalog order, then subject (shared with the checker).
+    pub results: Results,
     pub scores: Scores,
     pub gains: Vec<Gain>,
 }
@@ -43,6 +43,8 @@ pub struct Checker {
     changes: Receiver<Change>,
     engine: Engine,
     findings: Findings,
+    /// The findings in order, as last published.
+    results: Results,
     /// Changes since the last evaluation.
     pending: bool,
 }
@@ -54,11 +56,13 @@ impl Checker {
         let changes = store.subscribe();
         let engine = Engine::new(config, Selection::default(), now);
         let findings = engine.evaluate(&store);
+        let results = Results::new(&findings);
         Checker {
             store,
             changes,
             engine,
             findings,
+            results,
             pending: true,
         }
     }
@@ -91,11 +95,13 @@ impl Checker {
         if !std::mem::take(&mut self.pending) {
             return None;
         }
-        let results: Vec<CheckResult> = self.findings.sorted().into_iter().cloned().collect();
+        // Only what changed is re-sorted; unchanged checks are shared.
+        let changes = self.findings.take_changes();
+        self.results.update(&self.findings, changes);
         Some(Evaluation {
-            scores: score::score(&results),
-            gains: score::top_gains(&results, GAINS),
-            results,
+            scores: self.results.scores(),
+            gains: self.results.gains(GAINS),
+            results: self.results.clone(),
         })
     }
 

@@ -5,6 +5,8 @@
 
 pub mod checker;
 pub mod model;
+pub mod results;
 
 pub use checker::Evaluation;
 pub use model::Model;
+pub use results::Results;

@@ -10,7 +10,7 @@ use k8s_openapi::api::core::v1::Event as KubeEvent;
 use k8s_openapi::jiff::Timestamp;
 
 use super::checker::{Checker, Evaluation, Job};
-use crate::checks::CheckResult;
+use super::results::Results;
 use crate::checks::score::{Gain, Scores};
 use crate::config::Config;
 use crate::model::ObjKey;
@@ -27,8 +27,9 @@ pub struct Model {
     config: Config,
     checks: Checks,
     changes: Receiver<Change>,
-    /// Results in catalog order (replaced by each evaluation).
-    pub results: Vec<CheckResult>,
+    /// Results in catalog order (replaced by each evaluation; unchanged
+    /// checks' results are shared with the previous one).
+    pub results: Results,
     pub scores: Scores,
     pub gains: Vec<Gain>,
     /// Bumped whenever `results` change; panes cache derived rows by it.
@@ -68,7 +69,7 @@ impl Model {
             config: config.clone(),
             checks: Checks::Inline(Box::new(checker)),
             changes,
-            results: Vec::new(),
+            results: Results::default(),
             scores: Scores::default(),
             gains: Vec::new(),
             generation: 0,

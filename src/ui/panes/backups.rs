@@ -29,7 +29,8 @@ use serde_json::Value;
 use super::{Cx, Outcome, PaneEvent};
 use crate::checks::backup::RECENT_SUCCESS;
 use crate::checks::text::human_duration;
-use crate::checks::{CheckId, CheckResult, Status};
+use crate::checks::{CheckId, Status, Subject};
+use crate::runtime::Results;
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
@@ -429,16 +430,12 @@ fn phase_tone(phase: &str) -> Tone {
     }
 }
 
-/// Each object's result of one check, by the object's key.
-fn results_of(results: &[CheckResult], check: CheckId) -> HashMap<ObjKey, Status> {
+/// Each subject's result of one check (look up with `Subject::of(obj)`).
+fn results_of(results: &Results, check: CheckId) -> HashMap<&Subject, Status> {
     results
+        .of_check(check)
         .iter()
-        .filter(|r| r.check == check)
-        .map(|r| {
-            let s = &r.subject;
-            let key = ObjKey::new(&s.kind, s.namespace.as_deref().unwrap_or(""), &s.name);
-            (key, r.status)
-        })
+        .map(|r| (&r.subject, r.status))
         .collect()
 }
 
@@ -480,7 +477,7 @@ fn derive(cx: &Cx, nav: &Nav, rpo_hours: i64, failures_first: bool) -> View {
         let last = newest
             .get(&(s.namespace(), s.name()))
             .map_or("never".to_string(), |(done, _)| age(now, *done));
-        let (rank, word, tone) = rpo_cell(recent.get(&s.key).copied());
+        let (rank, word, tone) = rpo_cell(recent.get(&Subject::of(s)).copied());
         let next = if paused {
             "paused".to_string()
         } else {
@@ -675,7 +672,7 @@ fn derive(cx: &Cx, nav: &Nav, rpo_hours: i64, failures_first: bool) -> View {
         .map(|(o, cj)| {
             let suspended = cj.spec.suspend == Some(true);
             let last = etcd_last_success(store, o, cj);
-            let (_, word, tone) = rpo_cell(recent.get(&o.key).copied());
+            let (_, word, tone) = rpo_cell(recent.get(&Subject::of(o)).copied());
             let next = if suspended {
                 "suspended".to_string()
             } else {

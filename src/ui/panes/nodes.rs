@@ -27,6 +27,7 @@ use crate::checks::control_plane_pods::{
     component_container, managed_pool_label_in, static_pods_in,
 };
 use crate::checks::{CheckResult, Severity, Status};
+use crate::runtime::Results;
 use crate::config::keymap::Action;
 use crate::model::command::{command_words, env_value, flag_value};
 use crate::model::pod::Pod;
@@ -476,9 +477,9 @@ fn derive(cx: &Cx, nav: &Nav, sort: SortKey) -> View {
 }
 
 /// Non-passing results about kube-system pods, by pod name.
-fn findings_by_pod(results: &[CheckResult]) -> BTreeMap<&str, Vec<&CheckResult>> {
+fn findings_by_pod(results: &Results) -> BTreeMap<&str, Vec<&CheckResult>> {
     let mut out: BTreeMap<&str, Vec<&CheckResult>> = BTreeMap::new();
-    for r in results {
+    for r in results.iter() {
         if r.status != Status::Pass
             && r.subject.kind == "Pod"
             && r.subject.namespace.as_deref() == Some("kube-system")

@@ -1,0 +1,213 @@
+//! The results the console shows, kept in order from one evaluation to the
+//! next in time proportional to what changed: one bucket per check (catalog
+//! order), each sorted by `engine::order` and shared as an `Arc`, so
+//! publishing an evaluation copies no result, and a change re-sorts nothing
+//! (a changed result is removed and inserted by binary search). A bucket an
+//! evaluation did not touch is the previous evaluation's, shared.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use crate::checks::engine::{FindingChanges, Findings, catalog_positions, order};
+use crate::checks::score::{self, Gain, Scores, Tally};
+use crate::checks::{Category, CheckResult};
+
+#[derive(Clone, Default)]
+struct Bucket {
+    results: Arc<Vec<Arc<CheckResult>>>,
+    /// Per check id in the bucket (one, except the bucket of ids outside the
+    /// catalog): its category and tally, for the scores.
+    tallies: Vec<(&'static str, Category, Tally)>,
+}
+
+impl Bucket {
+    fn tally(&mut self) {
+        self.tallies = score::per_check(self.results.iter().map(|r| &**r))
+            .into_iter()
+            .map(|(id, (category, t))| (id, category, t))
+            .collect();
+    }
+}
+
+/// All results of an evaluation, in catalog order, then `engine::order`.
+/// Cloning shares everything.
+#[derive(Clone, Default)]
+pub struct Results {
+    /// Per catalog position; the last holds ids outside the catalog.
+    buckets: Vec<Bucket>,
+    /// Where each bucket starts in the whole order.
+    starts: Arc<Vec<usize>>,
+    positions: Arc<HashMap<&'static str, usize>>,
+}
+
+impl Results {
+    /// All of `findings`, sorted.
+    pub fn new(findings: &Findings) -> Results {
+        let positions = catalog_positions();
+        let mut buckets = vec![Bucket::default(); positions.len() + 1];
+        let mut current = usize::MAX;
+        let mut bucket: Vec<Arc<CheckResult>> = Vec::new();
+        // `sorted` is in bucket order already.
+        for r in findings.sorted() {
+            let b = positions.get(r.check).copied().unwrap_or(positions.len());
+            if b != current {
+                if let Some(done) = buckets.get_mut(current) {
+                    done.results = Arc::new(std::mem::take(&mut bucket));
+                }
+                current = b;
+            }
+            bucket.push(Arc::new(r.clone()));
+        }
+        if let Some(done) = buckets.get_mut(current) {
+            done.results = Arc::new(bucket);
+        }
+        let mut results = Results {
+            buckets,
+            starts: Arc::default(),
+            positions: Arc::new(positions),
+        };
+        results.buckets.iter_mut().for_each(Bucket::tally);
+        results.index();
+        results
+    }
+
+    fn position(&self, id: &str) -> usize {
+        self.positions
+            .get(id)
+            .copied()
+            .unwrap_or(self.positions.len())
+    }
+
+    /// Brings the results up to `findings`, given what changed since they
+    /// last matched (see `FindingChanges`). Returns whether anything did.
+    pub fn update(&mut self, findings: &Findings, changes: FindingChanges) -> bool {
+        let mut touched: BTreeSet<usize> = BTreeSet::new();
+        let rebuilt: BTreeSet<usize> = changes.checks.iter().map(|id| self.position(id)).collect();
+        if !rebuilt.is_empty() {
+            // One pass over every result collects all re-made buckets.
+            let mut made: HashMap<usize, Vec<Arc<CheckResult>>> =
+                rebuilt.iter().map(|b| (*b, Vec::new())).collect();
+            for r in findings.iter() {
+                if let Some(v) = made.get_mut(&self.position(r.check)) {
+                    v.push(Arc::new(r.clone()));
+                }
+            }
+            for (b, mut v) in made {
+                v.sort_unstable_by(|x, y| order(x, y));
+                if *self.buckets[b].results != v {
+                    self.buckets[b].results = Arc::new(v);
+                    touched.insert(b);
+                }
+            }
+        }
+        for (key, old) in changes.objects {
+            let new = findings.of_object(&key);
+            if old == new {
+                continue; // re-checked, same results
+            }
+            for r in &old {
+                let b = self.position(r.check);
+                if rebuilt.contains(&b) {
+                    continue;
+                }
+                let v = Arc::make_mut(&mut self.buckets[b].results);
+                if let Ok(i) = v.binary_search_by(|x| order(x, r)) {
+                    v.remove(i);
+                    touched.insert(b);
+                }
+            }
+            for r in new {
+                let b = self.position(r.check);
+                if rebuilt.contains(&b) {
+                    continue;
+                }
+                let v = Arc::make_mut(&mut self.buckets[b].results);
+                let i = v.binary_search_by(|x| order(x, r)).unwrap_or_else(|i| i);
+                v.insert(i, Arc::new(r.clone()));
+                touched.insert(b);
+            }
+        }
+        for &b in &touched {
+            self.buckets[b].tally();
+        }
+        if !touched.is_empty() {
+            self.index();
+        }
+        !touched.is_empty()
+    }
+
+    fn index(&mut self) {
+        let mut at = 0;
+        self.starts = Arc::new(
+            self.buckets
+                .iter()
+                .map(|b| {
+                    let start = at;
+                    at += b.results.len();
+                    start
+                })
+                .collect(),
+        );
+    }
+
+    pub fn len(&self) -> usize {
+        self.buckets.iter().map(|b| b.results.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`th result in the whole order.
+    pub fn get(&self, i: usize) -> Option<&Arc<CheckResult>> {
+        let b = self.starts.partition_point(|&s| s <= i).checked_sub(1)?;
+        self.buckets.get(b)?.results.get(i - self.starts[b])
+    }
+
+    /// Every result, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &CheckResult> {
+        self.buckets.iter().flat_map(|b| b.results.iter().map(|r| &**r))
+    }
+
+    /// Every result, in order, as the shared `Arc`s.
+    pub fn shared(&self) -> impl Iterator<Item = &Arc<CheckResult>> {
+        self.buckets.iter().flat_map(|b| b.results.iter())
+    }
+
+    /// One check's results, in order.
+    pub fn of_check(&self, id: &str) -> &[Arc<CheckResult>] {
+        match self.positions.get(id) {
+            Some(&b) => &self.buckets[b].results,
+            None => &[],
+        }
+    }
+
+    pub fn scores(&self) -> Scores {
+        Scores::from_tallies(
+            self.buckets
+                .iter()
+                .flat_map(|b| b.tallies.iter().map(|(_, c, t)| (*c, *t))),
+        )
+    }
+
+    /// The `n` checks whose fixing raises the overall score most.
+    pub fn gains(&self, n: usize) -> Vec<Gain> {
+        score::gains_from(
+            self.buckets
+                .iter()
+                .flat_map(|b| b.tallies.iter().map(|(id, _, t)| (*id, *t))),
+            n,
+        )
+    }
+}
+
+impl std::ops::Index<usize> for Results {
+    type Output = CheckResult;
+
+    fn index(&self, i: usize) -> &CheckResult {
+        match self.get(i) {
+            Some(r) => r,
+            None => panic!("result {i} of {}", self.len()),
+        }
+    }
+}
