@@ -149,6 +149,7 @@ pub fn update(state: &mut State, model: &mut Model, msg: Msg) -> Vec<Effect> {
             if let Some(line) = model.apply_events(events).pop() {
                 state.status = Some(line);
             }
+            follow(state, model);
             if changes {
                 vec![Effect::Fold]
             } else {
@@ -157,6 +158,7 @@ pub fn update(state: &mut State, model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Evaluated(e) => {
             model.accept(e);
+            follow(state, model);
             Vec::new()
         }
         Msg::Tick => {
@@ -169,6 +171,16 @@ pub fn update(state: &mut State, model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Keeps the active pane's selection on its object after its rows changed.
+fn follow(state: &mut State, model: &Model) {
+    let cx = Cx {
+        model,
+        theme: &state.theme,
+        namespace: state.namespace.as_deref(),
+    };
+    panes::follow(&cx, &mut state.panes, state.pane);
 }
 
 fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
@@ -195,11 +207,19 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     match action {
         Action::Quit => return vec![Effect::Quit],
         Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
-        Action::NextPane => state.pane = state.pane.next(),
-        Action::PrevPane => state.pane = state.pane.prev(),
+        // A pane's rows may have changed while it was away.
+        Action::NextPane => {
+            state.pane = state.pane.next();
+            follow(state, model);
+        }
+        Action::PrevPane => {
+            state.pane = state.pane.prev();
+            follow(state, model);
+        }
         Action::Pane(n) => {
             if let Some(p) = Pane::from_number(n) {
                 state.pane = p;
+                follow(state, model);
             }
         }
         Action::Filter => {

@@ -178,6 +178,14 @@ pub fn handle(cx: &Cx, states: &mut PaneStates, pane: Pane, ev: PaneEvent) -> Ou
     }
 }
 
+/// After the rows may have changed (new results, source events): keeps
+/// the pane's selection on its object.
+pub fn follow(cx: &Cx, states: &mut PaneStates, pane: Pane) {
+    if pane == Pane::Readiness {
+        readiness::follow(cx, &mut states.readiness);
+    }
+}
+
 /// The object behind the selected row, for `y`.
 pub fn selected_object(cx: &Cx, states: &PaneStates, pane: Pane) -> Option<ObjKey> {
     match pane {

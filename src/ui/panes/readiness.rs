@@ -3,6 +3,7 @@
 //! rationale and whether a guided fix exists.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -43,9 +44,9 @@ pub struct State {
     pub sort: SortKey,
     pub group: Group,
     pub detail: bool,
-    /// Indexes into `model.results` for the current view, cached by what
+    /// The current view's results (shared with the model), cached by what
     /// decides them so a frame never re-filters 30,000 results.
-    rows: Memo<ViewKey, [usize]>,
+    rows: Memo<ViewKey, [Arc<CheckResult>]>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -73,7 +74,7 @@ fn rank(r: &CheckResult) -> (u8, Severity) {
 }
 
 /// The rows of the view: failures and unknowns, filtered and sorted.
-fn view(cx: &Cx, st: &State) -> Rc<[usize]> {
+fn view(cx: &Cx, st: &State) -> Rc<[Arc<CheckResult>]> {
     let key = ViewKey {
         generation: cx.model.generation,
         filter: st.nav.filter.clone(),
@@ -82,28 +83,28 @@ fn view(cx: &Cx, st: &State) -> Rc<[usize]> {
         group: st.group,
     };
     st.rows.get(key, |_| {
-        let results = &cx.model.results;
-        let mut rows: Vec<usize> = results
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.status != Status::Pass)
-            .filter(|(_, r)| cx.in_scope(r.subject.scope_namespace()))
-            .filter(|(_, r)| {
+        let mut rows: Vec<Arc<CheckResult>> = cx
+            .model
+            .results
+            .shared()
+            .filter(|r| r.status != Status::Pass)
+            .filter(|r| cx.in_scope(r.subject.scope_namespace()))
+            .filter(|r| {
                 st.nav.filter.is_empty()
                     || st.nav.matches(r.check)
                     || st.nav.matches(&r.subject.to_string())
                     || st.nav.matches(&r.message)
                     || st.nav.matches(severity_word(r))
             })
-            .map(|(i, _)| i)
+            .cloned()
             .collect();
         // Results come in catalog order, which stays the order within equal
         // keys. The default view (by severity, no groups) has a handful of
         // distinct keys: a stable sort by a small key is enough.
         if st.group == Group::None && st.sort == SortKey::Severity {
-            rows.sort_by_key(|&i| rank(&results[i]));
+            rows.sort_by_key(|r| rank(r));
         } else {
-            rows.sort_by(|&a, &b| compare(st, &results[a], &results[b]));
+            rows.sort_by(|a, b| compare(st, a, b));
         }
         rows.into()
     })
@@ -141,6 +142,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
         PaneEvent::Filter(f) => {
             st.nav.filter = f;
             st.nav.selected = 0;
+            anchor(cx, st);
             Outcome::Handled
         }
         PaneEvent::Action(Action::Select) => {
@@ -154,6 +156,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
                 SortKey::Namespace => SortKey::Subject,
                 SortKey::Subject => SortKey::Severity,
             };
+            follow(cx, st);
             Outcome::Status(format!("sorted by {:?}", st.sort).to_lowercase())
         }
         PaneEvent::Action(Action::Group) => {
@@ -163,11 +166,13 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
                 Group::Namespace => Group::Severity,
                 Group::Severity => Group::None,
             };
+            follow(cx, st);
             Outcome::Status(format!("grouped by {:?}", st.group).to_lowercase())
         }
         PaneEvent::Action(a) => {
             let len = view(cx, st).len();
             if st.nav.apply(a, len, 20) {
+                anchor(cx, st);
                 Outcome::Handled
             } else {
                 Outcome::Ignored
@@ -177,13 +182,32 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
     }
 }
 
-pub fn selected(cx: &Cx, st: &State) -> Option<usize> {
+/// A finding's identity across evaluations: its check and subject (its
+/// message may change, e.g. a restart count).
+fn identity(r: &CheckResult) -> String {
+    format!("{} {}", r.check, r.subject)
+}
+
+fn anchor(cx: &Cx, st: &mut State) {
     let rows = view(cx, st);
-    rows.get(st.nav.clamp(rows.len())).copied()
+    st.nav
+        .anchor_here(rows.len(), |i| rows.get(i).map(|r| identity(r)));
+}
+
+/// Keeps the selection on its finding after the rows changed.
+pub fn follow(cx: &Cx, st: &mut State) {
+    let rows = view(cx, st);
+    st.nav.follow(rows.len(), |i| rows.get(i).map(|r| identity(r)));
+}
+
+/// The selected finding.
+pub fn selected(cx: &Cx, st: &State) -> Option<Arc<CheckResult>> {
+    let rows = view(cx, st);
+    rows.get(st.nav.clamp(rows.len())).cloned()
 }
 
 pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
-    let r = &cx.model.results[selected(cx, st)?];
+    let r = selected(cx, st)?;
     let s = &r.subject;
     Some(ObjKey::new(
         &s.kind,
@@ -200,7 +224,6 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
     } else {
         [area, Rect::default()]
     };
-    let results = &cx.model.results;
     let theme = cx.theme;
     let title = Line::from(vec![
         Span::styled(" Findings ", theme.title),
@@ -255,7 +278,7 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
         rows.len(),
         selected,
         |i| {
-            let r = &results[rows[i]];
+            let r = &rows[i];
             let (word, style) = severity_cell(theme, r);
             let mut subject = match (&r.subject.namespace, wide) {
                 (Some(ns), false) => format!("{} {ns}/{}", r.subject.kind, r.subject.name),
@@ -274,7 +297,7 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
         },
     );
     if show_detail {
-        draw_detail(f, detail_area, cx, rows.get(selected).map(|&i| &results[i]));
+        draw_detail(f, detail_area, cx, rows.get(selected).map(|r| &**r));
     }
 }
 
@@ -323,7 +346,8 @@ fn draw_detail(f: &mut Frame, area: Rect, cx: &Cx, r: Option<&CheckResult>) {
 
 /// The current view as Markdown or JSON, for `e` / `:export`.
 pub fn export(cx: &Cx, st: &State, format: &str) -> String {
-    let results: Vec<&CheckResult> = view(cx, st).iter().map(|&i| &cx.model.results[i]).collect();
+    let rows = view(cx, st);
+    let results: Vec<&CheckResult> = rows.iter().map(|r| &**r).collect();
     if format == "json" {
         let mut s = serde_json::to_string_pretty(&results).expect("results serialise");
         s.push('\n');

@@ -16,6 +16,10 @@ use crate::ui::widgets::inert_line;
 pub struct Nav {
     pub selected: usize,
     pub filter: String,
+    /// The identity of the selected row (a pane's own id for it: a
+    /// finding's check and subject, an object's key), so that the selection
+    /// stays on its object when the rows are derived again and re-sorted.
+    pub anchor: Option<String>,
 }
 
 impl Nav {
@@ -39,6 +43,31 @@ impl Nav {
             _ => return false,
         };
         true
+    }
+
+    /// After a move, anchors the selection on the row now selected;
+    /// `id_at(i)` is row `i`'s identity.
+    pub fn anchor_here(&mut self, len: usize, id_at: impl Fn(usize) -> Option<String>) {
+        self.anchor = id_at(self.clamp(len));
+    }
+
+    /// After the rows changed: moves the selection to the anchored row,
+    /// wherever it is now. If that row is gone the selection keeps its
+    /// place (within the rows) and anchors on the row there.
+    pub fn follow(&mut self, len: usize, id_at: impl Fn(usize) -> Option<String>) {
+        let Some(anchor) = self.anchor.as_deref() else {
+            return;
+        };
+        if id_at(self.selected).as_deref() == Some(anchor) {
+            return;
+        }
+        match (0..len).find(|&i| id_at(i).as_deref() == Some(anchor)) {
+            Some(i) => self.selected = i,
+            None => {
+                self.selected = self.clamp(len);
+                self.anchor = id_at(self.selected);
+            }
+        }
     }
 
     /// Keeps the selection inside `len` rows (rows can disappear).
