@@ -81,7 +81,7 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
-    /// A value that parsed but is not valid: "`keymap.quit`: `ctrl-` is not a key".
+    /// A value that parsed but is not valid: "`enabled`: `x/y` is not a check id".
     #[error("{}: {}{}{}", inert(&path.display().to_string()), key_text(key),
         value.as_deref().map(|v| format!("`{}` ", inert(v))).unwrap_or_default(), inert(reason))]
     Invalid {
@@ -226,10 +226,12 @@ pub struct Config {
     pub cost_label_keys: Vec<String>,
     pub thresholds: Thresholds,
     /// Console theme name (embedded: dark, light, high-contrast; or a
-    /// `<name>.toml` in the themes folder of the config directory).
+    /// `<name>.toml` in the themes folder of the config directory). Checked
+    /// when the console loads it, falling back with a warning (`console`).
     pub theme: Option<String>,
     /// Key overrides: `action = ["key", …]` (actions and keys as the help
-    /// overlay shows them).
+    /// overlay shows them). Checked when the console loads it, falling back
+    /// with a warning (`console`).
     pub keymap: BTreeMap<String, Vec<String>>,
     /// The file this was read from, for messages about its values; `None`
     /// for the defaults.
