@@ -51,6 +51,8 @@ pub struct Options {
     /// Demo replay steps, when `--demo` without `--no-replay`.
     pub replay: Vec<ReplayStep>,
     pub export_dir: PathBuf,
+    /// The status line to start with (start-up warnings).
+    pub status: Option<String>,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -207,6 +209,7 @@ async fn event_loop(
         .run_checks_in_background()
         .context("starting the checker thread")?;
     let mut state = State::new(opts.keymap, opts.theme, opts.export_dir);
+    state.status = opts.status;
     let size = terminal.size()?;
     state.size = (size.width, size.height);
     info!(

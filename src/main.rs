@@ -13,11 +13,10 @@ use clap::Parser;
 use k8s_openapi::jiff::Timestamp;
 
 use kready::checks::engine::{Engine, Selection};
-use kready::checks::{Severity, catalog};
+use kready::checks::{Severity, catalog, validate_config};
 use kready::cli::{CheckArgs, Cli, Command, FailOn, Format, ListFormat};
 use kready::config::Config;
-use kready::config::keymap::Keymap;
-use kready::config::theme::Theme;
+use kready::config::console::ConsoleSettings;
 use kready::model::inert::{inert, inert_lines};
 use kready::report::{self, Report};
 use kready::runtime::Model;
@@ -44,6 +43,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(cli.config.as_deref())?;
+    validate_config(&config)?;
     match &cli.command {
         Some(Command::Checks { format }) => {
             print_catalog(*format)?;
@@ -62,37 +62,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// The console's theme (`--theme`, else the config's, else dark; none
-/// under NO_COLOR) and keymap. A user theme that cannot be read or parsed
-/// is an error, not a silent fallback.
-fn theme_and_keymap(config: &Config, cli: &Cli) -> Result<(Theme, Keymap)> {
+/// under NO_COLOR) and keymap. One that cannot be used is replaced by the
+/// embedded default, with a warning.
+fn console_settings(config: &Config, cli: &Cli) -> ConsoleSettings {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme_name = cli
-        .theme
-        .as_deref()
-        .or(config.theme.as_deref())
-        .unwrap_or("dark");
-    let theme = if no_color {
-        Theme::monochrome()
-    } else {
-        let themes = Config::dirs().map(|d| d.config_dir().join("themes"));
-        Theme::load(theme_name, themes.as_deref())?
-    };
-    // The config file's keymap was checked as it was read.
-    let keymap = Keymap::with_overrides(&config.keymap)?;
-    Ok((theme, keymap))
+    let themes = Config::dirs().map(|d| d.config_dir().join("themes"));
+    ConsoleSettings::load(config, cli.theme.as_deref(), no_color, themes.as_deref())
 }
 
 /// The console. Signals are handled from its first step, so that one that
 /// arrives while a big snapshot loads, or right after the terminal is put
 /// in raw mode, still leaves a usable terminal and a 128+n exit status.
 fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
-    // Before the store: a bad theme should not wait for a large snapshot to load.
-    let (theme, keymap) = theme_and_keymap(&config, &cli)?;
+    let settings = console_settings(&config, &cli);
     require_terminal()?;
     // Only the console logs (`kready check` says all on stdout and stderr),
     // and from before loading, so the log sees what loading leads to.
     if let Some(dirs) = Config::dirs() {
         kready::app::init_log(&dirs.data_dir().join("kready.log"))?;
+    }
+    for warning in &settings.warnings {
+        tracing::warn!("{warning}");
     }
     let runtime = kready::app::runtime()?;
     let mut signals = kready::app::Signals::install(&runtime)?;
@@ -119,8 +109,9 @@ fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
         Err(ended) => return Ok(ExitCode::from(ended.exit_code())),
     };
     let options = kready::app::Options {
-        theme,
-        keymap,
+        status: settings.status_line(),
+        theme: settings.theme,
+        keymap: settings.keymap,
         replay,
         export_dir,
     };

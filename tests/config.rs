@@ -2,13 +2,52 @@
 
 use std::path::Path;
 
-use kready::checks::Severity;
+use kready::checks::{Severity, validate_config};
 use kready::config::Config;
+use kready::config::console::ConsoleSettings;
+
+/// The config as kready reads it: parsed, then its check ids checked
+/// against the catalog.
+fn read(text: &str) -> Result<Config, kready::config::ConfigError> {
+    let config = Config::parse(text, Path::new("my.toml"))?;
+    validate_config(&config)?;
+    Ok(config)
+}
 
 fn err(text: &str) -> String {
-    Config::parse(text, Path::new("my.toml"))
-        .unwrap_err()
-        .to_string()
+    read(text).unwrap_err().to_string()
+}
+
+/// The console's warnings for a config that reads without error (no
+/// colour, so that no theme is read).
+fn warnings(text: &str) -> Vec<String> {
+    ConsoleSettings::load(&ok(text), None, true, None).warnings
+}
+
+/// The one warning of a config whose keymap falls back to the defaults.
+fn keymap_warning(text: &str) -> String {
+    let settings = ConsoleSettings::load(&ok(text), None, true, None);
+    assert_eq!(
+        settings
+            .keymap
+            .bindings
+            .iter()
+            .map(|b| b.keys.clone())
+            .collect::<Vec<_>>(),
+        kready::config::keymap::Keymap::default()
+            .bindings
+            .into_iter()
+            .map(|b| b.keys)
+            .collect::<Vec<_>>(),
+        "{text}: the default keymap"
+    );
+    match settings.warnings.as_slice() {
+        [w] => w
+            .strip_suffix("; using the default keymap")
+            .unwrap_or_else(|| panic!("{w}"))
+            .to_string(),
+        other => panic!("{text}: {other:?}"),
+    }
 }
 
 #[test]
@@ -106,7 +145,7 @@ fn missing_file_names_it() {
 }
 
 fn ok(text: &str) -> Config {
-    Config::parse(text, Path::new("my.toml")).unwrap_or_else(|e| panic!("{text}: {e}"))
+    read(text).unwrap_or_else(|e| panic!("{text}: {e}"))
 }
 
 /// (key, below the range, lowest, highest, above the range, range as the
@@ -464,6 +503,8 @@ fn wrong_types_and_unknown_keys_say_where_in_words() {
 
 #[test]
 fn check_ids_are_named_with_their_key() {
+    // The config layer knows no catalog: the ids are checked by `checks`.
+    assert!(Config::parse("enabled = [\"workload/nope\"]\n", Path::new("my.toml")).is_ok());
     assert_eq!(
         err("enabled = [\"workload/nope\"]\n"),
         "my.toml: `enabled`: `workload/nope` is not a check id (see `kready checks`)"
@@ -479,8 +520,12 @@ fn values_from_the_file_cannot_drive_the_terminal() {
     let e = err("disabled = [\"\\u001b]0;owned\\u0007\"]\n");
     assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "{e:?}");
     assert!(e.contains("`\\x1b]0;owned\\x07`"), "{e}");
-    let e = err("[keymap]\n\"\\u001b[2J\" = [\"q\"]\n");
+    let e = keymap_warning("[keymap]\n\"\\u001b[2J\" = [\"q\"]\n");
     assert!(!e.contains('\u{1b}'), "{e:?}");
+    assert!(
+        e.starts_with("my.toml: `keymap.\"\\u{1b}[2J\"`: no such action"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -510,35 +555,35 @@ fn shift_tab_and_the_names_help_shows_are_keys() {
 }
 
 #[test]
-fn keys_that_are_not_keys_are_errors() {
+fn keys_that_are_not_keys_fall_back_to_the_default_keymap() {
     assert_eq!(
-        err("[keymap]\nquit = [\"ctrl-\"]\n"),
+        keymap_warning("[keymap]\nquit = [\"ctrl-\"]\n"),
         "my.toml: `keymap.quit`: `ctrl-` is not a key (no key name follows `ctrl-`)"
     );
     assert_eq!(
-        err("[keymap]\nquit = [\"\"]\n"),
+        keymap_warning("[keymap]\nquit = [\"\"]\n"),
         "my.toml: `keymap.quit`: `` is not a key (the name is empty)"
     );
     assert_eq!(
-        err("[keymap]\nquit = [\"ctrl-Q\"]\n"),
+        keymap_warning("[keymap]\nquit = [\"ctrl-Q\"]\n"),
         "my.toml: `keymap.quit`: `ctrl-Q` can never be pressed: terminals send ctrl with a \
          capital letter as ctrl with the small one; write `ctrl-q`"
     );
     assert_eq!(
-        err("[keymap]\nselect = [\"ctrl-m\"]\n"),
+        keymap_warning("[keymap]\nselect = [\"ctrl-m\"]\n"),
         "my.toml: `keymap.select`: `ctrl-m` can never be pressed: terminals send ctrl-m as `enter`"
     );
     assert_eq!(
-        err("[keymap]\nback = [\"ctrl-esc\"]\n"),
+        keymap_warning("[keymap]\nback = [\"ctrl-esc\"]\n"),
         "my.toml: `keymap.back`: `ctrl-esc` can never be pressed: terminals do not send ctrl \
          with `esc`"
     );
-    let e = err("[keymap]\nquit = [\"escape\"]\n");
+    let e = keymap_warning("[keymap]\nquit = [\"escape\"]\n");
     assert!(
         e.starts_with("my.toml: `keymap.quit`: `escape` is not a key (a key is a single"),
         "{e}"
     );
-    let e = err("[keymap]\nfly = [\"f\"]\n");
+    let e = keymap_warning("[keymap]\nfly = [\"f\"]\n");
     assert!(
         e.starts_with("my.toml: `keymap.fly`: no such action (the actions are quit, help,"),
         "{e}"
@@ -550,20 +595,20 @@ fn keys_that_are_not_keys_are_errors() {
 }
 
 #[test]
-fn a_key_bound_to_two_actions_is_an_error_naming_both() {
+fn a_key_bound_to_two_actions_falls_back_naming_both() {
     // Taking a default key of an action that keeps it.
     assert_eq!(
-        err("[keymap]\nhelp = [\"q\"]\n"),
+        keymap_warning("[keymap]\nhelp = [\"q\"]\n"),
         "my.toml: `keymap.help`: `q` is also bound to `quit`"
     );
     // Two overrides with the same key.
     assert_eq!(
-        err("[keymap]\nquit = [\"x\"]\nyaml = [\"x\"]\n"),
+        keymap_warning("[keymap]\nquit = [\"x\"]\nyaml = [\"x\"]\n"),
         "my.toml: `keymap.quit`: `x` is also bound to `yaml`"
     );
     // ctrl-c quits before the keymap is asked.
     assert_eq!(
-        err("[keymap]\nhelp = [\"ctrl-c\"]\n"),
+        keymap_warning("[keymap]\nhelp = [\"ctrl-c\"]\n"),
         "my.toml: `keymap.help`: `ctrl-c` always quits: it cannot be bound to another action"
     );
     // Moving a key: the action that had it is given others.
@@ -573,9 +618,19 @@ fn a_key_bound_to_two_actions_is_an_error_naming_both() {
 
 #[test]
 fn theme_names_stay_in_the_themes_folder() {
+    let settings = ConsoleSettings::load(&ok("theme = \"../../etc/x\"\n"), None, false, None);
     assert_eq!(
-        err("theme = \"../../etc/x\"\n"),
-        "my.toml: `theme`: `../../etc/x` is not a theme name (letters, digits, `-` and `_` only)"
+        settings.warnings,
+        [
+            "my.toml: `theme`: `../../etc/x` is not a theme name (letters, digits, `-` and `_` \
+          only); using the default theme"
+        ]
+    );
+    assert_eq!(settings.theme.name, "dark");
+    assert_eq!(
+        warnings("theme = \"../../etc/x\"\n"),
+        Vec::<String>::new(),
+        "under NO_COLOR no theme is read"
     );
     assert_eq!(
         ok("theme = \"my-theme_2\"\n").theme.as_deref(),

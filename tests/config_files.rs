@@ -6,6 +6,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use kready::config::Config;
+use kready::config::console::ConsoleSettings;
+use kready::config::keymap::{Action, Keymap};
 use kready::config::theme::Theme;
 
 fn mkfifo(path: &Path) {
@@ -282,22 +284,172 @@ fn the_default_config_file_is_read_when_it_can_be_and_an_error_when_not() {
     );
 }
 
+/// A user's config directory with `themes/`, and a config file in it.
+fn config_dir_with(config: &str) -> (tempfile::TempDir, Config) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("themes")).unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, config).unwrap();
+    let config = Config::load(Some(&path)).unwrap();
+    (dir, config)
+}
+
+const COLOUR_HINT: &str =
+    "(a name such as `red` or `lightblue`, `#rrggbb`, or an index from 0 to 255)";
+
 #[test]
-fn the_console_stops_on_a_user_theme_it_cannot_read() {
+fn a_bad_theme_colour_starts_the_console_with_the_default_theme_and_a_warning() {
+    let (dir, config) = config_dir_with("theme = \"mine\"\n");
+    let themes = dir.path().join("themes");
+    let mine = themes.join("mine.toml");
+    std::fs::write(&mine, dark_text().replace("#ff5f5f", "blurple")).unwrap();
+
+    let settings = ConsoleSettings::load(&config, None, false, Some(&themes));
+    assert_eq!(settings.theme, Theme::embedded_default());
+    assert_eq!(settings.theme.name, "dark");
+    let warning = format!(
+        "theme {}: `error.fg`: `blurple` is not a colour {COLOUR_HINT}; using the default theme",
+        mine.display()
+    );
+    assert_eq!(settings.warnings, std::slice::from_ref(&warning));
+    assert_eq!(settings.status_line(), Some(warning));
+
+    // The same through --theme, and a file that is not text.
+    std::fs::write(&mine, b"\xff\xfe").unwrap();
+    let settings = ConsoleSettings::load(&Config::default(), Some("mine"), false, Some(&themes));
+    assert_eq!(settings.theme, Theme::embedded_default());
+    assert_eq!(
+        settings.warnings,
+        [format!(
+            "theme {}: not UTF-8 text (invalid byte at offset 0); using the default theme",
+            mine.display()
+        )]
+    );
+}
+
+#[test]
+fn a_bad_user_default_theme_falls_back_to_the_embedded_one() {
+    let (dir, config) = config_dir_with("");
+    let themes = dir.path().join("themes");
+    let dark = themes.join("dark.toml");
+    std::fs::write(&dark, dark_text().replace("\"#ff5f5f\"", "3")).unwrap();
+    let settings = ConsoleSettings::load(&config, None, false, Some(&themes));
+    assert_eq!(settings.theme, Theme::embedded_default());
+    assert_eq!(
+        settings.warnings,
+        [format!(
+            "theme {}:11:16: `error.fg`: expected a string, found integer `3`; using the \
+             default theme",
+            dark.display()
+        )]
+    );
+    // Under NO_COLOR no theme is read, so nothing is wrong with one.
+    let settings = ConsoleSettings::load(&config, None, true, Some(&themes));
+    assert_eq!(settings.theme, Theme::monochrome());
+    assert!(settings.warnings.is_empty(), "{:?}", settings.warnings);
+}
+
+#[test]
+fn an_unknown_theme_name_falls_back_naming_where_it_was_written() {
+    let (dir, config) = config_dir_with("theme = \"nope\"\n");
+    let themes = dir.path().join("themes");
+    let embedded = "the embedded themes are dark, light, high-contrast, and a user theme is a \
+                    NAME.toml in";
+    let settings = ConsoleSettings::load(&config, None, false, Some(&themes));
+    assert_eq!(
+        settings.warnings,
+        [format!(
+            "{}: `theme`: no theme `nope`: {embedded} {}; using the default theme",
+            dir.path().join("config.toml").display(),
+            themes.display()
+        )]
+    );
+    let settings = ConsoleSettings::load(&config, Some("../x"), false, Some(&themes));
+    assert_eq!(
+        settings.warnings,
+        [
+            "--theme: `../x` is not a theme name (letters, digits, `-` and `_` only); using the \
+          default theme"
+        ]
+    );
+    assert_eq!(settings.theme, Theme::embedded_default());
+}
+
+#[test]
+fn a_bad_key_binding_starts_the_console_with_the_default_keymap_and_a_warning() {
+    let (dir, config) = config_dir_with("[keymap]\nhelp = [\"h\"]\nquit = [\"ctrl-Q\"]\n");
+    let settings = ConsoleSettings::load(&config, None, true, None);
+    let defaults = Keymap::default();
+    for (b, d) in settings.keymap.bindings.iter().zip(&defaults.bindings) {
+        // Not even the good override is kept: the keymap is the default one.
+        assert_eq!((b.action, &b.keys), (d.action, &d.keys));
+    }
+    assert_eq!(settings.keymap.keys_of(Action::Help), "?");
+    assert_eq!(
+        settings.warnings,
+        [format!(
+            "{}: `keymap.quit`: `ctrl-Q` can never be pressed: terminals send ctrl with a \
+             capital letter as ctrl with the small one; write `ctrl-q`; using the default keymap",
+            dir.path().join("config.toml").display()
+        )]
+    );
+}
+
+#[test]
+fn a_bad_theme_and_a_bad_keymap_share_the_status_line() {
+    let (dir, config) = config_dir_with("theme = \"mine\"\n[keymap]\nfly = [\"f\"]\n");
+    let themes = dir.path().join("themes");
+    std::fs::write(themes.join("mine.toml"), "[base]\nfg = \"red\"\n").unwrap();
+    let settings = ConsoleSettings::load(&config, None, false, Some(&themes));
+    assert_eq!(settings.warnings.len(), 2, "{:?}", settings.warnings);
+    assert!(
+        settings.warnings[0]
+            .ends_with("`muted`: not set (a theme sets every slot); using the default theme")
+    );
+    assert!(settings.warnings[1].contains("`keymap.fly`: no such action"));
+    assert_eq!(settings.status_line(), Some(settings.warnings.join(" | ")));
+}
+
+#[test]
+fn a_theme_the_console_cannot_read_no_longer_stops_it() {
     let home = tempfile::tempdir().unwrap();
     let themes = home.path().join("kready/themes");
     std::fs::create_dir_all(&themes).unwrap();
-    let theme = themes.join("mine.toml");
-    std::fs::write(&theme, b"\xff\xfe").unwrap();
-    // Checked before the snapshot is loaded (which can take a while).
+    std::fs::write(themes.join("mine.toml"), b"\xff\xfe").unwrap();
+    std::fs::write(
+        home.path().join("kready/config.toml"),
+        "[keymap]\nquit = [\"ctrl-\"]\n",
+    )
+    .unwrap();
+    // Start-up goes on past the theme and keymap, to the next thing this
+    // test lacks: a terminal.
     let args = ["--snapshot", "/nonexistent/cluster.yaml", "--theme", "mine"];
     let (code, stderr, _) = kready(home.path(), &args);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("kready: the console needs a terminal"),
+        "{stderr}"
+    );
+    // `kready checks` reads neither.
+    let (code, stderr, _) = kready(home.path(), &["checks"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn unknown_check_ids_stay_fatal_for_the_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("my.toml");
+    std::fs::write(&config, "disabled = [\"workload/nope\"]\n").unwrap();
+    let (code, stderr, _) = kready(
+        home.path(),
+        &["--config", config.to_str().unwrap(), "checks"],
+    );
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
         format!(
-            "kready: {}: not UTF-8 text (invalid byte at offset 0)\n",
-            theme.display()
+            "kready: {}: `disabled`: `workload/nope` is not a check id (see `kready checks`)\n",
+            config.display()
         )
     );
 }

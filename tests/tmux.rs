@@ -483,3 +483,46 @@ fn console_refuses_a_pipe() {
     );
     assert_eq!(tmux.display("#{alternate_on}"), "0");
 }
+
+/// `kready --demo --theme bad` with a bad colour in the user's bad.toml:
+/// the console starts in the default theme, says why on its status line,
+/// and logs it.
+#[test]
+fn a_bad_theme_starts_the_console_with_a_warning() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED a_bad_theme_starts_the_console_with_a_warning: tmux is not installed");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let themes = home.path().join("config/kready/themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    let dark = kready::config::theme::EMBEDDED[0].1;
+    std::fs::write(themes.join("bad.toml"), dark.replace("#ff5f5f", "blurple")).unwrap();
+    let tmux = Tmux {
+        socket: format!("kready-theme-{}", std::process::id()),
+        target: "kready".into(),
+    };
+    let script = format!(
+        "cd '{}' && '{}' --demo --no-replay --theme bad; {AFTER}",
+        env!("CARGO_MANIFEST_DIR"),
+        env!("CARGO_BIN_EXE_kready"),
+    );
+    tmux.start(home.path(), &script);
+    let warning = format!(
+        "theme {}: `error.fg`: `blurple` is not a colour",
+        themes.join("bad.toml").display()
+    );
+    let screen = tmux.wait("the warning", STARTUP, |t, _| {
+        t.contains("Readiness score") && t.contains(&warning)
+    });
+    assert!(screen.contains(&warning), "on the status line:\n{screen}");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait("the shell", STEP, |t, _| t.contains("EXITED-"));
+    assert!(screen.contains("EXITED-0 "), "{screen}");
+    let log = std::fs::read_to_string(home.path().join("data/kready/kready.log")).unwrap();
+    assert!(
+        log.contains(&format!("{warning} (a name such as"))
+            && log.contains("using the default theme"),
+        "{log}"
+    );
+}

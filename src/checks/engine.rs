@@ -78,7 +78,7 @@ impl Engine {
         let checks: Vec<&'static Check> = catalog()
             .iter()
             .copied()
-            .filter(|c| config.is_enabled(c))
+            .filter(|c| config.is_enabled(c.id, c.enabled_by_default))
             .filter(|c| {
                 selection.categories.is_empty() || selection.categories.contains(&c.category)
             })

@@ -22,7 +22,9 @@ use std::fmt;
 use k8s_openapi::jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError, toml_key};
+// Defined beside the config that reads it (see `config::severity`).
+pub use crate::config::severity::Severity;
 use crate::model::{ObjRef, Object};
 use crate::store::ClusterStore;
 
@@ -73,30 +75,6 @@ impl Category {
 }
 
 impl fmt::Display for Category {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -369,4 +347,36 @@ pub fn catalog() -> &'static [&'static Check] {
 
 pub fn find(id: &str) -> Option<&'static Check> {
     catalog().iter().copied().find(|c| c.id == id)
+}
+
+/// Checks the config's check ids against the catalog: `disabled`,
+/// `enabled`, `[severity]` and each namespace's `disabled`. An unknown id is
+/// an error naming the file, the key and the id, as the config's own errors
+/// do: a typo would otherwise leave a check silently on (or off). Done here,
+/// not in `config`, so that config stays a leaf that knows no catalog.
+pub fn validate_config(config: &Config) -> Result<(), ConfigError> {
+    let unknown = |key: String, id: &str| ConfigError::Invalid {
+        path: config
+            .path
+            .clone()
+            .unwrap_or_else(|| std::path::PathBuf::from("config")),
+        key,
+        value: Some(id.to_string()),
+        reason: "is not a check id (see `kready checks`)".to_string(),
+    };
+    for (key, ids) in [("disabled", &config.disabled), ("enabled", &config.enabled)] {
+        if let Some(id) = ids.iter().find(|id| find(id).is_none()) {
+            return Err(unknown(key.to_string(), id));
+        }
+    }
+    if let Some(id) = config.severity.keys().find(|id| find(id).is_none()) {
+        return Err(unknown(format!("severity.{}", toml_key(id)), id));
+    }
+    for (ns, nc) in &config.namespaces {
+        if let Some(id) = nc.disabled.iter().find(|id| find(id).is_none()) {
+            let key = format!("namespaces.{}.disabled", toml_key(ns));
+            return Err(unknown(key, id));
+        }
+    }
+    Ok(())
 }

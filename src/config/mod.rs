@@ -1,9 +1,16 @@
 //! User configuration: TOML in the config directory (`directories`), or the
-//! file given with `--config`. Unknown keys, unknown check ids and values
-//! outside a threshold's range are errors that name the file, the key (its
-//! full dotted path) and the value.
+//! file given with `--config`. Unknown keys and values outside a threshold's
+//! range are errors that name the file, the key (its full dotted path) and
+//! the value: they change check results, so nothing is guessed.
+//!
+//! A leaf: nothing here knows the check catalog (check ids stay strings,
+//! validated by `checks::validate_config`) or the console. The console's
+//! theme and keymap are looked up in `console`, where a bad one falls back
+//! to the embedded default with a warning instead of stopping start-up.
 
+pub mod console;
 pub mod keymap;
+pub mod severity;
 pub mod theme;
 
 use std::collections::BTreeMap;
@@ -14,9 +21,9 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use thiserror::Error;
 
-use crate::checks::{self, Check, Severity};
 use crate::file_input::{ReadError, read_text};
 use crate::model::inert::inert;
+use severity::Severity;
 
 /// Namespaces that are always system namespaces.
 pub const BUILTIN_SYSTEM_NAMESPACES: &[&str] = &["kube-system", "kube-public", "kube-node-lease"];
@@ -74,7 +81,7 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
-    /// A value that parsed but is not valid: "`keymap.quit`: `ctrl-` is not a key".
+    /// A value that parsed but is not valid: "`enabled`: `x/y` is not a check id".
     #[error("{}: {}{}{}", inert(&path.display().to_string()), key_text(key),
         value.as_deref().map(|v| format!("`{}` ", inert(v))).unwrap_or_default(), inert(reason))]
     Invalid {
@@ -219,11 +226,17 @@ pub struct Config {
     pub cost_label_keys: Vec<String>,
     pub thresholds: Thresholds,
     /// Console theme name (embedded: dark, light, high-contrast; or a
-    /// `<name>.toml` in the themes folder of the config directory).
+    /// `<name>.toml` in the themes folder of the config directory). Checked
+    /// when the console loads it, falling back with a warning (`console`).
     pub theme: Option<String>,
     /// Key overrides: `action = ["key", …]` (actions and keys as the help
-    /// overlay shows them).
+    /// overlay shows them). Checked when the console loads it, falling back
+    /// with a warning (`console`).
     pub keymap: BTreeMap<String, Vec<String>>,
+    /// The file this was read from, for messages about its values; `None`
+    /// for the defaults.
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -747,6 +760,7 @@ impl Default for Config {
             thresholds: Thresholds::default(),
             theme: None,
             keymap: BTreeMap::new(),
+            path: None,
         }
     }
 }
@@ -788,15 +802,18 @@ impl Config {
         Self::parse(&text, path)
     }
 
-    /// Parses and validates config text; `path` names it in errors.
+    /// Parses and validates config text; `path` names it in errors. Check
+    /// ids are validated by `checks::validate_config`, and the theme and
+    /// keymap where the console loads them (`console`).
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let config: Config = from_toml(text).map_err(|e| ConfigError::Parse {
+        let mut config: Config = from_toml(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
             at: e.at,
             key: e.key,
             message: e.message,
         })?;
         config.validate(path)?;
+        config.path = Some(path.to_path_buf());
         Ok(config)
     }
 
@@ -826,36 +843,6 @@ impl Config {
                           digit)";
             return Err(invalid("cost-label-keys".into(), k, reason.to_string()));
         }
-        let unknown_id = || "is not a check id (see `kready checks`)".to_string();
-        for (key, ids) in [("disabled", &self.disabled), ("enabled", &self.enabled)] {
-            if let Some(id) = ids.iter().find(|id| checks::find(id).is_none()) {
-                return Err(invalid(key.into(), id, unknown_id()));
-            }
-        }
-        if let Some(id) = self.severity.keys().find(|id| checks::find(id).is_none()) {
-            return Err(invalid(
-                format!("severity.{}", toml_key(id)),
-                id,
-                unknown_id(),
-            ));
-        }
-        for (ns, nc) in &self.namespaces {
-            if let Some(id) = nc.disabled.iter().find(|id| checks::find(id).is_none()) {
-                let key = format!("namespaces.{}.disabled", toml_key(ns));
-                return Err(invalid(key, id, unknown_id()));
-            }
-        }
-        if let Some(name) = &self.theme {
-            theme::check_name(name).map_err(|reason| invalid("theme".into(), name, reason))?;
-        }
-        if let Err(e) = keymap::Keymap::with_overrides(&self.keymap) {
-            return Err(ConfigError::Invalid {
-                path: path.to_path_buf(),
-                key: e.key_path(),
-                value: e.value,
-                reason: e.reason,
-            });
-        }
         // Each value is in its range (checked as it was read); what is left
         // is the pairs whose ends must be in order. (rightsizing-low is
         // below 1 and rightsizing-high at least 1: always in order.)
@@ -883,11 +870,13 @@ impl Config {
         BUILTIN_SYSTEM_NAMESPACES.contains(&ns) || self.system_namespaces.iter().any(|s| s == ns)
     }
 
-    pub fn is_enabled(&self, check: &Check) -> bool {
-        if self.disabled.iter().any(|d| d == check.id) {
+    /// Whether the check `id` runs: not `disabled`, and on by default or
+    /// `enabled`.
+    pub fn is_enabled(&self, id: &str, enabled_by_default: bool) -> bool {
+        if self.disabled.iter().any(|d| d == id) {
             return false;
         }
-        check.enabled_by_default || self.enabled.iter().any(|e| e == check.id)
+        enabled_by_default || self.enabled.iter().any(|e| e == id)
     }
 
     pub fn is_disabled_in(&self, check: &str, namespace: &str) -> bool {

@@ -25,6 +25,9 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ),
 ];
 
+/// The theme used when none is named, and instead of one that cannot be used.
+pub const DEFAULT: &str = "dark";
+
 /// The semantic slots a theme fills.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
@@ -82,7 +85,8 @@ const SLOTS: &[&str] = &[
 ];
 
 /// A theme that cannot be used. Said once, naming the file (or the
-/// embedded theme) and the key; nothing falls back to another theme.
+/// embedded theme) and the key. Loading never falls back to another theme;
+/// the console does, with this as its warning (`config::console`).
 #[derive(Debug, Error)]
 pub enum ThemeError {
     /// The user's theme file exists but cannot be read, is not a regular
@@ -247,9 +251,21 @@ impl Theme {
         }
     }
 
+    /// The embedded default theme, whatever the user's themes folder holds.
+    pub fn embedded_default() -> Theme {
+        // The embedded themes parse (a test holds them to it); monochrome
+        // is the last resort because it needs no parsing.
+        EMBEDDED
+            .iter()
+            .find(|(n, _)| *n == DEFAULT)
+            .and_then(|(n, text)| Theme::parse(n, text).ok())
+            .unwrap_or_else(Theme::monochrome)
+    }
+
     /// Loads a theme by name: `<name>.toml` in the user's themes folder
     /// first, then the embedded ones. A user file that exists but cannot be
-    /// read or parsed is an error, never replaced by the embedded theme.
+    /// read or parsed is an error here, never silently replaced by the
+    /// embedded theme of that name.
     pub fn load(name: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeError> {
         check_name(name).map_err(|reason| ThemeError::Name {
             name: name.to_string(),
