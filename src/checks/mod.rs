@@ -8,7 +8,6 @@ pub mod score;
 pub(crate) mod autoscaling;
 pub(crate) mod backup;
 pub(crate) mod control_plane;
-pub(crate) mod control_plane_pods;
 mod delivery;
 mod observability;
 pub mod rbac;

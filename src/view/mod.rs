@@ -2,5 +2,7 @@
 //! than one consumer needs, so that each question is answered in one place.
 
 pub mod backup;
+pub mod rbac;
 pub mod resources;
 pub mod schedule;
+pub mod topology;

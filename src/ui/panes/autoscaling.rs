@@ -26,7 +26,6 @@ use super::{Cx, Outcome, PaneEvent};
 use crate::checks::autoscaling::{
     karpenter_nodepools, parse_ca_status, quantity_value, status_configmaps, value_str,
 };
-use crate::checks::control_plane::{POOL_LABELS, is_control_plane_node, zone_of};
 use crate::config::Config;
 use crate::model::{ObjKey, quantity};
 use crate::store::ClusterStore;
@@ -34,6 +33,7 @@ use crate::ui::memo::Memo;
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::{self, Nav};
 use crate::view::resources::requests_per_node;
+use crate::view::topology::{is_control_plane_node, pool_label, zone_of};
 
 // ───────────────────────────── derived rows ─────────────────────────────
 
@@ -468,11 +468,7 @@ fn headroom(store: &ClusterStore) -> Vec<HeadroomRow> {
         let pool = if is_control_plane_node(o) {
             "control-plane".to_string()
         } else {
-            POOL_LABELS
-                .iter()
-                .find_map(|l| o.label(l).filter(|v| !v.is_empty()))
-                .unwrap_or("workers")
-                .to_string()
+            pool_label(o).unwrap_or("workers").to_string()
         };
         let is_nodepool = o
             .label("karpenter.sh/nodepool")

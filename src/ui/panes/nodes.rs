@@ -22,10 +22,6 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::backups::{self, Grid, Row, Tone, age};
 use super::{Cx, Outcome, PaneEvent};
-use crate::checks::control_plane::{POOL_LABELS, is_control_plane_node, zone_of};
-use crate::checks::control_plane_pods::{
-    component_container, managed_pool_label_in, static_pods_in,
-};
 use crate::checks::{CheckResult, Severity, Status};
 use crate::config::keymap::Action;
 use crate::model::command::{command_words, env_value, flag_value};
@@ -34,6 +30,10 @@ use crate::model::{ObjKey, Object, inert, quantity};
 use crate::ui::memo::Memo;
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::Nav;
+use crate::view::topology::{
+    component_container, is_control_plane_node, managed_pool_label, pool_label, static_pods,
+    zone_of,
+};
 
 pub const SECTIONS: [&str; 2] = ["Nodes", "Control plane"];
 
@@ -121,10 +121,7 @@ pub fn role_of(node: &Object) -> String {
 /// The pool label value a node carries (the checks' list, most specific
 /// first), `-` without one.
 pub fn pool_of(node: &Object) -> &str {
-    POOL_LABELS
-        .iter()
-        .find_map(|l| node.label(l).filter(|v| !v.is_empty()))
-        .unwrap_or("-")
+    pool_label(node).unwrap_or("-")
 }
 
 /// The suffix every node name shares after its first dot (the cloud's DNS
@@ -366,7 +363,7 @@ fn derive(cx: &Cx, nav: &Nav, sort: SortKey) -> View {
     let findings = findings_by_pod(&cx.model.results);
     let mut seen: BTreeMap<&str, Vec<&str>> = BTreeMap::new(); // node → components
     for component in COMPONENTS {
-        for (o, pod) in static_pods_in(store, component) {
+        for (o, pod) in static_pods(store, component) {
             let node = pod
                 .spec
                 .as_ref()
@@ -444,7 +441,7 @@ fn derive(cx: &Cx, nav: &Nav, sort: SortKey) -> View {
             (order(&a.cells[0]), &a.cells[1]).cmp(&(order(&b.cells[0]), &b.cells[1]))
         });
     }
-    cp_grid.empty = match (&store.info.managed, managed_pool_label_in(store)) {
+    cp_grid.empty = match (&store.info.managed, managed_pool_label(store)) {
         (Some(p), _) => format!(
             "unknown: managed control plane ({p}) — the provider hides kube-apiserver, etcd, \
              kube-controller-manager and kube-scheduler and their flags"

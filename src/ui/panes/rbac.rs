@@ -1,5 +1,5 @@
 //! RBAC: who can do what, answered from Roles and bindings alone (like
-//! kubectl-who-can), with the rule matching of [`crate::checks::rbac`].
+//! kubectl-who-can), with the rule matching of [`crate::view::rbac`].
 //!
 //! Three tables, one at a time:
 //! - **Subjects** (default): every User, Group and ServiceAccount a binding
@@ -37,16 +37,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Cx, Outcome, PaneEvent};
-use crate::checks::rbac::{
-    self as rbac, Binding, EXEC_NEEDS_CREATE_FROM, RbacIndex, ResourceAttrs, SubjectKind,
-    SubjectRef,
-};
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
 use crate::store::ClusterStore;
 use crate::ui::widgets::inert_lines;
 use crate::ui::widgets::table::{self, Nav};
+use crate::view::rbac::{
+    self as rbac, Binding, EXEC_NEEDS_CREATE_FROM, RbacIndex, ResourceAttrs, SubjectKind,
+    SubjectRef,
+};
 
 pub const USAGE: &str =
     "usage: :who-can VERB RESOURCE [NAME] [-n NS], e.g. :who-can create pods/exec -n payments";
