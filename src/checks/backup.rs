@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use k8s_openapi::jiff::Timestamp;
 use serde_json::Value;
 
-use super::text::{human_duration, name_list};
+use super::text::name_list;
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::pod::Pod;
 use crate::model::workload::WORKLOAD_KINDS;
@@ -67,6 +67,7 @@ pub static TOOL_PRESENT: Check = Check {
         "CronJob",
     ],
 };
+use crate::view::duration::human_duration;
 
 fn tool_present(ctx: &Ctx, out: &mut Out) {
     let store = ctx.store;

@@ -12,12 +12,13 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Container, Event, Node};
 use k8s_openapi::jiff::Timestamp;
 
-use super::text::{human_duration, name_list};
+use super::text::name_list;
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::image::ImageRef;
 use crate::model::pod::Pod;
 use crate::model::{ObjRef, Object};
+use crate::view::duration::human_duration;
 use crate::view::topology::{
     CONTROL_PLANE_LABEL, MASTER_LABEL, POOL_LABELS, ZONE_LABEL, component_container,
     is_control_plane_node, managed_pool_label, static_pods, zone_of,

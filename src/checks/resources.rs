@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{LimitRange, Node, ResourceQuota};
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
@@ -12,7 +11,10 @@ use crate::model::quantity;
 use crate::model::workload::{WORKLOAD_KINDS, Workload, WorkloadKind};
 use crate::model::{ObjRef, Object};
 use crate::store::ClusterStore;
-use crate::view::resources::{NodeRequests, container_request, quantity as q, requests_per_node};
+use crate::view::resources::{
+    NodeRequests, QuantityMap, container_defaults, container_request, quantity as q,
+    requests_per_node, workloads_per_namespace,
+};
 
 pub const CHECKS: &[&Check] = &[
     &QUOTA_PRESENT,
@@ -24,8 +26,6 @@ pub const CHECKS: &[&Check] = &[
     &RIGHTSIZING,
 ];
 
-type ResourceList = BTreeMap<String, Quantity>;
-
 /// The kubelet's default hard eviction threshold for memory
 /// (`memory.available<100Mi`), which is subtracted from allocatable even
 /// when nothing is reserved for system daemons.
@@ -36,19 +36,6 @@ const EPSILON: f64 = 1e-9;
 
 fn skip_namespace(ctx: &Ctx, ns: &str) -> bool {
     ctx.is_system_namespace(ns) && !ctx.config.include_system_namespaces
-}
-
-/// Top-level workloads per namespace.
-pub(crate) fn workloads_per_namespace(store: &ClusterStore) -> BTreeMap<&str, Vec<&ObjRef>> {
-    let mut out: BTreeMap<&str, Vec<&ObjRef>> = BTreeMap::new();
-    for kind in WORKLOAD_KINDS {
-        for obj in store.list(kind) {
-            if Workload::of(obj).is_some() {
-                out.entry(obj.namespace()).or_default().push(obj);
-            }
-        }
-    }
-    out
 }
 
 fn pct(ratio: f64) -> String {
@@ -151,39 +138,6 @@ pub static LIMITRANGE_PRESENT: Check = Check {
     ],
 };
 
-/// The container defaults the LimitRanger admission plugin applies in a
-/// namespace, with the API's defaulting of LimitRange items: a missing
-/// `default` limit takes `max`, a missing `defaultRequest` takes the
-/// (defaulted) `default`, then `min`.
-pub fn container_defaults(ranges: &[&LimitRange]) -> (ResourceList, ResourceList) {
-    let mut limits = ResourceList::new();
-    let mut requests = ResourceList::new();
-    for lr in ranges {
-        for item in lr.spec.iter().flat_map(|s| s.limits.iter()) {
-            if item.type_ != "Container" {
-                continue;
-            }
-            let mut default = item.default.clone().unwrap_or_default();
-            for (k, v) in item.max.iter().flatten() {
-                default.entry(k.clone()).or_insert_with(|| v.clone());
-            }
-            let mut default_request = item.default_request.clone().unwrap_or_default();
-            for (k, v) in default.iter().chain(item.min.iter().flatten()) {
-                default_request
-                    .entry(k.clone())
-                    .or_insert_with(|| v.clone());
-            }
-            for (k, v) in default {
-                limits.entry(k).or_insert(v);
-            }
-            for (k, v) in default_request {
-                requests.entry(k).or_insert(v);
-            }
-        }
-    }
-    (limits, requests)
-}
-
 fn limitrange_present(ctx: &Ctx, out: &mut Out) {
     let store = ctx.store;
     let mut namespaces: BTreeSet<&str> = store.list("Namespace").map(|o| o.name()).collect();
@@ -214,7 +168,7 @@ fn limitrange_present(ctx: &Ctx, out: &mut Out) {
         if !limits.contains_key("memory") {
             missing.push("default memory limit".to_string());
         }
-        let show = |l: &ResourceList| {
+        let show = |l: &QuantityMap| {
             let v: Vec<String> = l.iter().map(|(k, q)| format!("{k}={}", q.0)).collect();
             format!("{{{}}}", v.join(", "))
         };

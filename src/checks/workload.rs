@@ -18,7 +18,6 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use k8s_openapi::jiff::Timestamp;
 
-use super::text::human_duration;
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::image::ImageRef;
 use crate::model::pod::{self, ContainerStatus, Pod};
@@ -74,6 +73,7 @@ pub static REQUESTS_SET: Check = Check {
     },
     reads: &["LimitRange"],
 };
+use crate::view::duration::human_duration;
 
 fn requests_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     let Some(w) = Workload::of(obj) else { return };

@@ -50,6 +50,16 @@ pub fn pool_label(node: &Object) -> Option<&str> {
         .find_map(|l| node.label(l).filter(|v| !v.is_empty()))
 }
 
+/// The suffix every node name shares after its first dot (the cloud's DNS
+/// domain), so rows can show `ip-10-0-1-10` instead of the whole name.
+pub fn common_domain<'a>(names: &[&'a str]) -> Option<&'a str> {
+    let first = names.first()?.split_once('.')?.1;
+    names
+        .iter()
+        .all(|n| n.split_once('.').is_some_and(|(_, d)| d == first))
+        .then_some(first)
+}
+
 /// The first managed-pool label a node carries, with its provider: a hint
 /// (used when no control-plane component is visible) that the control plane
 /// is managed.

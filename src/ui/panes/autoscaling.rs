@@ -21,17 +21,17 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use serde_json::Value;
 
-use super::quotas::{Level, bar, percent, percent_cell, section_line, title, unfocused};
-use super::{Cx, Outcome, PaneEvent};
-use crate::checks::autoscaling::{
-    karpenter_nodepools, parse_ca_status, quantity_value, status_configmaps, value_str,
-};
+use super::{Cx, Outcome, PaneEvent, handle_sections};
 use crate::config::Config;
 use crate::model::{ObjKey, quantity};
 use crate::store::ClusterStore;
 use crate::ui::memo::Memo;
-use crate::ui::widgets::sections::Sections;
+use crate::ui::widgets::gauge::{Level, bar, percent, percent_cell};
+use crate::ui::widgets::sections::{Sections, section_line, title, unfocused};
 use crate::ui::widgets::table::{self, Nav};
+use crate::view::autoscaling::{
+    karpenter_nodepools, parse_ca_status, quantity_value, status_configmaps, value_str,
+};
 use crate::view::resources::requests_per_node;
 use crate::view::topology::{is_control_plane_node, pool_label, zone_of};
 
@@ -608,7 +608,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
     let v = view(cx, st, &d);
     let names: Vec<&str> = Section::ALL.iter().map(|s| s.title()).collect();
     let lens: Vec<usize> = Section::ALL.iter().map(|s| v.len(*s)).collect();
-    st.sections.handle(&mut st.nav, &names, &lens, ev)
+    handle_sections(&mut st.sections, &mut st.nav, &names, &lens, ev)
 }
 
 pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {

@@ -20,19 +20,20 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::backups::{self, Grid, Row, Tone, age};
-use super::{Cx, Outcome, PaneEvent};
+use super::{Cx, Outcome, PaneEvent, handle_sections};
 use crate::checks::{CheckResult, Severity, Status};
 use crate::config::keymap::Action;
 use crate::model::command::{command_words, env_value, flag_value};
 use crate::model::pod::Pod;
 use crate::model::{ObjKey, Object, inert, quantity};
 use crate::ui::memo::Memo;
+use crate::ui::widgets::grid::{self, Grid, Row, Tone};
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::Nav;
+use crate::view::duration::age;
 use crate::view::topology::{
-    component_container, is_control_plane_node, managed_pool_label, pool_label, static_pods,
-    zone_of,
+    common_domain, component_container, is_control_plane_node, managed_pool_label, pool_label,
+    static_pods, zone_of,
 };
 
 pub const SECTIONS: [&str; 2] = ["Nodes", "Control plane"];
@@ -122,16 +123,6 @@ pub fn role_of(node: &Object) -> String {
 /// first), `-` without one.
 pub fn pool_of(node: &Object) -> &str {
     pool_label(node).unwrap_or("-")
-}
-
-/// The suffix every node name shares after its first dot (the cloud's DNS
-/// domain), so rows can show `ip-10-0-1-10` instead of the whole name.
-pub(super) fn common_domain<'a>(names: &[&'a str]) -> Option<&'a str> {
-    let first = names.first()?.split_once('.')?.1;
-    names
-        .iter()
-        .all(|n| n.split_once('.').is_some_and(|(_, d)| d == first))
-        .then_some(first)
 }
 
 fn status_of(node: &Node) -> (String, Tone, u8) {
@@ -590,7 +581,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
         PaneEvent::Action(_) => lens(&view(cx, st)),
         _ => Vec::new(),
     };
-    st.sections.handle(&mut st.nav, &SECTIONS, &lens, ev)
+    handle_sections(&mut st.sections, &mut st.nav, &SECTIONS, &lens, ev)
 }
 
 pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
@@ -606,7 +597,7 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
     let grids = v.grids();
     let focus = st.sections.focus.min(grids.len() - 1);
     let selected = st.nav.clamp(grids[focus].rows.len());
-    let tall = backups::is_tall(area);
+    let tall = grid::is_tall(area);
     let [sections, detail] = if tall || st.detail {
         Layout::vertical([
             Constraint::Min(6),
@@ -616,10 +607,10 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
     } else {
         [area, Rect::default()]
     };
-    backups::draw_sections(
+    grid::draw_sections(
         f,
         sections,
-        cx,
+        cx.theme,
         &grids,
         focus,
         selected,
