@@ -13,10 +13,10 @@ use crate::model::ObjRef;
 use crate::model::workload::{WORKLOAD_KINDS, Workload};
 use crate::store::ClusterStore;
 use crate::view::rbac::{
-    Binding, DEFAULT_CLUSTER_ROLES, EXEC_NEEDS_CREATE_FROM, RbacIndex, ResourceAttrs,
-    SA_GROUP_PREFIX, SubjectRef, api_group_matches, binding_problems, dangerous_abilities,
+    AbilityGrant, Binding, DEFAULT_CLUSTER_ROLES, EXEC_NEEDS_CREATE_FROM, RbacIndex, ResourceAttrs,
+    SA_GROUP_PREFIX, SECRET_READ_VERBS, SubjectRef, binding_problems, dangerous_abilities,
     describe_rule, is_full_wildcard, is_system_name, is_system_rbac_object, parse_version,
-    resource_matches, verb_matches,
+    rule_wildcards,
 };
 
 pub const CHECKS: &[&Check] = &[
@@ -161,16 +161,9 @@ fn wildcards(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     };
     let mut found = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
-        let verbs = rule.verbs.iter().any(|v| v == "*");
-        let resources: Vec<&str> = rule
-            .resources
-            .iter()
-            .flatten()
-            .filter(|r| *r == "*" || r.starts_with("*/"))
-            .map(String::as_str)
-            .collect();
-        if verbs || !resources.is_empty() {
-            found.push((i, rule, verbs, resources));
+        let w = rule_wildcards(rule);
+        if w.any() {
+            found.push((i, rule, w.verbs, w.resources));
         }
     }
     let subject = Subject::of(obj);
@@ -221,7 +214,7 @@ fn secrets_read(ctx: &Ctx, out: &mut Out) {
         .map(|s| (s, Vec::new()))
         .collect();
     // A request across all namespaces: only ClusterRoleBindings reach it.
-    for verb in ["get", "list", "watch"] {
+    for verb in SECRET_READ_VERBS {
         for g in idx.who_can(&ResourceAttrs::new(verb, "", "secrets")) {
             if let Some(list) = found.get_mut(&g.subject) {
                 list.push((verb, g.binding, g.rule));
@@ -303,41 +296,16 @@ fn dangerous_verbs(ctx: &Ctx, out: &mut Out) {
         .map(|s| (s, Vec::new()))
         .collect();
     for b in &idx.bindings {
-        let Some(rules) = &b.rules else { continue };
         let mut granted = Vec::new();
         for a in &abilities {
-            if a.cluster_scoped && b.namespace.is_some() {
+            let Some(AbilityGrant {
+                verbs,
+                unrestricted,
+                names,
+            }) = b.grant_of(a)
+            else {
                 continue;
-            }
-            let attrs = ResourceAttrs::new("", a.group, a.resource);
-            let mut verbs: BTreeSet<&str> = BTreeSet::new();
-            let mut unrestricted = false;
-            let mut names: BTreeSet<&str> = BTreeSet::new();
-            for rule in rules.iter() {
-                if !api_group_matches(rule, attrs.api_group)
-                    || !resource_matches(rule, attrs.resource, attrs.subresource)
-                {
-                    continue;
-                }
-                let vs: Vec<&str> = a
-                    .verbs
-                    .iter()
-                    .copied()
-                    .filter(|v| verb_matches(rule, v))
-                    .collect();
-                if vs.is_empty() {
-                    continue;
-                }
-                match rule.resource_names.as_ref().filter(|n| !n.is_empty()) {
-                    None => unrestricted = true,
-                    Some(n) if a.names_count => names.extend(n.iter().map(String::as_str)),
-                    Some(_) => continue,
-                }
-                verbs.extend(vs);
-            }
-            if verbs.is_empty() {
-                continue;
-            }
+            };
             let verbs = if a.show_verbs {
                 format!(" [{}]", verbs.into_iter().collect::<Vec<_>>().join("/"))
             } else {

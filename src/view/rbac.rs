@@ -179,6 +179,36 @@ pub fn rule_allows(rule: &PolicyRule, attrs: &ResourceAttrs) -> bool {
         && resource_name_matches(rule, attrs.name)
 }
 
+/// The verbs that read a Secret's data (`rbac/secrets-read`; the RBAC pane's
+/// Secrets risk).
+pub const SECRET_READ_VERBS: [&str; 3] = ["get", "list", "watch"];
+
+/// The wildcards `rbac/wildcards` flags in a rule: `*` among its verbs, and
+/// its `*` and `*/subresource` resources.
+pub struct RuleWildcards<'a> {
+    pub verbs: bool,
+    pub resources: Vec<&'a str>,
+}
+
+impl RuleWildcards<'_> {
+    pub fn any(&self) -> bool {
+        self.verbs || !self.resources.is_empty()
+    }
+}
+
+pub fn rule_wildcards(rule: &PolicyRule) -> RuleWildcards<'_> {
+    RuleWildcards {
+        verbs: rule.verbs.iter().any(|v| v == "*"),
+        resources: rule
+            .resources
+            .iter()
+            .flatten()
+            .filter(|r| *r == "*" || r.starts_with("*/"))
+            .map(String::as_str)
+            .collect(),
+    }
+}
+
 /// `verbs: [*]`, `apiGroups: [*]`, `resources: [*]` with no resourceNames:
 /// everything `cluster-admin` can do with resources.
 pub fn is_full_wildcard(rule: &PolicyRule) -> bool {
@@ -601,6 +631,54 @@ pub struct Ability {
     pub names_count: bool,
     /// Say which verbs granted it (`get` vs `create` matters for exec).
     pub show_verbs: bool,
+}
+
+/// What a binding grants of a dangerous ability.
+#[derive(Debug, Default)]
+pub struct AbilityGrant<'a> {
+    /// The ability's verbs that its rules grant.
+    pub verbs: BTreeSet<&'static str>,
+    /// Some granting rule names no resource.
+    pub unrestricted: bool,
+    /// The resourceNames the other granting rules are restricted to.
+    pub names: BTreeSet<&'a str>,
+}
+
+impl<'a> Binding<'a> {
+    /// What the binding grants of `a`; `None` when nothing: its role is
+    /// missing, `a` is cluster-scoped and this is a RoleBinding, or no rule
+    /// grants it.
+    pub fn grant_of(&self, a: &Ability) -> Option<AbilityGrant<'a>> {
+        if a.cluster_scoped && self.namespace.is_some() {
+            return None;
+        }
+        let rules = self.rules.as_ref()?;
+        let attrs = ResourceAttrs::new("", a.group, a.resource);
+        let mut grant = AbilityGrant::default();
+        for &rule in rules.iter() {
+            if !api_group_matches(rule, attrs.api_group)
+                || !resource_matches(rule, attrs.resource, attrs.subresource)
+            {
+                continue;
+            }
+            let vs: Vec<&'static str> = a
+                .verbs
+                .iter()
+                .copied()
+                .filter(|v| verb_matches(rule, v))
+                .collect();
+            if vs.is_empty() {
+                continue;
+            }
+            match rule.resource_names.as_ref().filter(|n| !n.is_empty()) {
+                None => grant.unrestricted = true,
+                Some(n) if a.names_count => grant.names.extend(n.iter().map(String::as_str)),
+                Some(_) => continue,
+            }
+            grant.verbs.extend(vs);
+        }
+        (!grant.verbs.is_empty()).then_some(grant)
+    }
 }
 
 pub fn dangerous_abilities(exec_get: bool) -> Vec<Ability> {

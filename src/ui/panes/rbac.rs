@@ -228,16 +228,10 @@ fn binding_risks(b: &Binding, abilities: &[rbac::Ability]) -> Risks {
         if rbac::is_full_wildcard(rule) {
             risks.add(Risk::ClusterAdmin);
         }
-        if rule.verbs.iter().any(|v| v == "*")
-            || rule
-                .resources
-                .iter()
-                .flatten()
-                .any(|r| r == "*" || r.starts_with("*/"))
-        {
+        if rbac::rule_wildcards(rule).any() {
             risks.add(Risk::Wildcard);
         }
-        if ["get", "list", "watch"]
+        if rbac::SECRET_READ_VERBS
             .iter()
             .any(|v| rbac::rule_allows(rule, &ResourceAttrs::new(v, "", "secrets")))
         {
@@ -245,9 +239,6 @@ fn binding_risks(b: &Binding, abilities: &[rbac::Ability]) -> Risks {
         }
     }
     for a in abilities {
-        if a.cluster_scoped && b.namespace.is_some() {
-            continue;
-        }
         let risk = match (a.resource, a.verbs.first().copied()) {
             ("pods/exec" | "pods/attach", _) => Risk::Exec,
             (_, Some("escalate")) => Risk::Escalate,
@@ -255,14 +246,7 @@ fn binding_risks(b: &Binding, abilities: &[rbac::Ability]) -> Risks {
             (_, Some("impersonate")) => Risk::Impersonate,
             _ => continue,
         };
-        let attrs = ResourceAttrs::new("", a.group, a.resource);
-        let granted = rules.iter().any(|rule| {
-            rbac::api_group_matches(rule, attrs.api_group)
-                && rbac::resource_matches(rule, attrs.resource, attrs.subresource)
-                && a.verbs.iter().any(|v| rbac::verb_matches(rule, v))
-                && (a.names_count || rule.resource_names.as_ref().is_none_or(|n| n.is_empty()))
-        });
-        if granted {
+        if b.grant_of(a).is_some() {
             risks.add(risk);
         }
     }
