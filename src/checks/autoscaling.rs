@@ -22,9 +22,10 @@ use crate::model::workload::Workload;
 use crate::model::{ObjRef, Object, quantity};
 use crate::store::ClusterStore;
 use crate::view::autoscaling::{
-    GroupStatus, STATUS_CONFIGMAP, api_group, karpenter_nodepools, parse_ca_status, quantity_value,
-    status_configmaps, value_str,
+    GroupStatus, STATUS_CONFIGMAP, api_group, group_at_max, karpenter_nodepools, parse_ca_status,
+    quantity_value, status_configmaps, value_str,
 };
+use crate::view::usage;
 
 pub const CHECKS: &[&Check] = &[
     &CLUSTER_AUTOSCALER_PRESENT,
@@ -458,7 +459,8 @@ fn node_group_at_max(ctx: &Ctx, out: &mut Out) {
             continue;
         };
         let pct = (r * 100.0).round();
-        let res_out = if r >= ratio {
+        // The Autoscaling pane marks the same line (its gauge reaches HIGH).
+        let res_out = if usage::reaches(r, ratio) {
             out.fail(
                 subject,
                 format!(
@@ -484,8 +486,7 @@ fn node_group_result(cm: &Object, g: &GroupStatus, out: &mut Out) {
     let size = g.target.or(g.registered);
     let mut problems = Vec::new();
     if let (Some(size), Some(max)) = (size, g.max)
-        && max > 0
-        && size >= max
+        && group_at_max(size, max)
     {
         problems.push(format!(
             "at its maximum size ({size} of maxSize {max}): pending pods cannot get new nodes"

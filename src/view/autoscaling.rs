@@ -37,6 +37,12 @@ pub struct CaStatus {
     pub groups: Vec<GroupStatus>,
 }
 
+/// Whether a node group of `size` nodes is at its `max` (a max of 0 bounds
+/// nothing): `autoscaling/node-group-at-max` and the Autoscaling pane agree.
+pub fn group_at_max(size: i64, max: i64) -> bool {
+    max > 0 && size >= max
+}
+
 /// Parses `data.status` of the cluster-autoscaler status ConfigMap: the YAML
 /// form (cluster-autoscaler ≥ 1.30: `autoscalerStatus`, `clusterWide`,
 /// `nodeGroups`) or the older human-readable text form.

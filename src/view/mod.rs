@@ -8,3 +8,4 @@ pub mod rbac;
 pub mod resources;
 pub mod schedule;
 pub mod topology;
+pub mod usage;

@@ -100,6 +100,22 @@ pub fn workloads_per_namespace(store: &ClusterStore) -> BTreeMap<&str, Vec<&ObjR
     out
 }
 
+/// What a namespace's container defaults lack, by the bar of
+/// `resources/limitrange-present` (the Quotas pane shows the same): a cpu
+/// and a memory request, and a memory limit.
+pub fn missing_defaults(limits: &QuantityMap, requests: &QuantityMap) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    for (res, what) in [("cpu", "cpu request"), ("memory", "memory request")] {
+        if !requests.contains_key(res) {
+            missing.push(what);
+        }
+    }
+    if !limits.contains_key("memory") {
+        missing.push("memory limit");
+    }
+    missing
+}
+
 /// The container defaults the LimitRanger admission plugin applies in a
 /// namespace, with the API's defaulting of LimitRange items: a missing
 /// `default` limit takes `max`, a missing `defaultRequest` takes the

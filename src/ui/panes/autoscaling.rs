@@ -26,14 +26,16 @@ use crate::config::Config;
 use crate::model::{ObjKey, quantity};
 use crate::store::ClusterStore;
 use crate::ui::memo::Memo;
-use crate::ui::widgets::gauge::{Level, bar, percent, percent_cell};
+use crate::ui::widgets::gauge::{Level, bar, percent_cell};
 use crate::ui::widgets::sections::{Sections, section_line, title, unfocused};
 use crate::ui::widgets::table::{self, Nav};
 use crate::view::autoscaling::{
-    karpenter_nodepools, parse_ca_status, quantity_value, status_configmaps, value_str,
+    group_at_max, karpenter_nodepools, parse_ca_status, quantity_value, status_configmaps,
+    value_str,
 };
 use crate::view::resources::requests_per_node;
 use crate::view::topology::{is_control_plane_node, pool_label, zone_of};
+use crate::view::usage::{self, percent};
 
 // ───────────────────────────── derived rows ─────────────────────────────
 
@@ -108,7 +110,7 @@ pub struct NodeGroupRow {
 
 impl NodeGroupRow {
     pub fn at_max(&self) -> bool {
-        matches!((self.current, self.max), (Some(c), Some(m)) if m > 0 && c >= m)
+        matches!((self.current, self.max), (Some(c), Some(m)) if group_at_max(c, m))
     }
 
     /// The worst state as a word: AT MAX, BACKOFF, UNHEALTHY or ok.
@@ -197,13 +199,7 @@ impl HeadroomRow {
             "cpu" => (self.cpu_allocatable, self.cpu_requested),
             _ => (self.memory_allocatable, self.memory_requested),
         };
-        if a > 0.0 {
-            r / a
-        } else if r > 0.0 {
-            f64::INFINITY
-        } else {
-            0.0
-        }
+        usage::ratio(r, a)
     }
 
     /// `free / allocatable`, formatted.

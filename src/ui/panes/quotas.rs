@@ -21,10 +21,11 @@ use crate::config::keymap::Action;
 use crate::model::{ObjKey, quantity};
 use crate::store::ClusterStore;
 use crate::ui::memo::Memo;
-use crate::ui::widgets::gauge::{Level, bar, percent, percent_cell};
+use crate::ui::widgets::gauge::{Level, bar, percent_cell};
 use crate::ui::widgets::sections::{Sections, section_line, title, unfocused};
 use crate::ui::widgets::table::{self, Nav};
-use crate::view::resources::{container_defaults, workloads_per_namespace};
+use crate::view::resources::{container_defaults, missing_defaults, workloads_per_namespace};
+use crate::view::usage::{self, percent};
 
 // ───────────────────────────── derived rows ─────────────────────────────
 
@@ -142,15 +143,7 @@ pub fn derive(store: &ClusterStore, config: &Config) -> QuotaData {
         for (res, h) in hard {
             let Some(hv) = quantity::of(h) else { continue };
             let uv = used.and_then(|u| u.get(res)).and_then(quantity::of);
-            let ratio = uv.map(|u| {
-                if hv > 0.0 {
-                    u / hv
-                } else if u > 0.0 {
-                    f64::INFINITY
-                } else {
-                    0.0
-                }
-            });
+            let ratio = uv.map(|u| usage::ratio(u, hv));
             gauges.push(GaugeRow {
                 namespace: o.namespace().to_string(),
                 quota: o.name().to_string(),
@@ -197,17 +190,10 @@ pub fn derive(store: &ClusterStore, config: &Config) -> QuotaData {
             limit_cpu: show(&lim, "cpu"),
             limit_memory: show(&lim, "memory"),
         };
-        // The same bar as resources/limitrange-present.
-        let mut missing = Vec::new();
-        if row.request_cpu.is_none() {
-            missing.push("cpu request".to_string());
-        }
-        if row.request_memory.is_none() {
-            missing.push("memory request".to_string());
-        }
-        if row.limit_memory.is_none() {
-            missing.push("memory limit".to_string());
-        }
+        let missing: Vec<String> = missing_defaults(&lim, &req)
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
         limit_state.insert(
             ns,
             if missing.is_empty() {

@@ -6,9 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::config::theme::Theme;
-
-/// Slack for float comparisons of ratios.
-const EPSILON: f64 = 1e-9;
+use crate::view::usage::{percent, reaches};
 
 /// How full a gauge is, by the configured warning ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,9 +18,9 @@ pub enum Level {
 
 impl Level {
     pub fn of(ratio: f64, warn: f64) -> Level {
-        if ratio + EPSILON >= 1.0 {
+        if reaches(ratio, 1.0) {
             Level::Full
-        } else if ratio + EPSILON >= warn {
+        } else if reaches(ratio, warn) {
             Level::High
         } else {
             Level::Ok
@@ -44,15 +42,6 @@ impl Level {
             Level::High => theme.gauge_warn,
             Level::Full => theme.gauge_full,
         }
-    }
-}
-
-/// `93%`, `∞%` for a use of a zero hard limit.
-pub fn percent(ratio: f64) -> String {
-    if ratio.is_infinite() {
-        "∞%".into()
-    } else {
-        format!("{:.0}%", ratio * 100.0)
     }
 }
 
