@@ -22,8 +22,9 @@ use crate::model::workload::Workload;
 use crate::model::{ObjRef, Object, quantity};
 use crate::store::ClusterStore;
 use crate::view::autoscaling::{
-    GroupStatus, STATUS_CONFIGMAP, api_group, group_at_max, karpenter_nodepools, parse_ca_status,
-    quantity_value, status_configmaps, value_str,
+    GroupStatus, STATUS_CONFIGMAP, api_group, at_max_replicas, group_at_max, hpa_cannot_act,
+    hpa_held_on_purpose, karpenter_nodepools, parse_ca_status, quantity_value, status_configmaps,
+    value_str,
 };
 use crate::view::usage;
 
@@ -730,20 +731,9 @@ fn hpa_at_max(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
         return;
     };
     let conditions = status.conditions.as_deref().unwrap_or(&[]);
-    let broken: Vec<_> = conditions
-        .iter()
-        .filter(|c| matches!(c.type_.as_str(), "ScalingActive" | "AbleToScale"))
-        .filter(|c| c.status == "False")
-        .collect();
-    // Not breakage: ScalingActive=False/ScalingDisabled (the target was
-    // scaled to 0 on purpose) and AbleToScale=False/Backoff* (the cooldown
-    // right after a scale event).
-    let (benign, broken): (Vec<_>, Vec<_>) = broken.into_iter().partition(|c| {
-        matches!(
-            c.reason.as_deref(),
-            Some("ScalingDisabled" | "BackoffBoth" | "BackoffDownscale" | "BackoffUpscale")
-        )
-    });
+    let broken: Vec<_> = conditions.iter().filter(|c| hpa_cannot_act(c)).collect();
+    let (benign, broken): (Vec<_>, Vec<_>) =
+        broken.into_iter().partition(|c| hpa_held_on_purpose(c));
     if let Some(c) = broken.first() {
         let r = out.fail(
             subject,
@@ -766,7 +756,7 @@ fn hpa_at_max(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
         out.unknown(subject, "the HPA status has no currentReplicas yet");
         return;
     };
-    if current >= max {
+    if at_max_replicas(current, max) {
         out.fail(
             subject,
             format!("running at maxReplicas ({current} of {max}): it cannot scale further"),

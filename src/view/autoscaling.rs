@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerCondition;
 use serde_json::Value;
 
 use crate::model::{ObjRef, Object, quantity};
@@ -35,6 +36,29 @@ pub struct CaStatus {
     pub cluster_health: Option<String>,
     pub cluster_scale_up: Option<String>,
     pub groups: Vec<GroupStatus>,
+}
+
+/// Whether an HPA condition says it cannot act: AbleToScale or
+/// ScalingActive False.
+pub fn hpa_cannot_act(c: &HorizontalPodAutoscalerCondition) -> bool {
+    matches!(c.type_.as_str(), "ScalingActive" | "AbleToScale") && c.status == "False"
+}
+
+/// Whether an HPA that cannot act is held on purpose rather than broken:
+/// ScalingActive=False/ScalingDisabled (the target was scaled to 0 on
+/// purpose) and AbleToScale=False/Backoff* (the cooldown right after a
+/// scale event).
+pub fn hpa_held_on_purpose(c: &HorizontalPodAutoscalerCondition) -> bool {
+    matches!(
+        c.reason.as_deref(),
+        Some("ScalingDisabled" | "BackoffBoth" | "BackoffDownscale" | "BackoffUpscale")
+    )
+}
+
+/// Whether an HPA runs at its maxReplicas (`autoscaling/hpa-at-max`; the
+/// Autoscaling pane's AT MAX).
+pub fn at_max_replicas(current_replicas: i32, max_replicas: i32) -> bool {
+    current_replicas >= max_replicas
 }
 
 /// Whether a node group of `size` nodes is at its `max` (a max of 0 bounds
@@ -227,6 +251,28 @@ pub fn value_str(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn at_max_and_held_hpas() {
+        assert!(group_at_max(5, 5) && group_at_max(6, 5));
+        assert!(!group_at_max(4, 5) && !group_at_max(3, 0));
+        assert!(at_max_replicas(10, 10) && !at_max_replicas(9, 10));
+        let cond = |type_: &str, status: &str, reason: &str| HorizontalPodAutoscalerCondition {
+            type_: type_.into(),
+            status: status.into(),
+            reason: Some(reason.into()),
+            ..Default::default()
+        };
+        let broken = cond("ScalingActive", "False", "FailedGetResourceMetric");
+        assert!(hpa_cannot_act(&broken) && !hpa_held_on_purpose(&broken));
+        let cooling = cond("AbleToScale", "False", "BackoffBoth");
+        assert!(hpa_cannot_act(&cooling) && hpa_held_on_purpose(&cooling));
+        assert!(!hpa_cannot_act(&cond(
+            "ScalingLimited",
+            "True",
+            "TooManyReplicas"
+        )));
+    }
 
     #[test]
     fn text_status_last_activity() {

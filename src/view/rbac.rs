@@ -1020,4 +1020,85 @@ subjects: [{kind: User, name: dave}]
             .unwrap();
         assert!(broken.rules.is_none());
     }
+
+    #[test]
+    fn wildcards_of_a_rule() {
+        let r = rule(&["apps"], &["deployments", "*/scale"], &["*"], &[]);
+        let w = rule_wildcards(&r);
+        assert!(w.any() && w.verbs);
+        assert_eq!(w.resources, ["*/scale"]);
+        // `pods/*` is no wildcard for the API server, nor here.
+        assert!(!rule_wildcards(&rule(&[""], &["pods/*"], &["get"], &[])).any());
+    }
+
+    const OPS: &str = r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ops}
+rules:
+- {apiGroups: [""], resources: ["pods/exec"], verbs: ["get", "create"], resourceNames: ["web-0"]}
+- {apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["bind"], resourceNames: ["view"]}
+- {apiGroups: [""], resources: ["users"], verbs: ["impersonate"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops-everywhere}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ops}
+subjects: [{kind: Group, name: ops}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ops-in-shop, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ops}
+subjects: [{kind: Group, name: ops}]
+"#;
+
+    #[test]
+    fn grants_of_dangerous_abilities() {
+        let store = crate::source::snapshot::load_str(
+            std::path::Path::new("inline.yaml"),
+            OPS,
+            &Default::default(),
+        )
+        .expect("loads")
+        .into_store();
+        let idx = RbacIndex::build(&store);
+        let binding = |name: &str| {
+            idx.bindings
+                .iter()
+                .find(|b| b.obj.name() == name)
+                .expect("binding")
+        };
+        let ability = |what: &str, exec_get: bool| {
+            dangerous_abilities(exec_get)
+                .into_iter()
+                .find(|a| a.what == what)
+                .expect("ability")
+        };
+        let (cluster, shop) = (binding("ops-everywhere"), binding("ops-in-shop"));
+        // Exec restricted to named pods still counts; `get` only before 1.35.
+        let exec = cluster
+            .grant_of(&ability("exec into pods", true))
+            .expect("exec");
+        assert_eq!(
+            exec.verbs.into_iter().collect::<Vec<_>>(),
+            ["create", "get"]
+        );
+        assert!(!exec.unrestricted);
+        assert_eq!(exec.names.into_iter().collect::<Vec<_>>(), ["web-0"]);
+        let exec = cluster
+            .grant_of(&ability("exec into pods", false))
+            .expect("exec");
+        assert_eq!(exec.verbs.into_iter().collect::<Vec<_>>(), ["create"]);
+        // Binding only the named roles is the safe delegation: no grant.
+        assert!(
+            cluster
+                .grant_of(&ability("bind ClusterRoles", true))
+                .is_none()
+        );
+        // Impersonating users is cluster-scoped: a RoleBinding cannot grant it.
+        let users = ability("impersonate users", true);
+        assert!(cluster.grant_of(&users).is_some_and(|g| g.unrestricted));
+        assert!(shop.grant_of(&users).is_none());
+    }
 }

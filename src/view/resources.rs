@@ -148,3 +148,24 @@ pub fn container_defaults(ranges: &[&LimitRange]) -> (QuantityMap, QuantityMap) 
     }
     (limits, requests)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_container_defaults() {
+        let q = |pairs: &[(&str, &str)]| -> QuantityMap {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+                .collect()
+        };
+        let requests = q(&[("cpu", "100m"), ("memory", "128Mi")]);
+        assert!(missing_defaults(&q(&[("memory", "256Mi")]), &requests).is_empty());
+        assert_eq!(
+            missing_defaults(&q(&[("cpu", "1")]), &q(&[("memory", "128Mi")])),
+            ["cpu request", "memory limit"]
+        );
+    }
+}

@@ -97,3 +97,17 @@ pub fn component_container<'a>(pod: &'a Pod, component: &str) -> Option<&'a Cont
         .find(|c| c.name == component)
         .or_else(|| spec.containers.first())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_node_domain() {
+        let names = ["ip-10-0-1-10.ec2.internal", "ip-10-0-2-7.ec2.internal"];
+        assert_eq!(common_domain(&names), Some("ec2.internal"));
+        assert_eq!(common_domain(&["a.x", "b.y"]), None);
+        assert_eq!(common_domain(&["node-1"]), None);
+        assert_eq!(common_domain(&[]), None);
+    }
+}

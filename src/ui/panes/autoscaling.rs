@@ -30,11 +30,13 @@ use crate::ui::widgets::gauge::{Level, bar, percent_cell};
 use crate::ui::widgets::sections::{Sections, section_line, title, unfocused};
 use crate::ui::widgets::table::{self, Nav};
 use crate::view::autoscaling::{
-    group_at_max, karpenter_nodepools, parse_ca_status, quantity_value, status_configmaps,
-    value_str,
+    at_max_replicas, group_at_max, hpa_cannot_act, hpa_held_on_purpose, karpenter_nodepools,
+    parse_ca_status, quantity_value, status_configmaps, value_str,
 };
 use crate::view::resources::requests_per_node;
-use crate::view::topology::{is_control_plane_node, pool_label, zone_of};
+use crate::view::topology::{
+    CONTROL_PLANE_LABEL, MASTER_LABEL, is_control_plane_node, pool_label, zone_of,
+};
 use crate::view::usage::{self, percent};
 
 // ───────────────────────────── derived rows ─────────────────────────────
@@ -53,7 +55,9 @@ pub struct HpaRow {
     /// `FailedGetResourceMetric`), `AbleToScale=False`, `ScalingLimited`;
     /// empty when all is well.
     pub conditions: Vec<(String, String)>,
-    /// Whether a condition says the HPA cannot act (AbleToScale or ScalingActive False).
+    /// Whether a condition says the HPA cannot act (AbleToScale or
+    /// ScalingActive False) and it is not held on purpose (scaled to zero,
+    /// cooling down): autoscaling/hpa-at-max's breakage.
     pub blocked: bool,
 }
 
@@ -285,12 +289,8 @@ fn hpas(store: &ClusterStore) -> Vec<HpaRow> {
                 .flatten()
             {
                 let reason = c.reason.as_deref().unwrap_or("");
-                let bad = match c.type_.as_str() {
-                    "AbleToScale" | "ScalingActive" => c.status == "False",
-                    _ => false,
-                };
-                if bad {
-                    blocked = true;
+                if hpa_cannot_act(c) {
+                    blocked |= !hpa_held_on_purpose(c);
                     conditions.push((format!("{}=False", c.type_), reason.to_string()));
                 } else if c.type_ == "ScalingLimited" && c.status == "True" {
                     conditions.push(("ScalingLimited".to_string(), reason.to_string()));
@@ -307,7 +307,9 @@ fn hpas(store: &ClusterStore) -> Vec<HpaRow> {
                 desired,
                 min,
                 max,
-                at_max: max > 0 && current.max(desired) >= max,
+                at_max: status
+                    .and_then(|s| s.current_replicas)
+                    .is_some_and(|c| at_max_replicas(c, spec.max_replicas)),
                 conditions,
                 blocked,
             }
@@ -409,10 +411,8 @@ fn control_plane_tainted(obj: &crate::model::Object, node: &Node) -> bool {
             .into_iter()
             .flatten()
             .any(|t| {
-                matches!(
-                    t.key.as_str(),
-                    "node-role.kubernetes.io/control-plane" | "node-role.kubernetes.io/master"
-                ) && matches!(t.effect.as_str(), "NoSchedule" | "NoExecute")
+                (t.key == CONTROL_PLANE_LABEL || t.key == MASTER_LABEL)
+                    && matches!(t.effect.as_str(), "NoSchedule" | "NoExecute")
             })
 }
 

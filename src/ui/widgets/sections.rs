@@ -116,3 +116,34 @@ pub fn unfocused(theme: &Theme) -> Theme {
         ..theme.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn focus_moves_and_each_section_keeps_its_selection() {
+        let names = ["A", "B"];
+        let lens = [5, 3];
+        let mut s = Sections::default();
+        let mut nav = Nav::default();
+        assert_eq!(
+            s.action(&mut nav, &names, &lens, Action::Down),
+            Reply::Handled
+        );
+        assert_eq!(nav.selected, 1);
+        assert_eq!(
+            s.action(&mut nav, &names, &lens, Action::Group),
+            Reply::Status("section: B".into())
+        );
+        assert_eq!((s.focus, nav.selected, s.selected(&nav, 0)), (1, 0, 1));
+        s.action(&mut nav, &names, &lens, Action::Group);
+        assert_eq!((s.focus, nav.selected), (0, 1));
+        // The filter applies to all and sends every section to its top.
+        s.filter(&mut nav, "web".into());
+        assert_eq!(
+            (nav.filter.as_str(), nav.selected, s.selected(&nav, 1)),
+            ("web", 0, 0)
+        );
+    }
+}
