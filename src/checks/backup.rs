@@ -22,6 +22,7 @@ use crate::view::backup::{
     SCHEDULE_LABEL, etcd_last_success, etcd_snapshot_cronjobs, is_paused, newest_completed,
     on_cluster_reason, str_at, ts_at, velero, velero_installed,
 };
+use crate::view::duration::human_duration;
 
 pub const CHECKS: &[&Check] = &[
     &TOOL_PRESENT,
@@ -67,7 +68,6 @@ pub static TOOL_PRESENT: Check = Check {
         "CronJob",
     ],
 };
-use crate::view::duration::human_duration;
 
 fn tool_present(ctx: &Ctx, out: &mut Out) {
     let store = ctx.store;

@@ -24,6 +24,7 @@ use crate::model::pod::{self, ContainerStatus, Pod};
 use crate::model::selector::{self, Labels};
 use crate::model::workload::{WORKLOAD_KINDS, Workload, WorkloadKind};
 use crate::model::{ObjRef, Object, quantity};
+use crate::view::duration::human_duration;
 
 pub const CHECKS: &[&Check] = &[
     &REQUESTS_SET,
@@ -73,7 +74,6 @@ pub static REQUESTS_SET: Check = Check {
     },
     reads: &["LimitRange"],
 };
-use crate::view::duration::human_duration;
 
 fn requests_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     let Some(w) = Workload::of(obj) else { return };
