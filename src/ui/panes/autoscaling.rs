@@ -33,6 +33,7 @@ use crate::view::autoscaling::{
     at_max_replicas, group_at_max, hpa_cannot_act, hpa_held_on_purpose, karpenter_nodepools,
     parse_ca_status, quantity_value, status_configmaps, value_str,
 };
+use crate::view::duration::age;
 use crate::view::resources::requests_per_node;
 use crate::view::topology::{
     CONTROL_PLANE_LABEL, MASTER_LABEL, is_control_plane_node, pool_label, zone_of,
@@ -654,15 +655,7 @@ fn ago(now: Timestamp, t: &str) -> String {
     let Ok(ts) = t.parse::<Timestamp>() else {
         return t.to_string();
     };
-    let s = (now.as_second() - ts.as_second()).max(0);
-    let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
-    if d > 0 {
-        format!("{d}d{h}h ago")
-    } else if h > 0 {
-        format!("{h}h{m}m ago")
-    } else {
-        format!("{m}m ago")
-    }
+    format!("{} ago", age(now, ts))
 }
 
 fn num(v: Option<i64>) -> String {
