@@ -13,9 +13,10 @@ use kready::runtime::Model;
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
 use kready::ui::panes::autoscaling::{self, Scope};
-use kready::ui::panes::quotas::{self, Level, Limits};
+use kready::ui::panes::quotas::{self, Limits};
 use kready::ui::panes::{self, Cx, Outcome, Pane, PaneEvent};
 use kready::ui::state::State;
+use kready::ui::widgets::gauge::Level;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

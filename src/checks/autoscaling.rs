@@ -6,7 +6,6 @@
 //! find the autoscaler themselves.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
@@ -22,6 +21,12 @@ use crate::model::pod::{ContainerResources, Pod};
 use crate::model::workload::Workload;
 use crate::model::{ObjRef, Object, quantity};
 use crate::store::ClusterStore;
+use crate::view::autoscaling::{
+    GroupStatus, STATUS_CONFIGMAP, api_group, at_max_replicas, group_at_max, hpa_cannot_act,
+    hpa_held_on_purpose, karpenter_nodepools, parse_ca_status, quantity_value, status_configmaps,
+    value_str,
+};
+use crate::view::usage;
 
 pub const CHECKS: &[&Check] = &[
     &CLUSTER_AUTOSCALER_PRESENT,
@@ -36,8 +41,6 @@ pub const CHECKS: &[&Check] = &[
     &VPA_RECOMMENDATIONS,
 ];
 
-/// The ConfigMap cluster-autoscaler (self-run, GKE or AKS) writes its status to.
-pub(crate) const STATUS_CONFIGMAP: &str = "cluster-autoscaler-status";
 /// cluster-autoscaler's default `--scale-down-delay-after-add`.
 const DEFAULT_SCALE_DOWN_DELAY_SECS: f64 = 600.0;
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -457,7 +460,8 @@ fn node_group_at_max(ctx: &Ctx, out: &mut Out) {
             continue;
         };
         let pct = (r * 100.0).round();
-        let res_out = if r >= ratio {
+        // The Autoscaling pane marks the same line (its gauge reaches HIGH).
+        let res_out = if usage::reaches(r, ratio) {
             out.fail(
                 subject,
                 format!(
@@ -483,8 +487,7 @@ fn node_group_result(cm: &Object, g: &GroupStatus, out: &mut Out) {
     let size = g.target.or(g.registered);
     let mut problems = Vec::new();
     if let (Some(size), Some(max)) = (size, g.max)
-        && max > 0
-        && size >= max
+        && group_at_max(size, max)
     {
         problems.push(format!(
             "at its maximum size ({size} of maxSize {max}): pending pods cannot get new nodes"
@@ -534,173 +537,6 @@ fn node_group_result(cm: &Object, g: &GroupStatus, out: &mut Out) {
     if let Some(s) = &g.scale_up {
         r.evidence("scaleUp", s);
     }
-}
-
-#[derive(Debug, Default, Clone, PartialEq)]
-pub(crate) struct GroupStatus {
-    pub(crate) name: String,
-    pub(crate) health: Option<String>,
-    pub(crate) scale_up: Option<String>,
-    pub(crate) backoff: Option<String>,
-    pub(crate) target: Option<i64>,
-    pub(crate) registered: Option<i64>,
-    pub(crate) min: Option<i64>,
-    pub(crate) max: Option<i64>,
-    /// The newest scale-up/scale-down transition (`lastTransitionTime`), as written.
-    pub(crate) last_activity: Option<String>,
-}
-
-#[derive(Debug, Default, Clone, PartialEq)]
-pub(crate) struct CaStatus {
-    pub(crate) format: &'static str,
-    pub(crate) cluster_health: Option<String>,
-    pub(crate) cluster_scale_up: Option<String>,
-    pub(crate) groups: Vec<GroupStatus>,
-}
-
-/// Parses `data.status` of the cluster-autoscaler status ConfigMap: the YAML
-/// form (cluster-autoscaler ≥ 1.30: `autoscalerStatus`, `clusterWide`,
-/// `nodeGroups`) or the older human-readable text form.
-pub(crate) fn parse_ca_status(text: &str) -> Option<CaStatus> {
-    if let Ok(v) = serde_saphyr::from_str::<Value>(text)
-        && ["nodeGroups", "clusterWide", "autoscalerStatus"]
-            .iter()
-            .any(|k| v.get(k).is_some())
-    {
-        return Some(parse_yaml_status(&v));
-    }
-    parse_text_status(text)
-}
-
-fn parse_yaml_status(v: &Value) -> CaStatus {
-    let s = |v: &Value, p: &str| v.pointer(p).and_then(Value::as_str).map(str::to_string);
-    let n = |v: &Value, p: &str| {
-        v.pointer(p)
-            .and_then(|x| x.as_i64().or_else(|| x.as_str()?.trim().parse().ok()))
-    };
-    let groups = v
-        .get("nodeGroups")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|g| GroupStatus {
-            name: s(g, "/name").unwrap_or_else(|| "<unnamed>".into()),
-            health: s(g, "/health/status"),
-            scale_up: s(g, "/scaleUp/status"),
-            backoff: {
-                let code = s(g, "/scaleUp/backoffInfo/errorCode");
-                let msg = s(g, "/scaleUp/backoffInfo/errorMessage");
-                match (code, msg) {
-                    (Some(c), Some(m)) => Some(format!("{c}: {m}")),
-                    (c, m) => c.or(m),
-                }
-            },
-            target: n(g, "/health/cloudProviderTarget"),
-            registered: n(g, "/health/nodeCounts/registered/total"),
-            min: n(g, "/health/minSize"),
-            max: n(g, "/health/maxSize"),
-            last_activity: s(g, "/scaleUp/lastTransitionTime")
-                .into_iter()
-                .chain(s(g, "/scaleDown/lastTransitionTime"))
-                .max(),
-        })
-        .collect();
-    CaStatus {
-        format: "yaml",
-        cluster_health: s(v, "/clusterWide/health/status"),
-        cluster_scale_up: s(v, "/clusterWide/scaleUp/status"),
-        groups,
-    }
-}
-
-/// The text form:
-/// ```text
-/// Cluster-wide:
-///   Health:      Healthy (ready=3 unready=0 ... registered=3 longUnregistered=0)
-///   ScaleUp:     NoActivity (ready=3 registered=3)
-/// NodeGroups:
-///   Name:        ng-1
-///   Health:      Healthy (ready=3 ... cloudProviderTarget=5 (minSize=1, maxSize=5))
-///   ScaleUp:     Backoff (ready=3 cloudProviderTarget=5)
-/// ```
-fn parse_text_status(text: &str) -> Option<CaStatus> {
-    #[derive(PartialEq)]
-    enum Section {
-        None,
-        Cluster,
-        Groups,
-    }
-    let mut st = CaStatus {
-        format: "text",
-        ..Default::default()
-    };
-    let mut section = Section::None;
-    // The group status line a `LastTransitionTime:` line belongs to.
-    let mut activity = false;
-    for line in text.lines() {
-        let t = line.trim();
-        if t.starts_with("Cluster-wide:") {
-            section = Section::Cluster;
-            continue;
-        }
-        if t.starts_with("NodeGroups:") {
-            section = Section::Groups;
-            continue;
-        }
-        let Some((key, rest)) = t.split_once(':') else {
-            continue;
-        };
-        let rest = rest.trim();
-        let word = rest.split_whitespace().next().map(str::to_string);
-        if matches!(key, "Name" | "Health" | "ScaleUp" | "ScaleDown") {
-            activity = matches!(key, "ScaleUp" | "ScaleDown");
-        }
-        match (&section, key) {
-            (Section::Groups, "Name") => st.groups.push(GroupStatus {
-                name: rest.to_string(),
-                ..Default::default()
-            }),
-            (Section::Cluster, "Health") => st.cluster_health = word,
-            (Section::Cluster, "ScaleUp") => st.cluster_scale_up = word,
-            (Section::Groups, "Health") => {
-                if let Some(g) = st.groups.last_mut() {
-                    let kv = key_values(rest);
-                    g.health = word;
-                    g.target = kv.get("cloudProviderTarget").copied();
-                    g.registered = kv.get("registered").copied();
-                    g.min = kv.get("minSize").copied();
-                    g.max = kv.get("maxSize").copied();
-                }
-            }
-            (Section::Groups, "ScaleUp") => {
-                if let Some(g) = st.groups.last_mut() {
-                    g.scale_up = word;
-                }
-            }
-            (Section::Groups, "LastTransitionTime") => {
-                if activity
-                    && let Some(g) = st.groups.last_mut()
-                    && g.last_activity.as_deref().is_none_or(|t| t < rest)
-                {
-                    g.last_activity = Some(rest.to_string());
-                }
-            }
-            _ => {}
-        }
-    }
-    (section != Section::None).then_some(st)
-}
-
-/// `key=number` pairs of a status line, ignoring the parentheses and commas
-/// around them: `(ready=3 unready=0 (resourceUnready=0) ... (minSize=1, maxSize=5))`.
-fn key_values(s: &str) -> BTreeMap<&str, i64> {
-    s.split_whitespace()
-        .filter_map(|tok| {
-            let tok = tok.trim_matches(|c| c == '(' || c == ')' || c == ',');
-            let (k, v) = tok.split_once('=')?;
-            Some((k, v.trim_matches(|c| c == ')' || c == ',').parse().ok()?))
-        })
-        .collect()
 }
 
 // ───────────────────────────── scale-down-delay ─────────────────────────────
@@ -895,20 +731,9 @@ fn hpa_at_max(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
         return;
     };
     let conditions = status.conditions.as_deref().unwrap_or(&[]);
-    let broken: Vec<_> = conditions
-        .iter()
-        .filter(|c| matches!(c.type_.as_str(), "ScalingActive" | "AbleToScale"))
-        .filter(|c| c.status == "False")
-        .collect();
-    // Not breakage: ScalingActive=False/ScalingDisabled (the target was
-    // scaled to 0 on purpose) and AbleToScale=False/Backoff* (the cooldown
-    // right after a scale event).
-    let (benign, broken): (Vec<_>, Vec<_>) = broken.into_iter().partition(|c| {
-        matches!(
-            c.reason.as_deref(),
-            Some("ScalingDisabled" | "BackoffBoth" | "BackoffDownscale" | "BackoffUpscale")
-        )
-    });
+    let broken: Vec<_> = conditions.iter().filter(|c| hpa_cannot_act(c)).collect();
+    let (benign, broken): (Vec<_>, Vec<_>) =
+        broken.into_iter().partition(|c| hpa_held_on_purpose(c));
     if let Some(c) = broken.first() {
         let r = out.fail(
             subject,
@@ -931,7 +756,7 @@ fn hpa_at_max(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
         out.unknown(subject, "the HPA status has no currentReplicas yet");
         return;
     };
-    if current >= max {
+    if at_max_replicas(current, max) {
         out.fail(
             subject,
             format!("running at maxReplicas ({current} of {max}): it cannot scale further"),
@@ -1502,23 +1327,6 @@ fn container_policy(vpa: &Object, container: &str) -> Option<Vec<String>> {
 
 // ───────────────────────────── shared helpers ─────────────────────────────
 
-fn api_group(obj: &Object) -> &str {
-    obj.api_version.rsplit_once('/').map_or("", |(g, _)| g)
-}
-
-/// Karpenter NodePools (`karpenter.sh`; other APIs also have a `NodePool` kind).
-pub(crate) fn karpenter_nodepools(store: &ClusterStore) -> impl Iterator<Item = &ObjRef> {
-    store
-        .list("NodePool")
-        .filter(|o| api_group(o) == "karpenter.sh")
-}
-
-pub(crate) fn status_configmaps(store: &ClusterStore) -> impl Iterator<Item = &ObjRef> {
-    store
-        .list("ConfigMap")
-        .filter(|o| o.name() == STATUS_CONFIGMAP)
-}
-
 /// A container running cluster-autoscaler: named so, or running its image.
 fn is_autoscaler_container(c: &Container) -> bool {
     c.name == "cluster-autoscaler"
@@ -1590,22 +1398,6 @@ impl<'a> CaFlags<'a> {
     }
 }
 
-/// A quantity held as a JSON string or number, in base units.
-pub(crate) fn quantity_value(v: &Value) -> Option<f64> {
-    match v {
-        Value::String(s) => quantity::parse(s).ok(),
-        Value::Number(n) => n.as_f64(),
-        _ => None,
-    }
-}
-
-pub(crate) fn value_str(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1634,39 +1426,5 @@ mod tests {
         assert_eq!(parse_nodes_flag("5:1:ng"), None);
         assert_eq!(parse_nodes_flag("1:x:ng"), None);
         assert_eq!(parse_nodes_flag("0:0:ng"), None);
-    }
-
-    #[test]
-    fn text_status_last_activity() {
-        let st = parse_text_status(
-            "Cluster-wide:\n  Health: Healthy (ready=3)\n  ScaleUp: NoActivity (ready=3)\n\
-             NodeGroups:\n  Name: ng-1\n  Health: Healthy (ready=3 cloudProviderTarget=3 (minSize=1, maxSize=5))\n\
-             \x20   LastProbeTime: 2026-11-20 09:29:52 +0000 UTC\n\
-             \x20   LastTransitionTime: 2026-11-19 01:00:00 +0000 UTC\n\
-             \x20 ScaleUp: NoActivity (ready=3 cloudProviderTarget=3)\n\
-             \x20   LastTransitionTime: 2026-11-17 03:13:20 +0000 UTC\n\
-             \x20 ScaleDown: NoCandidates (candidates=0)\n\
-             \x20   LastTransitionTime: 2026-11-18 04:00:00 +0000 UTC\n",
-        )
-        .expect("text form");
-        let g = &st.groups[0];
-        assert_eq!((g.min, g.max, g.target), (Some(1), Some(5), Some(3)));
-        // The health transition is not scaling activity.
-        assert_eq!(
-            g.last_activity.as_deref(),
-            Some("2026-11-18 04:00:00 +0000 UTC")
-        );
-    }
-
-    #[test]
-    fn text_status_key_values() {
-        let kv = key_values(
-            "Healthy (ready=4 unready=0 (resourceUnready=0) notStarted=0 registered=4 \
-             cloudProviderTarget=4 (minSize=3, maxSize=10))",
-        );
-        assert_eq!(kv.get("cloudProviderTarget"), Some(&4));
-        assert_eq!(kv.get("minSize"), Some(&3));
-        assert_eq!(kv.get("maxSize"), Some(&10));
-        assert_eq!(kv.get("resourceUnready"), Some(&0));
     }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use k8s_openapi::jiff::Timestamp;
 use serde_json::Value;
 
-use super::text::{human_duration, name_list};
+use super::text::name_list;
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::pod::Pod;
 use crate::model::workload::WORKLOAD_KINDS;
@@ -22,6 +22,7 @@ use crate::view::backup::{
     SCHEDULE_LABEL, etcd_last_success, etcd_snapshot_cronjobs, is_paused, newest_completed,
     on_cluster_reason, str_at, ts_at, velero, velero_installed,
 };
+use crate::view::duration::human_duration;
 
 pub const CHECKS: &[&Check] = &[
     &TOOL_PRESENT,

@@ -12,15 +12,17 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Container, Event, Node};
 use k8s_openapi::jiff::Timestamp;
 
-use super::control_plane_pods::{
-    component_container, managed_pool_label, managed_reason, static_pods,
-};
-use super::text::{human_duration, name_list};
+use super::text::name_list;
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::image::ImageRef;
 use crate::model::pod::Pod;
 use crate::model::{ObjRef, Object};
+use crate::view::duration::human_duration;
+use crate::view::topology::{
+    CONTROL_PLANE_LABEL, MASTER_LABEL, POOL_LABELS, ZONE_LABEL, component_container,
+    is_control_plane_node, managed_pool_label, static_pods, zone_of,
+};
 
 pub const CHECKS: &[&Check] = &[
     &NODE_COUNT,
@@ -36,35 +38,26 @@ pub const CHECKS: &[&Check] = &[
 /// supports up to 1.37). control-plane/version-support measures against it.
 pub const NEWEST_KNOWN_MINOR: u32 = 37;
 
-pub(crate) const CONTROL_PLANE_LABEL: &str = "node-role.kubernetes.io/control-plane";
-const MASTER_LABEL: &str = "node-role.kubernetes.io/master";
-const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
-const LEGACY_ZONE_LABEL: &str = "failure-domain.beta.kubernetes.io/zone";
 const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
 const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
-
-/// Node labels naming the pool a worker node belongs to, most specific first.
-pub(crate) const POOL_LABELS: &[&str] = &[
-    "karpenter.sh/nodepool",
-    "karpenter.sh/provisioner-name",
-    "eks.amazonaws.com/nodegroup",
-    "cloud.google.com/gke-nodepool",
-    "kubernetes.azure.com/agentpool",
-    "agentpool",
-    "node.kubernetes.io/pool",
-];
 
 // ---------------------------------------------------------------------------
 // Shared helpers
 
-pub(crate) fn is_control_plane_node(node: &Object) -> bool {
-    node.labels().contains_key(CONTROL_PLANE_LABEL) || node.labels().contains_key(MASTER_LABEL)
+/// `managed control plane (<provider>)` when the snapshot says the control
+/// plane is managed.
+pub(super) fn managed_reason(ctx: &Ctx) -> Option<String> {
+    ctx.store
+        .info
+        .managed
+        .as_ref()
+        .map(|m| format!("managed control plane ({m})"))
 }
 
 /// A node label that only managed node pools carry, as a message: used when
 /// no control-plane component is visible.
 fn managed_hint(ctx: &Ctx) -> Option<String> {
-    managed_pool_label(ctx).map(|(l, p)| {
+    managed_pool_label(ctx.store).map(|(l, p)| {
         format!("nodes carry `{l}`: the control plane looks managed by {p} and is not visible")
     })
 }
@@ -130,7 +123,7 @@ fn node_count(ctx: &Ctx, out: &mut Out) {
     // A node that hosts a kube-apiserver static pod is a control-plane node
     // even when its role label is missing.
     nodes.extend(
-        static_pods(ctx, "kube-apiserver")
+        static_pods(ctx.store, "kube-apiserver")
             .into_iter()
             .filter_map(|(_, p)| p.spec.as_ref()?.node_name.clone()),
     );
@@ -205,12 +198,6 @@ pub static ZONE_SPREAD: Check = Check {
     scope: Scope::Cluster { run: zone_spread },
     reads: &["Node"],
 };
-
-pub(crate) fn zone_of(node: &Object) -> Option<&str> {
-    node.label(ZONE_LABEL)
-        .or_else(|| node.label(LEGACY_ZONE_LABEL))
-        .filter(|z| !z.is_empty())
-}
 
 fn zone_spread(ctx: &Ctx, out: &mut Out) {
     let min = ctx.config.thresholds.min_zones;
@@ -352,7 +339,7 @@ fn etcd_invisible(ctx: &Ctx) -> String {
     if let Some(hint) = managed_hint(ctx) {
         return hint;
     }
-    let external = static_pods(ctx, "kube-apiserver")
+    let external = static_pods(ctx.store, "kube-apiserver")
         .into_iter()
         .find_map(|(_, p)| {
             let c = component_container(p, "kube-apiserver")?;
@@ -393,7 +380,7 @@ fn etcd_dedicated(ctx: &Ctx, out: &mut Out) {
         );
         return;
     }
-    let etcd = static_pods(ctx, "etcd");
+    let etcd = static_pods(ctx.store, "etcd");
     if etcd.is_empty() {
         out.unknown(Subject::cluster(), etcd_invisible(ctx));
         return;
@@ -503,7 +490,7 @@ fn etcd_timeouts(ctx: &Ctx, out: &mut Out) {
         );
         return;
     }
-    let etcd = static_pods(ctx, "etcd");
+    let etcd = static_pods(ctx.store, "etcd");
     if etcd.is_empty() {
         out.unknown(Subject::cluster(), etcd_invisible(ctx));
         return;
@@ -636,7 +623,7 @@ fn leader_election(ctx: &Ctx, out: &mut Out) {
         }
         // (instance description, instance count, container)
         let mut instances: Vec<(String, i32, &Container)> = Vec::new();
-        for (o, p) in static_pods(ctx, component) {
+        for (o, p) in static_pods(ctx.store, component) {
             if let Some(c) = component_container(p, component) {
                 let node = p
                     .spec
@@ -782,7 +769,7 @@ fn version_support(ctx: &Ctx, out: &mut Out) {
     if let Some(v) = &ctx.store.info.server_version {
         sources.push(("server version".into(), v.clone()));
     }
-    for (o, p) in static_pods(ctx, "kube-apiserver") {
+    for (o, p) in static_pods(ctx.store, "kube-apiserver") {
         if let Some(tag) = component_container(p, "kube-apiserver")
             .and_then(|c| c.image.as_deref())
             .and_then(|i| ImageRef::parse(i).tag)

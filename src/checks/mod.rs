@@ -5,16 +5,15 @@
 pub mod engine;
 pub mod score;
 
-pub(crate) mod autoscaling;
+mod autoscaling;
 pub(crate) mod backup;
-pub(crate) mod control_plane;
-pub(crate) mod control_plane_pods;
+mod control_plane;
 mod delivery;
 mod observability;
-pub mod rbac;
-pub(crate) mod resources;
+mod rbac;
+mod resources;
 mod security;
-pub(crate) mod text;
+mod text;
 mod workload;
 
 use std::fmt;

@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{LimitRange, Node, ResourceQuota};
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
@@ -12,7 +11,11 @@ use crate::model::quantity;
 use crate::model::workload::{WORKLOAD_KINDS, Workload, WorkloadKind};
 use crate::model::{ObjRef, Object};
 use crate::store::ClusterStore;
-use crate::view::resources::{NodeRequests, container_request, quantity as q, requests_per_node};
+use crate::view::resources::{
+    NodeRequests, QuantityMap, container_defaults, container_request, missing_defaults,
+    quantity as q, requests_per_node, workloads_per_namespace,
+};
+use crate::view::usage;
 
 pub const CHECKS: &[&Check] = &[
     &QUOTA_PRESENT,
@@ -24,8 +27,6 @@ pub const CHECKS: &[&Check] = &[
     &RIGHTSIZING,
 ];
 
-type ResourceList = BTreeMap<String, Quantity>;
-
 /// The kubelet's default hard eviction threshold for memory
 /// (`memory.available<100Mi`), which is subtracted from allocatable even
 /// when nothing is reserved for system daemons.
@@ -36,27 +37,6 @@ const EPSILON: f64 = 1e-9;
 
 fn skip_namespace(ctx: &Ctx, ns: &str) -> bool {
     ctx.is_system_namespace(ns) && !ctx.config.include_system_namespaces
-}
-
-/// Top-level workloads per namespace.
-pub(crate) fn workloads_per_namespace(store: &ClusterStore) -> BTreeMap<&str, Vec<&ObjRef>> {
-    let mut out: BTreeMap<&str, Vec<&ObjRef>> = BTreeMap::new();
-    for kind in WORKLOAD_KINDS {
-        for obj in store.list(kind) {
-            if Workload::of(obj).is_some() {
-                out.entry(obj.namespace()).or_default().push(obj);
-            }
-        }
-    }
-    out
-}
-
-fn pct(ratio: f64) -> String {
-    if ratio.is_infinite() {
-        "∞%".into()
-    } else {
-        format!("{:.0}%", ratio * 100.0)
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -151,39 +131,6 @@ pub static LIMITRANGE_PRESENT: Check = Check {
     ],
 };
 
-/// The container defaults the LimitRanger admission plugin applies in a
-/// namespace, with the API's defaulting of LimitRange items: a missing
-/// `default` limit takes `max`, a missing `defaultRequest` takes the
-/// (defaulted) `default`, then `min`.
-pub fn container_defaults(ranges: &[&LimitRange]) -> (ResourceList, ResourceList) {
-    let mut limits = ResourceList::new();
-    let mut requests = ResourceList::new();
-    for lr in ranges {
-        for item in lr.spec.iter().flat_map(|s| s.limits.iter()) {
-            if item.type_ != "Container" {
-                continue;
-            }
-            let mut default = item.default.clone().unwrap_or_default();
-            for (k, v) in item.max.iter().flatten() {
-                default.entry(k.clone()).or_insert_with(|| v.clone());
-            }
-            let mut default_request = item.default_request.clone().unwrap_or_default();
-            for (k, v) in default.iter().chain(item.min.iter().flatten()) {
-                default_request
-                    .entry(k.clone())
-                    .or_insert_with(|| v.clone());
-            }
-            for (k, v) in default {
-                limits.entry(k).or_insert(v);
-            }
-            for (k, v) in default_request {
-                requests.entry(k).or_insert(v);
-            }
-        }
-    }
-    (limits, requests)
-}
-
 fn limitrange_present(ctx: &Ctx, out: &mut Out) {
     let store = ctx.store;
     let mut namespaces: BTreeSet<&str> = store.list("Namespace").map(|o| o.name()).collect();
@@ -205,16 +152,11 @@ fn limitrange_present(ctx: &Ctx, out: &mut Out) {
         }
         let lrs: Vec<&LimitRange> = ranges.iter().map(|(_, l)| *l).collect();
         let (limits, requests) = container_defaults(&lrs);
-        let mut missing = Vec::new();
-        for r in ["cpu", "memory"] {
-            if !requests.contains_key(r) {
-                missing.push(format!("default {r} request"));
-            }
-        }
-        if !limits.contains_key("memory") {
-            missing.push("default memory limit".to_string());
-        }
-        let show = |l: &ResourceList| {
+        let missing: Vec<String> = missing_defaults(&limits, &requests)
+            .iter()
+            .map(|m| format!("default {m}"))
+            .collect();
+        let show = |l: &QuantityMap| {
             let v: Vec<String> = l.iter().map(|(k, q)| format!("{k}={}", q.0)).collect();
             format!("{{{}}}", v.join(", "))
         };
@@ -287,12 +229,7 @@ fn quota_pressure(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
             unreadable.push(res.as_str());
             continue;
         };
-        let ratio = if hv <= 0.0 {
-            if uv <= 0.0 { 0.0 } else { f64::INFINITY }
-        } else {
-            uv / hv
-        };
-        rows.push((res, ratio, &u.0, &h.0));
+        rows.push((res, usage::ratio(uv, hv), &u.0, &h.0));
     }
     if rows.is_empty() {
         out.unknown(
@@ -307,17 +244,17 @@ fn quota_pressure(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     }
     rows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     let over: Vec<&(&str, f64, &str, &str)> =
-        rows.iter().filter(|r| r.1 + EPSILON >= warn).collect();
+        rows.iter().filter(|r| usage::reaches(r.1, warn)).collect();
     if over.is_empty() {
         let (res, ratio, u, h) = rows[0];
         out.pass(
             subject,
-            format!("highest use: {res} {} ({u} of {h})", pct(ratio)),
+            format!("highest use: {res} {} ({u} of {h})", usage::percent(ratio)),
         )
         .evidence(&format!("{res} used/hard"), format!("{u}/{h}"));
         return;
     }
-    let full = over.iter().any(|r| r.1 + EPSILON >= 1.0);
+    let full = over.iter().any(|r| usage::reaches(r.1, 1.0));
     let severity = if full {
         Severity::Error
     } else {
@@ -325,7 +262,7 @@ fn quota_pressure(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     };
     let parts: Vec<String> = over
         .iter()
-        .map(|(res, ratio, u, h)| format!("{res} at {} ({u} of {h})", pct(*ratio)))
+        .map(|(res, ratio, u, h)| format!("{res} at {} ({u} of {h})", usage::percent(*ratio)))
         .collect();
     let tail = if full {
         "; new pods that need it are rejected"
@@ -512,7 +449,7 @@ fn node_pressure(ctx: &Ctx, out: &mut Out) {
                 "{res} requests {} of {} allocatable ({})",
                 quantity::format(res, sum),
                 quantity::format(res, a),
-                pct(share)
+                usage::percent(share)
             );
             if have_pods && sum > a * ratio + EPSILON {
                 over.push(line.clone());
@@ -528,7 +465,7 @@ fn node_pressure(ctx: &Ctx, out: &mut Out) {
                 parts.push(format!(
                     "{} (above {} of allocatable)",
                     over.join(", "),
-                    pct(ratio)
+                    usage::percent(ratio)
                 ));
             }
             let r = out.fail(subject, parts.join("; "));
@@ -780,14 +717,18 @@ fn rightsizing(ctx: &Ctx, out: &mut Out) {
                     let line = format!(
                         "{res} usage {} is {} of the {} request",
                         quantity::format(res, avg_usage),
-                        pct(ratio),
+                        usage::percent(ratio),
                         quantity::format(res, avg_req)
                     );
                     if ratio + EPSILON < t.rightsizing_low {
-                        off.push((format!("{line} (below {})", pct(t.rightsizing_low)), res, s));
+                        off.push((
+                            format!("{line} (below {})", usage::percent(t.rightsizing_low)),
+                            res,
+                            s,
+                        ));
                     } else if ratio > t.rightsizing_high + EPSILON {
                         off.push((
-                            format!("{line} (above {})", pct(t.rightsizing_high)),
+                            format!("{line} (above {})", usage::percent(t.rightsizing_high)),
                             res,
                             s,
                         ));

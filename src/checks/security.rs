@@ -14,9 +14,7 @@ use k8s_openapi::api::networking::v1::{
 };
 use serde_json::Value;
 
-use super::control_plane_pods::{
-    component_container, managed_pool_label, managed_reason, static_pods,
-};
+use super::control_plane::managed_reason;
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::mask::{NOT_SHOWN, secret_literal};
@@ -24,6 +22,7 @@ use crate::model::pod::Pod;
 use crate::model::selector;
 use crate::model::workload::{WORKLOAD_KINDS, Workload};
 use crate::model::{ObjRef, Object};
+use crate::view::topology::{component_container, managed_pool_label, static_pods};
 
 pub const CHECKS: &[&Check] = &[
     &PRIVILEGED,
@@ -892,11 +891,11 @@ fn control_plane_pods<'a>(
             "{reason}: the provider hides {component} and its flags"
         ));
     }
-    let pods = static_pods(ctx, component);
+    let pods = static_pods(ctx.store, component);
     if !pods.is_empty() {
         return Ok(pods);
     }
-    if let Some((label, provider)) = managed_pool_label(ctx) {
+    if let Some((label, provider)) = managed_pool_label(ctx.store) {
         return Err(format!(
             "nodes carry {label} (managed {provider} control plane): the provider hides \
              {component} and its flags"
@@ -1203,9 +1202,9 @@ pub static ETCD_CLIENT_AUTH: Check = Check {
 };
 
 fn etcd_client_auth(ctx: &Ctx, out: &mut Out) {
-    if ctx.store.info.managed.is_none() && static_pods(ctx, "etcd").is_empty() {
+    if ctx.store.info.managed.is_none() && static_pods(ctx.store, "etcd").is_empty() {
         // External etcd: the apiserver points elsewhere.
-        let servers = static_pods(ctx, "kube-apiserver")
+        let servers = static_pods(ctx.store, "kube-apiserver")
             .into_iter()
             .find_map(|(_, pod)| {
                 let c = component_container(pod, "kube-apiserver")?;

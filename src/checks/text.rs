@@ -1,19 +1,5 @@
-//! Wording shared by the checks' messages: durations and name lists.
-
-/// A duration for messages, at most two units: `45s`, `7m`, `2h`, `2h5m`,
-/// `3d`, `3d4h`. Negative durations (clock skew) read as `0s`.
-pub(crate) fn human_duration(secs: i64) -> String {
-    let s = secs.max(0);
-    let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s}s"),
-        (0, 0, m) => format!("{m}m"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h{m}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) => format!("{d}d{h}h"),
-    }
-}
+//! Wording shared by the checks' messages: name lists. (Durations are
+//! [`crate::view::duration`], which the panes use too.)
 
 /// Lists names for a message: at most `max`, then `+N more`.
 pub(super) fn name_list<S: AsRef<str>>(names: &[S], max: usize) -> String {
@@ -29,19 +15,6 @@ pub(super) fn name_list<S: AsRef<str>>(names: &[S], max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(human_duration(-5), "0s");
-        assert_eq!(human_duration(0), "0s");
-        assert_eq!(human_duration(45), "45s");
-        assert_eq!(human_duration(300), "5m");
-        assert_eq!(human_duration(3600), "1h");
-        assert_eq!(human_duration(5400), "1h30m");
-        assert_eq!(human_duration(3600 + 5 * 60 + 59), "1h5m");
-        assert_eq!(human_duration(86_400), "1d");
-        assert_eq!(human_duration(86_400 * 3 + 3600 * 2 + 59 * 60), "3d2h");
-    }
 
     #[test]
     fn name_lists() {

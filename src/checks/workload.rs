@@ -18,13 +18,13 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use k8s_openapi::jiff::Timestamp;
 
-use super::text::human_duration;
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::image::ImageRef;
 use crate::model::pod::{self, ContainerStatus, Pod};
 use crate::model::selector::{self, Labels};
 use crate::model::workload::{WORKLOAD_KINDS, Workload, WorkloadKind};
 use crate::model::{ObjRef, Object, quantity};
+use crate::view::duration::human_duration;
 
 pub const CHECKS: &[&Check] = &[
     &REQUESTS_SET,

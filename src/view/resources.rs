@@ -1,12 +1,20 @@
-//! Resource sums the resource checks and the Autoscaling pane both need:
-//! what the scheduler counts for a pod, and the requests bound to each
-//! node.
+//! Resource facts the resource checks and the Autoscaling and Quotas panes
+//! share: what the scheduler counts for a pod, the requests bound to each
+//! node, the container defaults of LimitRanges, and workloads per namespace.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use k8s_openapi::api::core::v1::LimitRange;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+use crate::model::ObjRef;
 use crate::model::pod::{self, ContainerResources, Pod, ResourceLookup};
 use crate::model::quantity;
+use crate::model::workload::{WORKLOAD_KINDS, Workload};
 use crate::store::ClusterStore;
+
+/// Quantities by resource name, as LimitRange items hold them.
+pub type QuantityMap = BTreeMap<String, Quantity>;
 
 /// A quantity from a resource list (`cpu` in cores, `memory` in bytes).
 pub fn quantity<L: ResourceLookup + ?Sized>(list: Option<&L>, key: &str) -> Option<f64> {
@@ -77,4 +85,87 @@ pub fn requests_per_node(store: &ClusterStore) -> HashMap<&str, NodeRequests> {
         e.pods += 1;
     }
     requested
+}
+
+/// Top-level workloads per namespace.
+pub fn workloads_per_namespace(store: &ClusterStore) -> BTreeMap<&str, Vec<&ObjRef>> {
+    let mut out: BTreeMap<&str, Vec<&ObjRef>> = BTreeMap::new();
+    for kind in WORKLOAD_KINDS {
+        for obj in store.list(kind) {
+            if Workload::of(obj).is_some() {
+                out.entry(obj.namespace()).or_default().push(obj);
+            }
+        }
+    }
+    out
+}
+
+/// What a namespace's container defaults lack, by the bar of
+/// `resources/limitrange-present` (the Quotas pane shows the same): a cpu
+/// and a memory request, and a memory limit.
+pub fn missing_defaults(limits: &QuantityMap, requests: &QuantityMap) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    for (res, what) in [("cpu", "cpu request"), ("memory", "memory request")] {
+        if !requests.contains_key(res) {
+            missing.push(what);
+        }
+    }
+    if !limits.contains_key("memory") {
+        missing.push("memory limit");
+    }
+    missing
+}
+
+/// The container defaults the LimitRanger admission plugin applies in a
+/// namespace, with the API's defaulting of LimitRange items: a missing
+/// `default` limit takes `max`, a missing `defaultRequest` takes the
+/// (defaulted) `default`, then `min`.
+pub fn container_defaults(ranges: &[&LimitRange]) -> (QuantityMap, QuantityMap) {
+    let mut limits = QuantityMap::new();
+    let mut requests = QuantityMap::new();
+    for lr in ranges {
+        for item in lr.spec.iter().flat_map(|s| s.limits.iter()) {
+            if item.type_ != "Container" {
+                continue;
+            }
+            let mut default = item.default.clone().unwrap_or_default();
+            for (k, v) in item.max.iter().flatten() {
+                default.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+            let mut default_request = item.default_request.clone().unwrap_or_default();
+            for (k, v) in default.iter().chain(item.min.iter().flatten()) {
+                default_request
+                    .entry(k.clone())
+                    .or_insert_with(|| v.clone());
+            }
+            for (k, v) in default {
+                limits.entry(k).or_insert(v);
+            }
+            for (k, v) in default_request {
+                requests.entry(k).or_insert(v);
+            }
+        }
+    }
+    (limits, requests)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_container_defaults() {
+        let q = |pairs: &[(&str, &str)]| -> QuantityMap {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+                .collect()
+        };
+        let requests = q(&[("cpu", "100m"), ("memory", "128Mi")]);
+        assert!(missing_defaults(&q(&[("memory", "256Mi")]), &requests).is_empty());
+        assert_eq!(
+            missing_defaults(&q(&[("cpu", "1")]), &q(&[("memory", "128Mi")])),
+            ["cpu request", "memory limit"]
+        );
+    }
 }

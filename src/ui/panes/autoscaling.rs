@@ -21,19 +21,24 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use serde_json::Value;
 
-use super::quotas::{Level, bar, percent, percent_cell, section_line, title, unfocused};
-use super::{Cx, Outcome, PaneEvent};
-use crate::checks::autoscaling::{
-    karpenter_nodepools, parse_ca_status, quantity_value, status_configmaps, value_str,
-};
-use crate::checks::control_plane::{POOL_LABELS, is_control_plane_node, zone_of};
+use super::{Cx, Outcome, PaneEvent, handle_sections};
 use crate::config::Config;
 use crate::model::{ObjKey, quantity};
 use crate::store::ClusterStore;
 use crate::ui::memo::Memo;
-use crate::ui::widgets::sections::Sections;
+use crate::ui::widgets::gauge::{Level, bar, percent_cell};
+use crate::ui::widgets::sections::{Sections, section_line, title, unfocused};
 use crate::ui::widgets::table::{self, Nav};
+use crate::view::autoscaling::{
+    at_max_replicas, group_at_max, hpa_cannot_act, hpa_held_on_purpose, karpenter_nodepools,
+    parse_ca_status, quantity_value, status_configmaps, value_str,
+};
+use crate::view::duration::age;
 use crate::view::resources::requests_per_node;
+use crate::view::topology::{
+    CONTROL_PLANE_LABEL, MASTER_LABEL, is_control_plane_node, pool_label, zone_of,
+};
+use crate::view::usage::{self, percent};
 
 // ───────────────────────────── derived rows ─────────────────────────────
 
@@ -51,7 +56,9 @@ pub struct HpaRow {
     /// `FailedGetResourceMetric`), `AbleToScale=False`, `ScalingLimited`;
     /// empty when all is well.
     pub conditions: Vec<(String, String)>,
-    /// Whether a condition says the HPA cannot act (AbleToScale or ScalingActive False).
+    /// Whether a condition says the HPA cannot act (AbleToScale or
+    /// ScalingActive False) and it is not held on purpose (scaled to zero,
+    /// cooling down): autoscaling/hpa-at-max's breakage.
     pub blocked: bool,
 }
 
@@ -108,7 +115,7 @@ pub struct NodeGroupRow {
 
 impl NodeGroupRow {
     pub fn at_max(&self) -> bool {
-        matches!((self.current, self.max), (Some(c), Some(m)) if m > 0 && c >= m)
+        matches!((self.current, self.max), (Some(c), Some(m)) if group_at_max(c, m))
     }
 
     /// The worst state as a word: AT MAX, BACKOFF, UNHEALTHY or ok.
@@ -197,13 +204,7 @@ impl HeadroomRow {
             "cpu" => (self.cpu_allocatable, self.cpu_requested),
             _ => (self.memory_allocatable, self.memory_requested),
         };
-        if a > 0.0 {
-            r / a
-        } else if r > 0.0 {
-            f64::INFINITY
-        } else {
-            0.0
-        }
+        usage::ratio(r, a)
     }
 
     /// `free / allocatable`, formatted.
@@ -289,12 +290,8 @@ fn hpas(store: &ClusterStore) -> Vec<HpaRow> {
                 .flatten()
             {
                 let reason = c.reason.as_deref().unwrap_or("");
-                let bad = match c.type_.as_str() {
-                    "AbleToScale" | "ScalingActive" => c.status == "False",
-                    _ => false,
-                };
-                if bad {
-                    blocked = true;
+                if hpa_cannot_act(c) {
+                    blocked |= !hpa_held_on_purpose(c);
                     conditions.push((format!("{}=False", c.type_), reason.to_string()));
                 } else if c.type_ == "ScalingLimited" && c.status == "True" {
                     conditions.push(("ScalingLimited".to_string(), reason.to_string()));
@@ -311,7 +308,9 @@ fn hpas(store: &ClusterStore) -> Vec<HpaRow> {
                 desired,
                 min,
                 max,
-                at_max: max > 0 && current.max(desired) >= max,
+                at_max: status
+                    .and_then(|s| s.current_replicas)
+                    .is_some_and(|c| at_max_replicas(c, spec.max_replicas)),
                 conditions,
                 blocked,
             }
@@ -413,10 +412,8 @@ fn control_plane_tainted(obj: &crate::model::Object, node: &Node) -> bool {
             .into_iter()
             .flatten()
             .any(|t| {
-                matches!(
-                    t.key.as_str(),
-                    "node-role.kubernetes.io/control-plane" | "node-role.kubernetes.io/master"
-                ) && matches!(t.effect.as_str(), "NoSchedule" | "NoExecute")
+                (t.key == CONTROL_PLANE_LABEL || t.key == MASTER_LABEL)
+                    && matches!(t.effect.as_str(), "NoSchedule" | "NoExecute")
             })
 }
 
@@ -468,11 +465,7 @@ fn headroom(store: &ClusterStore) -> Vec<HeadroomRow> {
         let pool = if is_control_plane_node(o) {
             "control-plane".to_string()
         } else {
-            POOL_LABELS
-                .iter()
-                .find_map(|l| o.label(l).filter(|v| !v.is_empty()))
-                .unwrap_or("workers")
-                .to_string()
+            pool_label(o).unwrap_or("workers").to_string()
         };
         let is_nodepool = o
             .label("karpenter.sh/nodepool")
@@ -612,7 +605,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
     let v = view(cx, st, &d);
     let names: Vec<&str> = Section::ALL.iter().map(|s| s.title()).collect();
     let lens: Vec<usize> = Section::ALL.iter().map(|s| v.len(*s)).collect();
-    st.sections.handle(&mut st.nav, &names, &lens, ev)
+    handle_sections(&mut st.sections, &mut st.nav, &names, &lens, ev)
 }
 
 pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
@@ -662,15 +655,7 @@ fn ago(now: Timestamp, t: &str) -> String {
     let Ok(ts) = t.parse::<Timestamp>() else {
         return t.to_string();
     };
-    let s = (now.as_second() - ts.as_second()).max(0);
-    let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
-    if d > 0 {
-        format!("{d}d{h}h ago")
-    } else if h > 0 {
-        format!("{h}h{m}m ago")
-    } else {
-        format!("{m}m ago")
-    }
+    format!("{} ago", age(now, ts))
 }
 
 fn num(v: Option<i64>) -> String {

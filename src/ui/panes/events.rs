@@ -16,12 +16,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Sparkline, Wrap};
 
-use super::backups::{self, Grid, Row, Tone, age, one_line};
 use super::{Cx, Outcome, PaneEvent};
 use crate::config::keymap::Action;
 use crate::model::{ObjKey, inert, kinds};
 use crate::ui::memo::Memo;
+use crate::ui::widgets::grid::{self, Grid, Row, Tone, one_line};
 use crate::ui::widgets::table::Nav;
+use crate::view::duration::age;
+use crate::view::topology::common_domain;
 
 #[derive(Default)]
 pub struct State {
@@ -114,7 +116,7 @@ fn derive(cx: &Cx, nav: &Nav) -> View {
             .then_with(|| a.1.name().cmp(b.1.name()))
     });
     let nodes: Vec<&str> = cx.model.store.list("Node").map(|n| n.name()).collect();
-    let domain = super::nodes::common_domain(&nodes).map(str::to_string);
+    let domain = common_domain(&nodes).map(str::to_string);
     let mut rows = Vec::new();
     let mut details = Vec::new();
     for (at, o, e) in list {
@@ -232,7 +234,7 @@ pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
 pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
     let theme = cx.theme;
     let v = view(cx, st);
-    let show_detail = st.detail || backups::is_tall(area);
+    let show_detail = st.detail || grid::is_tall(area);
     let [spark_area, table_area, detail_area] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Min(5),
@@ -274,7 +276,7 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
     );
 
     let selected = st.nav.clamp(v.events.rows.len());
-    backups::draw_grid(
+    grid::draw_grid(
         f,
         table_area,
         theme,

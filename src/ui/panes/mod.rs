@@ -18,6 +18,8 @@ use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
 use crate::runtime::Model;
+use crate::ui::widgets::sections::{Reply, Sections};
+use crate::ui::widgets::table::Nav;
 
 /// What panes read: the model, the theme, and the namespace narrowing.
 pub struct Cx<'a> {
@@ -55,6 +57,36 @@ pub enum Outcome {
     /// A line for the status bar (e.g. a bad who-can query).
     Status(String),
     Goto(Pane),
+}
+
+impl From<Reply> for Outcome {
+    fn from(r: Reply) -> Outcome {
+        match r {
+            Reply::Handled => Outcome::Handled,
+            Reply::Ignored => Outcome::Ignored,
+            Reply::Status(s) => Outcome::Status(s),
+        }
+    }
+}
+
+/// The part of a pane with sections that they all share: the filter, `o`
+/// for the next section, navigation within the focused one. `names` and
+/// `lens` are per section.
+pub(crate) fn handle_sections(
+    sections: &mut Sections,
+    nav: &mut Nav,
+    names: &[&str],
+    lens: &[usize],
+    ev: PaneEvent,
+) -> Outcome {
+    match ev {
+        PaneEvent::Filter(f) => {
+            sections.filter(nav, f);
+            Outcome::Handled
+        }
+        PaneEvent::Action(a) => sections.action(nav, names, lens, a).into(),
+        PaneEvent::WhoCan(_) => Outcome::Ignored,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,12 +20,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::backups::{self, Grid, Row, Tone, age};
-use super::{Cx, Outcome, PaneEvent};
-use crate::checks::control_plane::{POOL_LABELS, is_control_plane_node, zone_of};
-use crate::checks::control_plane_pods::{
-    component_container, managed_pool_label_in, static_pods_in,
-};
+use super::{Cx, Outcome, PaneEvent, handle_sections};
 use crate::checks::{CheckResult, Severity, Status};
 use crate::runtime::Results;
 use crate::config::keymap::Action;
@@ -33,8 +28,14 @@ use crate::model::command::{command_words, env_value, flag_value};
 use crate::model::pod::Pod;
 use crate::model::{ObjKey, Object, inert, quantity};
 use crate::ui::memo::Memo;
+use crate::ui::widgets::grid::{self, Grid, Row, Tone};
 use crate::ui::widgets::sections::Sections;
 use crate::ui::widgets::table::Nav;
+use crate::view::duration::age;
+use crate::view::topology::{
+    common_domain, component_container, is_control_plane_node, managed_pool_label, pool_label,
+    static_pods, zone_of,
+};
 
 pub const SECTIONS: [&str; 2] = ["Nodes", "Control plane"];
 
@@ -122,20 +123,7 @@ pub fn role_of(node: &Object) -> String {
 /// The pool label value a node carries (the checks' list, most specific
 /// first), `-` without one.
 pub fn pool_of(node: &Object) -> &str {
-    POOL_LABELS
-        .iter()
-        .find_map(|l| node.label(l).filter(|v| !v.is_empty()))
-        .unwrap_or("-")
-}
-
-/// The suffix every node name shares after its first dot (the cloud's DNS
-/// domain), so rows can show `ip-10-0-1-10` instead of the whole name.
-pub(super) fn common_domain<'a>(names: &[&'a str]) -> Option<&'a str> {
-    let first = names.first()?.split_once('.')?.1;
-    names
-        .iter()
-        .all(|n| n.split_once('.').is_some_and(|(_, d)| d == first))
-        .then_some(first)
+    pool_label(node).unwrap_or("-")
 }
 
 fn status_of(node: &Node) -> (String, Tone, u8) {
@@ -367,7 +355,7 @@ fn derive(cx: &Cx, nav: &Nav, sort: SortKey) -> View {
     let findings = findings_by_pod(&cx.model.results);
     let mut seen: BTreeMap<&str, Vec<&str>> = BTreeMap::new(); // node → components
     for component in COMPONENTS {
-        for (o, pod) in static_pods_in(store, component) {
+        for (o, pod) in static_pods(store, component) {
             let node = pod
                 .spec
                 .as_ref()
@@ -445,7 +433,7 @@ fn derive(cx: &Cx, nav: &Nav, sort: SortKey) -> View {
             (order(&a.cells[0]), &a.cells[1]).cmp(&(order(&b.cells[0]), &b.cells[1]))
         });
     }
-    cp_grid.empty = match (&store.info.managed, managed_pool_label_in(store)) {
+    cp_grid.empty = match (&store.info.managed, managed_pool_label(store)) {
         (Some(p), _) => format!(
             "unknown: managed control plane ({p}) — the provider hides kube-apiserver, etcd, \
              kube-controller-manager and kube-scheduler and their flags"
@@ -594,7 +582,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
         PaneEvent::Action(_) => lens(&view(cx, st)),
         _ => Vec::new(),
     };
-    st.sections.handle(&mut st.nav, &SECTIONS, &lens, ev)
+    handle_sections(&mut st.sections, &mut st.nav, &SECTIONS, &lens, ev)
 }
 
 pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
@@ -610,7 +598,7 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
     let grids = v.grids();
     let focus = st.sections.focus.min(grids.len() - 1);
     let selected = st.nav.clamp(grids[focus].rows.len());
-    let tall = backups::is_tall(area);
+    let tall = grid::is_tall(area);
     let [sections, detail] = if tall || st.detail {
         Layout::vertical([
             Constraint::Min(6),
@@ -620,10 +608,10 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
     } else {
         [area, Rect::default()]
     };
-    backups::draw_sections(
+    grid::draw_sections(
         f,
         sections,
-        cx,
+        cx.theme,
         &grids,
         focus,
         selected,

@@ -13,92 +13,19 @@ use std::rc::Rc;
 use k8s_openapi::api::core::v1::{LimitRange, ResourceQuota};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 
-use super::{Cx, Outcome, PaneEvent};
-use crate::checks::resources::{container_defaults, workloads_per_namespace};
+use super::{Cx, Outcome, PaneEvent, handle_sections};
 use crate::config::Config;
 use crate::config::keymap::Action;
-use crate::config::theme::Theme;
 use crate::model::{ObjKey, quantity};
 use crate::store::ClusterStore;
 use crate::ui::memo::Memo;
-use crate::ui::widgets::sections::Sections;
+use crate::ui::widgets::gauge::{Level, bar, percent_cell};
+use crate::ui::widgets::sections::{Sections, section_line, title, unfocused};
 use crate::ui::widgets::table::{self, Nav};
-
-/// Slack for float comparisons of ratios.
-const EPSILON: f64 = 1e-9;
-
-// ───────────────────────────── gauges (shared with autoscaling) ─────────────────────────────
-
-/// How full a gauge is, by the configured warning ratio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Ok,
-    High,
-    Full,
-}
-
-impl Level {
-    pub fn of(ratio: f64, warn: f64) -> Level {
-        if ratio + EPSILON >= 1.0 {
-            Level::Full
-        } else if ratio + EPSILON >= warn {
-            Level::High
-        } else {
-            Level::Ok
-        }
-    }
-
-    /// The word that carries the level without colour.
-    pub fn word(self) -> &'static str {
-        match self {
-            Level::Ok => "",
-            Level::High => "HIGH",
-            Level::Full => "FULL",
-        }
-    }
-
-    pub fn style(self, theme: &Theme) -> Style {
-        match self {
-            Level::Ok => theme.gauge_ok,
-            Level::High => theme.gauge_warn,
-            Level::Full => theme.gauge_full,
-        }
-    }
-}
-
-/// `93%`, `∞%` for a use of a zero hard limit.
-pub fn percent(ratio: f64) -> String {
-    if ratio.is_infinite() {
-        "∞%".into()
-    } else {
-        format!("{:.0}%", ratio * 100.0)
-    }
-}
-
-/// A text gauge `width` cells wide: filled blocks styled by level, the rest
-/// as light shade (legible without colour).
-pub(crate) fn bar<'a>(theme: &Theme, ratio: f64, level: Level, width: usize) -> Line<'a> {
-    let filled = ((ratio.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
-    // A non-zero use always shows at least one block.
-    let filled = if ratio > 0.0 && filled == 0 && width > 0 {
-        1
-    } else {
-        filled
-    };
-    Line::from(vec![
-        Span::styled("█".repeat(filled), level.style(theme)),
-        Span::styled("░".repeat(width - filled), theme.muted),
-    ])
-}
-
-/// `93% HIGH`, styled by level.
-pub(crate) fn percent_cell<'a>(theme: &Theme, ratio: f64, level: Level) -> Line<'a> {
-    let text = format!("{:>4} {}", percent(ratio), level.word());
-    Line::from(text.trim_end().to_string()).style(level.style(theme))
-}
+use crate::view::resources::{container_defaults, missing_defaults, workloads_per_namespace};
+use crate::view::usage::{self, percent};
 
 // ───────────────────────────── derived rows ─────────────────────────────
 
@@ -216,15 +143,7 @@ pub fn derive(store: &ClusterStore, config: &Config) -> QuotaData {
         for (res, h) in hard {
             let Some(hv) = quantity::of(h) else { continue };
             let uv = used.and_then(|u| u.get(res)).and_then(quantity::of);
-            let ratio = uv.map(|u| {
-                if hv > 0.0 {
-                    u / hv
-                } else if u > 0.0 {
-                    f64::INFINITY
-                } else {
-                    0.0
-                }
-            });
+            let ratio = uv.map(|u| usage::ratio(u, hv));
             gauges.push(GaugeRow {
                 namespace: o.namespace().to_string(),
                 quota: o.name().to_string(),
@@ -271,17 +190,10 @@ pub fn derive(store: &ClusterStore, config: &Config) -> QuotaData {
             limit_cpu: show(&lim, "cpu"),
             limit_memory: show(&lim, "memory"),
         };
-        // The same bar as resources/limitrange-present.
-        let mut missing = Vec::new();
-        if row.request_cpu.is_none() {
-            missing.push("cpu request".to_string());
-        }
-        if row.request_memory.is_none() {
-            missing.push("memory request".to_string());
-        }
-        if row.limit_memory.is_none() {
-            missing.push("memory limit".to_string());
-        }
+        let missing: Vec<String> = missing_defaults(&lim, &req)
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
         limit_state.insert(
             ns,
             if missing.is_empty() {
@@ -453,7 +365,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
             let v = view(cx, st, &d);
             let names: Vec<&str> = Section::ALL.iter().map(|s| s.title()).collect();
             let lens: Vec<usize> = Section::ALL.iter().map(|s| v.len(*s)).collect();
-            st.sections.handle(&mut st.nav, &names, &lens, ev)
+            handle_sections(&mut st.sections, &mut st.nav, &names, &lens, ev)
         }
     }
 }
@@ -487,57 +399,6 @@ pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
 /// Whether every section fits on screen at once.
 fn wide(area: Rect) -> bool {
     area.width >= 140 && area.height >= 40
-}
-
-/// The one-line section switcher shown when sections are tabbed.
-pub(crate) fn section_line<'a>(
-    theme: &Theme,
-    titles: &[(&'a str, usize)],
-    focused: usize,
-) -> Line<'a> {
-    let mut spans = Vec::new();
-    for (i, (t, n)) in titles.iter().enumerate() {
-        let style = if i == focused {
-            theme.tab_active
-        } else {
-            theme.tab
-        };
-        let mark = if i == focused { "▶" } else { " " };
-        spans.push(Span::styled(format!("{mark}{t} ({n}) "), style));
-        spans.push(Span::raw(" "));
-    }
-    spans.push(Span::styled("o: next section", theme.muted));
-    Line::from(spans)
-}
-
-/// The table title: focus marker, name, and the filter in use.
-pub(crate) fn title<'a>(
-    theme: &Theme,
-    name: &str,
-    focused: bool,
-    extra: String,
-    filter: &str,
-) -> Line<'a> {
-    let mut spans = vec![Span::styled(
-        format!("{}{name} ", if focused { " ▶ " } else { " " }),
-        if focused { theme.title } else { theme.muted },
-    )];
-    let mut info = extra;
-    if !filter.is_empty() {
-        info.push_str(&format!(" filter:/{filter}"));
-    }
-    if !info.is_empty() {
-        spans.push(Span::styled(format!("{} ", info.trim_start()), theme.muted));
-    }
-    Line::from(spans)
-}
-
-/// The theme for an unfocused table: no selection highlight.
-pub(crate) fn unfocused(theme: &Theme) -> Theme {
-    Theme {
-        selected: Style::default(),
-        ..theme.clone()
-    }
 }
 
 pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {

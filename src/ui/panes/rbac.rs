@@ -1,5 +1,5 @@
 //! RBAC: who can do what, answered from Roles and bindings alone (like
-//! kubectl-who-can), with the rule matching of [`crate::checks::rbac`].
+//! kubectl-who-can), with the rule matching of [`crate::view::rbac`].
 //!
 //! Three tables, one at a time:
 //! - **Subjects** (default): every User, Group and ServiceAccount a binding
@@ -37,16 +37,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Cx, Outcome, PaneEvent};
-use crate::checks::rbac::{
-    self as rbac, Binding, EXEC_NEEDS_CREATE_FROM, RbacIndex, ResourceAttrs, SubjectKind,
-    SubjectRef,
-};
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
 use crate::store::ClusterStore;
 use crate::ui::widgets::inert_lines;
 use crate::ui::widgets::table::{self, Nav};
+use crate::view::rbac::{
+    self as rbac, Binding, EXEC_NEEDS_CREATE_FROM, RbacIndex, ResourceAttrs, SubjectKind,
+    SubjectRef,
+};
 
 pub const USAGE: &str =
     "usage: :who-can VERB RESOURCE [NAME] [-n NS], e.g. :who-can create pods/exec -n payments";
@@ -228,16 +228,10 @@ fn binding_risks(b: &Binding, abilities: &[rbac::Ability]) -> Risks {
         if rbac::is_full_wildcard(rule) {
             risks.add(Risk::ClusterAdmin);
         }
-        if rule.verbs.iter().any(|v| v == "*")
-            || rule
-                .resources
-                .iter()
-                .flatten()
-                .any(|r| r == "*" || r.starts_with("*/"))
-        {
+        if rbac::rule_wildcards(rule).any() {
             risks.add(Risk::Wildcard);
         }
-        if ["get", "list", "watch"]
+        if rbac::SECRET_READ_VERBS
             .iter()
             .any(|v| rbac::rule_allows(rule, &ResourceAttrs::new(v, "", "secrets")))
         {
@@ -245,9 +239,6 @@ fn binding_risks(b: &Binding, abilities: &[rbac::Ability]) -> Risks {
         }
     }
     for a in abilities {
-        if a.cluster_scoped && b.namespace.is_some() {
-            continue;
-        }
         let risk = match (a.resource, a.verbs.first().copied()) {
             ("pods/exec" | "pods/attach", _) => Risk::Exec,
             (_, Some("escalate")) => Risk::Escalate,
@@ -255,14 +246,7 @@ fn binding_risks(b: &Binding, abilities: &[rbac::Ability]) -> Risks {
             (_, Some("impersonate")) => Risk::Impersonate,
             _ => continue,
         };
-        let attrs = ResourceAttrs::new("", a.group, a.resource);
-        let granted = rules.iter().any(|rule| {
-            rbac::api_group_matches(rule, attrs.api_group)
-                && rbac::resource_matches(rule, attrs.resource, attrs.subresource)
-                && a.verbs.iter().any(|v| rbac::verb_matches(rule, v))
-                && (a.names_count || rule.resource_names.as_ref().is_none_or(|n| n.is_empty()))
-        });
-        if granted {
+        if b.grant_of(a).is_some() {
             risks.add(risk);
         }
     }

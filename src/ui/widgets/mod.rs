@@ -1,5 +1,7 @@
 //! Widgets shared by the panes.
 
+pub mod gauge;
+pub mod grid;
 pub mod sections;
 pub mod table;
 
