@@ -229,3 +229,73 @@ fn keymap_overrides_and_errors() {
             .contains("fly")
     );
 }
+
+/// A new evaluation re-sorts the findings; the selection stays on the
+/// finding it was on (check and subject), not on the row number, so `y`
+/// and the detail still show the object the user chose.
+#[test]
+fn the_selection_stays_on_its_finding_when_an_evaluation_resorts_the_rows() {
+    use kready::source::Event;
+    use kready::ui::panes::{Cx, readiness};
+
+    let mut model = demo_model();
+    let mut state = State::new(Keymap::default(), dark(), PathBuf::from("/tmp"));
+    state.pane = Pane::Readiness;
+    let selected = |state: &State, model: &Model| {
+        let cx = Cx {
+            model,
+            theme: &state.theme,
+            namespace: None,
+        };
+        let r = readiness::selected(&cx, &state.panes.readiness).expect("a finding is selected");
+        (r.check, r.subject.to_string())
+    };
+    // The last finding but three: rows added anywhere before it move it.
+    update(&mut state, &mut model, code(KeyCode::End));
+    for _ in 0..3 {
+        update(&mut state, &mut model, key('k'));
+    }
+    let row = state.panes.readiness.nav.selected;
+    let chosen = selected(&state, &model);
+
+    // A bare pod in a new namespace: root, `:latest`, no requests, no
+    // probes — a dozen new findings, sorted in among the others.
+    let pod = serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "stray", "namespace": "aaa-first", "uid": "stray-1"},
+        "spec": {"containers": [{"name": "c", "image": "busybox:latest",
+                                  "securityContext": {"privileged": true}}]},
+        "status": {"phase": "Running"}
+    });
+    let pod = kready::source::decode::decode(pod, None).expect("decodes");
+    let generation = model.generation;
+    let effects = update(
+        &mut state,
+        &mut model,
+        Msg::Source(vec![Event::Apply(std::sync::Arc::new(pod))]),
+    );
+    assert_eq!(effects, [Effect::Fold], "a change asks for a fold");
+    update(&mut state, &mut model, Msg::Tick);
+    assert!(model.generation > generation, "re-evaluated");
+
+    let now = &state.panes.readiness.nav;
+    assert_ne!(now.selected, row, "the findings before it moved it");
+    assert_eq!(
+        selected(&state, &model),
+        chosen,
+        "still on the same finding"
+    );
+    // `y` opens the same object.
+    update(&mut state, &mut model, key('y'));
+    match &state.overlay {
+        Some(kready::ui::state::Overlay::Yaml { title, .. }) => {
+            assert!(
+                chosen
+                    .1
+                    .contains(title.rsplit('/').next().unwrap_or_default()),
+                "{title} vs {chosen:?}"
+            )
+        }
+        _ => panic!("y opens the YAML view: {:?}", state.status),
+    }
+}

@@ -335,7 +335,7 @@ fn headroom_per_zone_and_pool() {
     assert_eq!(general.free_text("cpu"), "37.0 / 93.5");
     assert_eq!(
         d.headroom[7].nodepool,
-        Some(ObjKey::new("NodePool", "", "spot-general"))
+        Some(ObjKey::new("NodePool.karpenter.sh", "", "spot-general"))
     );
     assert_eq!(d.headroom[4].nodepool, None);
     // Every figure is within allocatable.
@@ -481,7 +481,10 @@ fn autoscaling_sections_and_selection(m: &Model) {
         Pane::Autoscaling,
         PaneEvent::Action(Action::Bottom),
     );
-    assert_eq!(sel(&st), Some(ObjKey::new("NodePool", "", "spot-general")));
+    assert_eq!(
+        sel(&st),
+        Some(ObjKey::new("NodePool.karpenter.sh", "", "spot-general"))
+    );
     panes::handle(
         &cx,
         &mut st,
@@ -494,7 +497,10 @@ fn autoscaling_sections_and_selection(m: &Model) {
         Pane::Autoscaling,
         PaneEvent::Action(Action::Bottom),
     );
-    assert_eq!(sel(&st), Some(ObjKey::new("NodePool", "", "spot-general")));
+    assert_eq!(
+        sel(&st),
+        Some(ObjKey::new("NodePool.karpenter.sh", "", "spot-general"))
+    );
     panes::handle(
         &cx,
         &mut st,

@@ -48,7 +48,11 @@ fn incremental_results_match_a_full_sort_after_every_step() {
         assert_eq!(kept.len(), full.len(), "{file:?}: as many results");
         assert!(kept == full, "{file:?}: same results in the same order");
         for (i, r) in full.iter().enumerate().step_by(97) {
-            assert_eq!(results.get(i).map(|a| &**a), Some(r), "{file:?}: result {i}");
+            assert_eq!(
+                results.get(i).map(|a| &**a),
+                Some(r),
+                "{file:?}: result {i}"
+            );
         }
         assert_eq!(results.get(full.len()), None);
         let scores = score::score(&full);

@@ -56,7 +56,11 @@ fn the_demo_through_events_gives_byte_identical_json() {
     // Every kind the snapshot held is listed, and Ready.
     for kind in through_events.kinds() {
         assert!(through_events.listed(&kind), "{kind} listed");
-        assert_eq!(through_events.status(&kind), Some(&KindStatus::Ready), "{kind}");
+        assert_eq!(
+            through_events.status(&kind),
+            Some(&KindStatus::Ready),
+            "{kind}"
+        );
     }
     assert!(!through_events.listed("ScaledObject"), "not captured");
 }
@@ -88,7 +92,12 @@ fn the_replay_through_events_matches_direct_applies() {
                 _ => {}
             }
         }
-        assert_eq!(clock, Some(step.at), "{:?}: the clock comes back", step.file);
+        assert_eq!(
+            clock,
+            Some(step.at),
+            "{:?}: the clock comes back",
+            step.file
+        );
         assert_eq!(notices, [format!("demo: {}", step.title)]);
     }
     assert_eq!(contents(&direct), contents(&evented));
@@ -121,37 +130,54 @@ fn kinds_with_one_name_in_two_groups_do_not_collide() {
     store.apply(obj(json!({"apiVersion": "v1", "kind": "Event",
         "metadata": {"name": "e1", "namespace": "shop"}, "type": "Warning",
         "involvedObject": {"kind": "Pod", "name": "p"}})));
-    store.apply(obj(json!({"apiVersion": "events.k8s.io/v1", "kind": "Event",
-        "metadata": {"name": "e1", "namespace": "shop"}, "type": "Warning"})));
-    store.apply(obj(json!({"apiVersion": "extensions/v1beta1", "kind": "Deployment",
+    store.apply(obj(
+        json!({"apiVersion": "events.k8s.io/v1", "kind": "Event",
+        "metadata": {"name": "e1", "namespace": "shop"}, "type": "Warning"}),
+    ));
+    store.apply(obj(
+        json!({"apiVersion": "extensions/v1beta1", "kind": "Deployment",
         "metadata": {"name": "web", "namespace": "shop"},
         "spec": {"selector": {"matchLabels": {"app": "web"}},
                  "template": {"metadata": {"labels": {"app": "web"}},
-                              "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}}})));
+                              "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}}}),
+    ));
 
     assert_eq!(store.count("Backup"), 2, "a bare custom kind: every group");
     assert_eq!(store.count("Backup.velero.io"), 1);
     assert_eq!(store.count("Backup.postgresql.cnpg.io"), 1);
-    let velero = store.get_named("Backup.velero.io", "velero", "nightly").expect("velero's");
+    let velero = store
+        .get_named("Backup.velero.io", "velero", "nightly")
+        .expect("velero's");
     assert_eq!(velero.key.group, "velero.io");
     assert_eq!(velero.key.to_string(), "Backup/velero/nightly");
 
     // A bare `Event` is the typed core kind; the other group is qualified.
     assert_eq!(store.count("Event"), 1);
     assert_eq!(store.count("Event.events.k8s.io"), 1);
-    let other = store.get_named("Event.events.k8s.io", "shop", "e1").expect("events.k8s.io");
+    let other = store
+        .get_named("Event.events.k8s.io", "shop", "e1")
+        .expect("events.k8s.io");
     assert_eq!(other.key.to_string(), "Event.events.k8s.io/shop/e1");
     assert!(other.key.is("Event.events.k8s.io") && !other.key.is("Event"));
 
     // An older group of a typed kind is read as the typed kind: one key.
-    let web = store.get(&ObjKey::new("Deployment", "shop", "web")).expect("found by bare label");
+    let web = store
+        .get(&ObjKey::new("Deployment", "shop", "web"))
+        .expect("found by bare label");
     assert_eq!(web.key.group, "apps");
-    assert!(store.get(&ObjKey::new("Deployment.extensions", "shop", "web")).is_some());
+    assert!(
+        store
+            .get(&ObjKey::new("Deployment.extensions", "shop", "web"))
+            .is_some()
+    );
 
     // Deleting one group's object leaves the other.
     assert!(store.delete(&velero.key.clone()).is_some());
     assert_eq!(store.count("Backup"), 1);
-    assert!(store.get_named("Backup", "velero", "nightly").is_some(), "cnpg's is still there");
+    assert!(
+        store.get_named("Backup", "velero", "nightly").is_some(),
+        "cnpg's is still there"
+    );
 }
 
 #[test]
@@ -173,14 +199,20 @@ fn a_relist_swaps_the_kind_and_keeps_what_did_not_change() {
     Event::Relist {
         kind: "Backup".into(),
         group: "velero.io".into(),
-        objects: vec![backup("velero.io/v1", "kept", "7"), backup("velero.io/v1", "new", "9")],
+        objects: vec![
+            backup("velero.io/v1", "kept", "7"),
+            backup("velero.io/v1", "new", "9"),
+        ],
     }
     .apply_to(&mut store);
     let seen: Vec<String> = changes
         .try_iter()
         .map(|c| format!("{:?} {}", c.kind, c.key))
         .collect();
-    assert_eq!(seen, ["Applied Backup/velero/new", "Deleted Backup/velero/gone"]);
+    assert_eq!(
+        seen,
+        ["Applied Backup/velero/new", "Deleted Backup/velero/gone"]
+    );
     assert!(Arc::ptr_eq(
         store.get_named("Backup", "velero", "kept").expect("kept"),
         &kept
@@ -190,7 +222,10 @@ fn a_relist_swaps_the_kind_and_keeps_what_did_not_change() {
     Event::Relist {
         kind: "Backup".into(),
         group: "velero.io".into(),
-        objects: vec![backup("velero.io/v1", "kept", "7"), backup("velero.io/v1", "kept", "8")],
+        objects: vec![
+            backup("velero.io/v1", "kept", "7"),
+            backup("velero.io/v1", "kept", "8"),
+        ],
     }
     .apply_to(&mut store);
     let rv = |s: &ClusterStore| {
@@ -212,15 +247,21 @@ fn status_tells_not_captured_from_none_there() {
     status("Role", KindStatus::Syncing { seen: 0 }).apply_to(&mut store);
     assert!(!store.listed("Role"), "still syncing");
     status("Role", KindStatus::Ready).apply_to(&mut store);
-    assert!(store.listed("Role") && store.count("Role") == 0, "listed: none there");
+    assert!(
+        store.listed("Role") && store.count("Role") == 0,
+        "listed: none there"
+    );
     status("Role", KindStatus::Error("connection reset".into())).apply_to(&mut store);
     assert!(store.listed("Role"), "an error later keeps what was listed");
     assert_eq!(
         store.status("Role"),
         Some(&KindStatus::Error("connection reset".into()))
     );
-    status("ClusterRole", KindStatus::Forbidden("cannot list clusterroles".into()))
-        .apply_to(&mut store);
+    status(
+        "ClusterRole",
+        KindStatus::Forbidden("cannot list clusterroles".into()),
+    )
+    .apply_to(&mut store);
     assert!(!store.listed("ClusterRole"));
     assert!(!store.listed("RoleBinding"), "never heard of: not captured");
     // Notices and the clock are not the store's: they come back.

@@ -101,7 +101,10 @@ pub fn top_gains<'a>(results: impl IntoIterator<Item = &'a CheckResult>, n: usiz
 }
 
 /// `top_gains` from each check's tally, in check id order.
-pub fn gains_from<'a>(per_check: impl Iterator<Item = (&'a str, Tally)> + Clone, n: usize) -> Vec<Gain> {
+pub fn gains_from<'a>(
+    per_check: impl Iterator<Item = (&'a str, Tally)> + Clone,
+    n: usize,
+) -> Vec<Gain> {
     let mut total = Tally::default();
     for (_, t) in per_check.clone() {
         total.merge(&t);

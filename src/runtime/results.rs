@@ -166,7 +166,9 @@ impl Results {
 
     /// Every result, in order.
     pub fn iter(&self) -> impl Iterator<Item = &CheckResult> {
-        self.buckets.iter().flat_map(|b| b.results.iter().map(|r| &**r))
+        self.buckets
+            .iter()
+            .flat_map(|b| b.results.iter().map(|r| &**r))
     }
 
     /// Every result, in order, as the shared `Arc`s.

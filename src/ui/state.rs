@@ -162,7 +162,10 @@ pub fn update(state: &mut State, model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Tick => {
-            model.refresh();
+            // Inline (tests), the results are in place when it returns.
+            if model.refresh() {
+                follow(state, model);
+            }
             model.sample();
             Vec::new()
         }

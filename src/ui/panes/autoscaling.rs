@@ -474,7 +474,7 @@ fn headroom(store: &ClusterStore) -> Vec<HeadroomRow> {
             .entry(pool.clone())
             .or_insert_with(|| blank(Scope::Pool, &pool));
         if is_nodepool {
-            row.nodepool = Some(ObjKey::new("NodePool", "", &pool));
+            row.nodepool = Some(ObjKey::new("NodePool.karpenter.sh", "", &pool));
         }
         add(row);
         if !control_plane_tainted(o, n) {

@@ -22,11 +22,11 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Cx, Outcome, PaneEvent, handle_sections};
 use crate::checks::{CheckResult, Severity, Status};
-use crate::runtime::Results;
 use crate::config::keymap::Action;
 use crate::model::command::{command_words, env_value, flag_value};
 use crate::model::pod::Pod;
 use crate::model::{ObjKey, Object, inert, quantity};
+use crate::runtime::Results;
 use crate::ui::memo::Memo;
 use crate::ui::widgets::grid::{self, Grid, Row, Tone};
 use crate::ui::widgets::sections::Sections;

@@ -197,7 +197,8 @@ fn anchor(cx: &Cx, st: &mut State) {
 /// Keeps the selection on its finding after the rows changed.
 pub fn follow(cx: &Cx, st: &mut State) {
     let rows = view(cx, st);
-    st.nav.follow(rows.len(), |i| rows.get(i).map(|r| identity(r)));
+    st.nav
+        .follow(rows.len(), |i| rows.get(i).map(|r| identity(r)));
 }
 
 /// The selected finding.
