@@ -5,6 +5,10 @@
 //! - `incremental/pod_status_change`: one Pod's restartCount changes; the
 //!   store applies it and `Engine::apply_change` re-runs that pod's checks
 //!   (target: < 100 µs median);
+//! - `runtime/pod_label_change_to_results`: one Pod's labels change; the
+//!   console's checker folds the event, re-runs that pod's checks and the
+//!   checks that read pods, and publishes results, scores and gains
+//!   (target: < 50 ms median); it first prints what each re-run check costs;
 //! - `full/evaluate`: `Engine::evaluate` over the whole store;
 //! - `full/load`: reading and decoding the snapshot and building the store.
 //!
@@ -25,6 +29,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use kready::checks::engine::{Engine, Selection};
 use kready::config::Config;
 use kready::model::{Body, ObjRef, Object};
+use kready::runtime::checker::{Checker, Job};
+use kready::source::Event;
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::{Change, ChangeKind, ClusterStore};
 
@@ -71,6 +77,55 @@ fn restarted(pod: &Object) -> Object {
         cs.restart_count += 1;
     }
     obj
+}
+
+/// A copy of `pod` with one more label.
+fn relabelled(pod: &Object) -> Object {
+    let mut obj = pod.clone();
+    obj.meta
+        .labels
+        .get_or_insert_with(Default::default)
+        .insert("kready.io/bench".into(), "1".into());
+    obj
+}
+
+/// Prints what each check that a pod change marks dirty costs to re-run.
+fn profile_dirty_checks(store: &ClusterStore, config: &Config, pod: &ObjRef) {
+    let change = Change {
+        key: pod.key.clone(),
+        kind: ChangeKind::Applied,
+        version: 0,
+    };
+    let all = Engine::new(config, Selection::default(), None);
+    let mut costs = Vec::new();
+    for check in all.checks() {
+        let one = Engine::new(
+            config,
+            Selection {
+                checks: vec![check.id.to_string()],
+                ..Default::default()
+            },
+            None,
+        );
+        let mut f = one.evaluate(store);
+        one.apply_change(store, &change, &mut f);
+        if !f.is_dirty() {
+            continue;
+        }
+        let t = Instant::now();
+        one.refresh(store, &mut f);
+        costs.push((t.elapsed(), check.id));
+    }
+    costs.sort();
+    costs.reverse();
+    let total: Duration = costs.iter().map(|(d, _)| *d).sum();
+    eprintln!(
+        "a pod change re-runs {} checks, {total:.2?} in all:",
+        costs.len()
+    );
+    for (d, id) in costs {
+        eprintln!("  {d:>10.2?}  {id}");
+    }
 }
 
 fn scale(c: &mut Criterion) {
@@ -136,6 +191,25 @@ fn scale(c: &mut Criterion) {
     });
     g.bench_function("apply_change_only", |b| {
         b.iter(|| engine.apply_change(&store, black_box(&change), &mut findings))
+    });
+    g.finish();
+
+    // (b) The console's path for one pod whose labels change: the event
+    // reaches the checker's store, its checks and the checks that read pods
+    // re-run, and the results, scores and gains are published.
+    let relabelled = [Arc::new(relabelled(&pod)), pod.clone()];
+    let mut checker = Checker::new(&store, &config, None);
+    checker.run(Job::Evaluate);
+    profile_dirty_checks(&store, &config, &relabelled[0]);
+    let mut g = c.benchmark_group("runtime");
+    let mut i = 0usize;
+    g.bench_function("pod_label_change_to_results", |b| {
+        b.iter(|| {
+            i += 1;
+            let event = Event::Apply(relabelled[i % 2].clone());
+            checker.run(Job::Events(vec![event]));
+            black_box(checker.run(Job::Evaluate).expect("results changed"))
+        })
     });
     g.finish();
 

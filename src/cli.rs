@@ -76,8 +76,8 @@ pub struct CheckArgs {
     pub checks: Vec<String>,
 
     /// Output format (default: table on a terminal, json when piped).
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    #[arg(long, value_name = "FORMAT", value_parser = formats())]
+    pub format: Option<String>,
 
     /// Exit 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
@@ -92,14 +92,9 @@ pub struct CheckArgs {
     pub show_pass: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Markdown,
-    Sarif,
-    Junit,
-    Policyreport,
+/// `--format`'s values: the report formats' names.
+fn formats() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::report::FORMATS.iter().map(|f| f.name))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

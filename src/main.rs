@@ -14,7 +14,7 @@ use k8s_openapi::jiff::Timestamp;
 
 use kready::checks::engine::{Engine, Selection};
 use kready::checks::{Severity, catalog, validate_config};
-use kready::cli::{CheckArgs, Cli, Command, FailOn, Format, ListFormat};
+use kready::cli::{CheckArgs, Cli, Command, FailOn, ListFormat};
 use kready::config::Config;
 use kready::config::console::ConsoleSettings;
 use kready::model::inert::{inert, inert_lines};
@@ -190,25 +190,21 @@ fn check(store: &ClusterStore, config: &Config, args: &CheckArgs) -> Result<Exit
 
     let stdout = std::io::stdout();
     let tty = stdout.is_terminal();
-    let format = args
+    let name = args
         .format
-        .unwrap_or(if tty { Format::Table } else { Format::Json });
+        .as_deref()
+        .unwrap_or(if tty { "table" } else { "json" });
+    let format = report::format(name).context("--format was checked by clap")?;
+    let base = std::env::current_dir().unwrap_or_default();
+    let output = report::Output {
+        tty,
+        color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        show_pass: args.show_pass,
+        base: &base,
+    };
     // Every format is written as it is produced: a large cluster's report
     // is 100+ MB and is never held whole.
-    write_stdout(|out| match format {
-        Format::Json => report::json::write(&report, out, tty),
-        Format::Table => {
-            let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            report::table::write(&report, color, args.show_pass, out)
-        }
-        Format::Markdown => report::markdown::write(&report, args.show_pass, out),
-        Format::Sarif => {
-            let base = std::env::current_dir().unwrap_or_default();
-            report::sarif::write(&report, &base, out)
-        }
-        Format::Junit => report::junit::write(&report, out),
-        Format::Policyreport => report::policyreport::write(&report, out),
-    })?;
+    write_stdout(|out| (format.write)(&report, &output, out))?;
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),

@@ -68,6 +68,12 @@ pub fn render(report: &Report) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
+pub const FORMAT: super::Format = super::Format {
+    name: "json",
+    extension: "json",
+    write: |r, o, out| write(r, out, o.tty),
+};
+
 /// Writes the report, indented (`pretty`, for a terminal) or compact (a
 /// third smaller), byte for byte as `serde_json` would print it whole. A
 /// cluster's report is about 100 MB, so it is never held whole: the

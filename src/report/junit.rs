@@ -45,6 +45,12 @@ pub fn render(report: &Report) -> String {
     String::from_utf8(out).expect("the report is UTF-8")
 }
 
+pub const FORMAT: super::Format = super::Format {
+    name: "junit",
+    extension: "xml",
+    write: |r, _, out| write(r, out),
+};
+
 /// Writes the XML as it is produced, one testcase at a time: a cluster
 /// has 100,000+ of them.
 pub fn write(report: &Report, mut out: impl io::Write) -> io::Result<()> {

@@ -34,6 +34,12 @@ pub fn render(report: &Report, show_pass: bool) -> String {
     String::from_utf8(out).expect("the report is UTF-8")
 }
 
+pub const FORMAT: super::Format = super::Format {
+    name: "markdown",
+    extension: "md",
+    write: |r, o, out| write(r, o.show_pass, out),
+};
+
 /// Writes the report as it is produced, one row at a time.
 pub fn write(report: &Report, show_pass: bool, mut out: impl io::Write) -> io::Result<()> {
     let info = &report.store.info;

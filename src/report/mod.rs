@@ -1,7 +1,9 @@
 //! Headless report formats for `kready check`. Each takes a `Report` (the
 //! results of one run plus what they need to locate objects) and `write`s
 //! it to an `io::Write` as it is produced (a large cluster's report is
-//! 100+ MB); `render` returns the same text as a `String`.
+//! 100+ MB); `render` returns the same text as a `String`. A format is one
+//! module with a `FORMAT` and its line in `FORMATS`: `--format`, its help
+//! and the console's export read the list.
 
 pub mod json;
 pub mod junit;
@@ -9,6 +11,9 @@ pub mod markdown;
 pub mod policyreport;
 pub mod sarif;
 pub mod table;
+
+use std::io;
+use std::path::Path;
 
 use k8s_openapi::jiff::Timestamp;
 
@@ -19,6 +24,42 @@ use crate::store::ClusterStore;
 
 /// How many "what would raise the score most" entries reports show.
 pub const TOP_GAINS: usize = 5;
+
+/// Every output format, `--format`'s values in this order.
+pub const FORMATS: &[Format] = &[
+    table::FORMAT,
+    json::FORMAT,
+    markdown::FORMAT,
+    sarif::FORMAT,
+    junit::FORMAT,
+    policyreport::FORMAT,
+];
+
+/// The format named `name` (as `--format` takes it).
+pub fn format(name: &str) -> Option<&'static Format> {
+    FORMATS.iter().find(|f| f.name == name)
+}
+
+/// An output format: its name and its writer.
+pub struct Format {
+    /// What `--format` takes, and an export file's extension's source.
+    pub name: &'static str,
+    /// The file extension of a file in this format.
+    pub extension: &'static str,
+    pub write: fn(&Report, &Output, &mut dyn io::Write) -> io::Result<()>,
+}
+
+/// Where a report goes and what the caller asked of it.
+pub struct Output<'a> {
+    /// Written to a terminal: JSON is indented, the table may use colour.
+    pub tty: bool,
+    /// The table may use colour (a terminal, and `NO_COLOR` unset).
+    pub color: bool,
+    /// `--show-pass`: list passing results in the table and Markdown.
+    pub show_pass: bool,
+    /// What SARIF locations are relative to (the working directory).
+    pub base: &'a Path,
+}
 
 pub struct Report<'a> {
     /// Results in catalog order, then subject.

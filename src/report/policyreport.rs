@@ -205,6 +205,12 @@ pub fn render(report: &Report) -> String {
     String::from_utf8(out).expect("YAML is written as UTF-8")
 }
 
+pub const FORMAT: super::Format = super::Format {
+    name: "policyreport",
+    extension: "yaml",
+    write: |r, _, out| write(r, out),
+};
+
 /// Namespaced subjects go to their namespace's report; Namespace objects go
 /// to the report in that namespace too; everything else is cluster-scoped.
 /// Each report is serialised straight to `out`, one result at a time.

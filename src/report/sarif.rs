@@ -123,6 +123,12 @@ pub fn render(report: &Report, base: &Path) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
+pub const FORMAT: super::Format = super::Format {
+    name: "sarif",
+    extension: "sarif",
+    write: |r, o, out| write(r, o.base, out),
+};
+
 /// Writes the document, pretty-printed, as it is serialised: one result at
 /// a time, never a whole tree or string (a cluster has 100,000+ results).
 /// Field order is alphabetical, as the document was when it was built as a

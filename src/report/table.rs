@@ -46,6 +46,12 @@ pub fn render(report: &Report, color: bool, show_pass: bool) -> String {
     String::from_utf8(out).expect("the report is UTF-8")
 }
 
+pub const FORMAT: super::Format = super::Format {
+    name: "table",
+    extension: "txt",
+    write: |r, o, out| write(r, o.color, o.show_pass, out),
+};
+
 /// Writes the report as it is produced, one row at a time.
 pub fn write(
     report: &Report,
