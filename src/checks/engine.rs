@@ -43,9 +43,14 @@ pub struct Findings {
     /// (one entry per object, not per check and object: a large cluster has
     /// 200,000 of the latter).
     per_object: HashMap<ObjKey, Vec<CheckResult>>,
-    /// The results of the cluster-scoped checks, by check index.
-    per_check: HashMap<usize, Vec<CheckResult>>,
+    /// The results of the cluster-scoped checks, by check id.
+    per_check: HashMap<&'static str, Vec<CheckResult>>,
+    /// The results of the namespace-scoped checks, by check id and namespace.
+    per_namespace: HashMap<(&'static str, String), Vec<CheckResult>>,
+    /// Checks to re-run everywhere (by index).
     dirty: BTreeSet<usize>,
+    /// Namespace-scoped checks to re-run in one namespace.
+    dirty_in: BTreeSet<(usize, String)>,
     /// What changed since `take_changes`, for readers that keep results
     /// of their own up to date (the console's checker).
     changes: FindingChanges,
@@ -58,17 +63,26 @@ pub struct FindingChanges {
     /// `take_changes` (empty if it had none). The object's results now are
     /// `Findings::of_object`.
     pub objects: HashMap<ObjKey, Vec<CheckResult>>,
-    /// Checks whose results were all made anew (cluster-scoped checks, and
-    /// object-scoped ones re-run over every object): their results now are
-    /// `Findings::of_check`, and `objects` says nothing about them.
+    /// Per namespace-scoped check and namespace re-run there: the results it
+    /// had at the last `take_changes`. Its results now are
+    /// `Findings::of_namespace`.
+    pub namespaces: HashMap<(&'static str, String), Vec<CheckResult>>,
+    /// Cluster- and namespace-scoped checks whose results were all made
+    /// anew: their results now are `Findings::of_check`; `namespaces` says
+    /// nothing about them.
     pub checks: BTreeSet<&'static str>,
+    /// Object-scoped checks re-run over every object: their results are
+    /// among every object's (`Findings::iter`); `objects` says nothing
+    /// about them.
+    pub object_checks: BTreeSet<&'static str>,
 }
 
 /// What one `evaluate` thread found.
 #[derive(Default)]
 struct Part {
     per_object: Vec<(ObjKey, Vec<CheckResult>)>,
-    per_check: Vec<(usize, Vec<CheckResult>)>,
+    per_check: Vec<(&'static str, Vec<CheckResult>)>,
+    per_namespace: Vec<((&'static str, String), Vec<CheckResult>)>,
 }
 
 impl Engine {
@@ -150,6 +164,12 @@ impl Engine {
             .filter(|&i| matches!(self.checks[i].scope, Scope::Cluster { .. }))
             .map(Work::Cluster)
             .collect();
+        let namespaces = store.namespaces();
+        for i in 0..self.checks.len() {
+            if matches!(self.checks[i].scope, Scope::Namespace { .. }) {
+                work.extend(namespaces.iter().map(|ns| Work::Namespace(i, ns)));
+            }
+        }
         for (kind, indexes) in kinds {
             work.extend(
                 store
@@ -179,6 +199,7 @@ impl Engine {
         for part in parts {
             f.per_object.extend(part.per_object);
             f.per_check.extend(part.per_check);
+            f.per_namespace.extend(part.per_namespace);
         }
         f
     }
@@ -197,7 +218,16 @@ impl Engine {
             }
             for w in chunk {
                 match *w {
-                    Work::Cluster(i) => f.per_check.push((i, self.run_cluster(ctx, i))),
+                    Work::Cluster(i) => f
+                        .per_check
+                        .push((self.checks[i].id, self.run_cluster(ctx, i))),
+                    Work::Namespace(i, ns) => {
+                        let results = self.run_namespace(ctx, i, ns);
+                        if !results.is_empty() {
+                            f.per_namespace
+                                .push(((self.checks[i].id, ns.to_string()), results));
+                        }
+                    }
                     Work::Object(obj, indexes) => {
                         let near = Near::of(ctx.store, obj);
                         let mut results = Vec::new();
@@ -258,6 +288,15 @@ impl Engine {
         }
     }
 
+    fn run_namespace(&self, ctx: &Ctx, i: usize, ns: &str) -> Vec<CheckResult> {
+        let Scope::Namespace { run } = self.checks[i].scope else {
+            return Vec::new();
+        };
+        let mut out = Out::new(self.checks[i]);
+        run(ctx, ns, &mut out);
+        self.finish(ctx.store, out.results, None)
+    }
+
     fn run_cluster(&self, ctx: &Ctx, i: usize) -> Vec<CheckResult> {
         let Scope::Cluster { run } = self.checks[i].scope else {
             return Vec::new();
@@ -310,10 +349,30 @@ impl Engine {
                 self.run_object(&ctx, indexes, obj, f);
             }
         }
+        let is_namespace = change.key.is("Namespace");
         for (i, c) in self.checks.iter().enumerate() {
             let reads = c.reads.iter().any(|k| *k == "*" || *k == change.key.kind);
-            if reads || (matches!(c.scope, Scope::Cluster { .. }) && change.key.is("Namespace")) {
-                f.dirty.insert(i);
+            match c.scope {
+                // Only the namespace the change is in (or is).
+                Scope::Namespace { .. } if reads || is_namespace => {
+                    let ns = if is_namespace {
+                        &change.key.name
+                    } else {
+                        &change.key.namespace
+                    };
+                    if ns.is_empty() {
+                        f.dirty.insert(i);
+                    } else {
+                        f.dirty_in.insert((i, ns.clone()));
+                    }
+                }
+                Scope::Cluster { .. } if reads || is_namespace => {
+                    f.dirty.insert(i);
+                }
+                Scope::Object { .. } if reads => {
+                    f.dirty.insert(i);
+                }
+                _ => {}
             }
         }
     }
@@ -321,11 +380,29 @@ impl Engine {
     /// Re-runs the checks marked dirty by `apply_change`.
     pub fn refresh(&self, store: &ClusterStore, f: &mut Findings) {
         let ctx = self.ctx(store);
-        for i in std::mem::take(&mut f.dirty) {
+        let everywhere = std::mem::take(&mut f.dirty);
+        for (i, ns) in std::mem::take(&mut f.dirty_in) {
+            if everywhere.contains(&i) {
+                continue;
+            }
+            let key = (self.checks[i].id, ns);
+            let results = self.run_namespace(&ctx, i, &key.1);
+            let old = if results.is_empty() {
+                f.per_namespace.remove(&key)
+            } else {
+                f.per_namespace.insert(key.clone(), results)
+            };
+            // Only the first removal holds results a reader has seen.
+            f.changes
+                .namespaces
+                .entry(key)
+                .or_insert_with(|| old.unwrap_or_default());
+        }
+        for i in everywhere {
             match self.checks[i].scope {
                 Scope::Object { kinds, .. } => {
                     let id = self.checks[i].id;
-                    f.changes.checks.insert(id);
+                    f.changes.object_checks.insert(id);
                     f.per_object.retain(|_, results| {
                         results.retain(|r| r.check != id);
                         !results.is_empty()
@@ -336,10 +413,21 @@ impl Engine {
                         }
                     }
                 }
+                Scope::Namespace { .. } => {
+                    let id = self.checks[i].id;
+                    f.changes.checks.insert(id);
+                    f.per_namespace.retain(|(check, _), _| *check != id);
+                    for ns in store.namespaces() {
+                        let results = self.run_namespace(&ctx, i, &ns);
+                        if !results.is_empty() {
+                            f.per_namespace.insert((id, ns), results);
+                        }
+                    }
+                }
                 Scope::Cluster { .. } => {
                     let results = self.run_cluster(&ctx, i);
                     f.changes.checks.insert(self.checks[i].id);
-                    f.per_check.insert(i, results);
+                    f.per_check.insert(self.checks[i].id, results);
                 }
             }
         }
@@ -375,6 +463,7 @@ const PARALLEL_MIN_WORK: usize = 2000;
 /// indexes of the object-scoped checks on its kind.
 enum Work<'a> {
     Cluster(usize),
+    Namespace(usize, &'a str),
     Object(&'a ObjRef, &'a [usize]),
 }
 
@@ -429,7 +518,7 @@ fn suppressed(store: &ClusterStore, r: &CheckResult, near: Option<&Near>) -> boo
 
 impl Findings {
     pub fn is_dirty(&self) -> bool {
-        !self.dirty.is_empty()
+        !self.dirty.is_empty() || !self.dirty_in.is_empty()
     }
 
     /// What changed since the last call (see `FindingChanges`).
@@ -442,13 +531,25 @@ impl Findings {
         self.per_object.get(key).map_or(&[], Vec::as_slice)
     }
 
-    /// Every result of one check, unordered.
-    pub fn of_check(&self, id: &str) -> impl Iterator<Item = &CheckResult> {
-        self.per_object
-            .values()
-            .chain(self.per_check.values())
+    /// Every result of one cluster- or namespace-scoped check, unordered.
+    pub fn of_check<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a CheckResult> {
+        self.per_check
+            .get(id)
+            .into_iter()
+            .chain(
+                self.per_namespace
+                    .iter()
+                    .filter(move |((check, _), _)| *check == id)
+                    .map(|(_, results)| results),
+            )
             .flatten()
-            .filter(move |r| r.check == id)
+    }
+
+    /// The results of a namespace-scoped check in one namespace.
+    pub fn of_namespace(&self, id: &'static str, ns: &str) -> &[CheckResult] {
+        self.per_namespace
+            .get(&(id, ns.to_string()))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Every result, unordered.
@@ -456,6 +557,7 @@ impl Findings {
         self.per_object
             .values()
             .chain(self.per_check.values())
+            .chain(self.per_namespace.values())
             .flatten()
     }
 
@@ -470,6 +572,7 @@ impl Findings {
             .per_object
             .values()
             .chain(self.per_check.values())
+            .chain(self.per_namespace.values())
             .flatten()
         {
             let i = positions.get(r.check).copied().unwrap_or(positions.len());
@@ -505,6 +608,7 @@ impl Findings {
         self.per_object
             .values()
             .chain(self.per_check.values())
+            .chain(self.per_namespace.values())
             .map(Vec::len)
             .sum()
     }

@@ -293,6 +293,7 @@ impl Out {
 
 pub type ObjectFn = fn(&Ctx, &ObjRef, &mut Out);
 pub type ClusterFn = fn(&Ctx, &mut Out);
+pub type NamespaceFn = fn(&Ctx, &str, &mut Out);
 
 /// How a check runs, which drives incremental re-evaluation.
 pub enum Scope {
@@ -302,6 +303,9 @@ pub enum Scope {
         kinds: &'static [&'static str],
         run: ObjectFn,
     },
+    /// Once per namespace (every namespace the store knows of); a change in
+    /// one namespace re-runs the check there only.
+    Namespace { run: NamespaceFn },
     /// Once over the whole store.
     Cluster { run: ClusterFn },
 }

@@ -1,6 +1,6 @@
 //! resources — namespaces, quotas, limits, nodes, cost.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{LimitRange, Node, ResourceQuota};
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
@@ -13,7 +13,7 @@ use crate::model::{ObjRef, Object};
 use crate::store::ClusterStore;
 use crate::view::resources::{
     NodeRequests, QuantityMap, container_defaults, container_request, missing_defaults,
-    quantity as q, requests_per_node, workloads_per_namespace,
+    quantity as q, requests_per_node, workloads_in,
 };
 use crate::view::usage;
 
@@ -51,7 +51,7 @@ pub static QUOTA_PRESENT: Check = Check {
                 the whole cluster's capacity and starve every other namespace.",
     fix: Some("create ResourceQuota from current requests × (1.5), edited"),
     enabled_by_default: true,
-    scope: Scope::Cluster { run: quota_present },
+    scope: Scope::Namespace { run: quota_present },
     reads: &[
         "ResourceQuota",
         "Namespace",
@@ -65,11 +65,13 @@ pub static QUOTA_PRESENT: Check = Check {
     ],
 };
 
-fn quota_present(ctx: &Ctx, out: &mut Out) {
-    for (ns, workloads) in workloads_per_namespace(ctx.store) {
-        if skip_namespace(ctx, ns) {
-            continue;
-        }
+fn quota_present(ctx: &Ctx, ns: &str, out: &mut Out) {
+    let workloads = workloads_in(ctx.store, ns);
+    // Namespaces with workloads.
+    if workloads.is_empty() || skip_namespace(ctx, ns) {
+        return;
+    }
+    {
         let quotas: Vec<(&ObjRef, &ResourceQuota)> =
             ctx.store.typed_in::<ResourceQuota>(ns).collect();
         let subject = Subject::namespace(ns);
@@ -115,7 +117,7 @@ pub static LIMITRANGE_PRESENT: Check = Check {
                 they are scheduled by what they use and cannot grow without bound.",
     fix: Some("create LimitRange with defaults, edited"),
     enabled_by_default: true,
-    scope: Scope::Cluster {
+    scope: Scope::Namespace {
         run: limitrange_present,
     },
     reads: &[
@@ -131,15 +133,16 @@ pub static LIMITRANGE_PRESENT: Check = Check {
     ],
 };
 
-fn limitrange_present(ctx: &Ctx, out: &mut Out) {
+fn limitrange_present(ctx: &Ctx, ns: &str, out: &mut Out) {
     let store = ctx.store;
-    let mut namespaces: BTreeSet<&str> = store.list("Namespace").map(|o| o.name()).collect();
-    namespaces.extend(workloads_per_namespace(store).into_keys());
-    namespaces.extend(store.list("LimitRange").map(|o| o.namespace()));
-    for ns in namespaces {
-        if skip_namespace(ctx, ns) {
-            continue;
-        }
+    // Namespaces that exist as objects, or hold workloads or LimitRanges.
+    let applies = store.get_named("Namespace", "", ns).is_some()
+        || !workloads_in(store, ns).is_empty()
+        || store.list_in("LimitRange", ns).next().is_some();
+    if !applies || skip_namespace(ctx, ns) {
+        return;
+    }
+    {
         let ranges: Vec<(&ObjRef, &LimitRange)> = store.typed_in::<LimitRange>(ns).collect();
         let subject = Subject::namespace(ns);
         if ranges.is_empty() {
@@ -148,7 +151,7 @@ fn limitrange_present(ctx: &Ctx, out: &mut Out) {
                 "no LimitRange: containers that set no requests or limits get none",
             )
             .evidence("limitranges", 0);
-            continue;
+            return;
         }
         let lrs: Vec<&LimitRange> = ranges.iter().map(|(_, l)| *l).collect();
         let (limits, requests) = container_defaults(&lrs);

@@ -633,7 +633,7 @@ pub static NETWORK_POLICY_DEFAULT_DENY: Check = Check {
         "create default-deny-ingress NetworkPolicy (preview lists the pods whose traffic it would affect)",
     ),
     enabled_by_default: true,
-    scope: Scope::Cluster {
+    scope: Scope::Namespace {
         run: network_policy_default_deny,
     },
     reads: &[
@@ -706,21 +706,17 @@ fn allow_all_rule(np: &NetworkPolicy) -> Option<usize> {
         .position(rule_allows_all)
 }
 
-fn network_policy_default_deny(ctx: &Ctx, out: &mut Out) {
+fn network_policy_default_deny(ctx: &Ctx, ns: &str, out: &mut Out) {
     // Namespaces with pods or workloads, and how many pods each runs.
-    let mut namespaces: BTreeMap<&str, usize> = BTreeMap::new();
-    for kind in WORKLOAD_KINDS {
-        for o in ctx.store.list(kind) {
-            let n = namespaces.entry(o.namespace()).or_default();
-            if *kind == "Pod" {
-                *n += 1;
-            }
-        }
+    let workloads = WORKLOAD_KINDS
+        .iter()
+        .map(|kind| ctx.store.list_in(kind, ns).count())
+        .sum::<usize>();
+    let pods = ctx.store.list_in("Pod", ns).count();
+    if workloads == 0 || system_ns_skipped(ctx, ns) {
+        return;
     }
-    for (ns, pods) in namespaces {
-        if ns.is_empty() || system_ns_skipped(ctx, ns) {
-            continue;
-        }
+    {
         let subject = Subject::namespace(ns);
         let mut deny: Vec<&str> = Vec::new();
         let mut undo: Vec<(&str, usize)> = Vec::new();

@@ -82,14 +82,29 @@ impl Results {
     /// last matched (see `FindingChanges`). Returns whether anything did.
     pub fn update(&mut self, findings: &Findings, changes: FindingChanges) -> bool {
         let mut touched: BTreeSet<usize> = BTreeSet::new();
-        let rebuilt: BTreeSet<usize> = changes.checks.iter().map(|id| self.position(id)).collect();
+        let rebuilt: BTreeSet<usize> = changes
+            .checks
+            .iter()
+            .chain(&changes.object_checks)
+            .map(|id| self.position(id))
+            .collect();
         if !rebuilt.is_empty() {
-            // One pass over every result collects all re-made buckets.
             let mut made: HashMap<usize, Vec<Arc<CheckResult>>> =
                 rebuilt.iter().map(|b| (*b, Vec::new())).collect();
-            for r in findings.iter() {
-                if let Some(v) = made.get_mut(&self.position(r.check)) {
-                    v.push(Arc::new(r.clone()));
+            for id in &changes.checks {
+                if let Some(v) = made.get_mut(&self.position(id)) {
+                    v.extend(findings.of_check(id).map(|r| Arc::new(r.clone())));
+                }
+            }
+            // Object-scoped checks' results are spread over every object:
+            // one pass over all results collects them.
+            if !changes.object_checks.is_empty() {
+                for r in findings.iter() {
+                    if changes.object_checks.contains(r.check)
+                        && let Some(v) = made.get_mut(&self.position(r.check))
+                    {
+                        v.push(Arc::new(r.clone()));
+                    }
                 }
             }
             for (b, mut v) in made {
@@ -100,12 +115,21 @@ impl Results {
                 }
             }
         }
-        for (key, old) in changes.objects {
-            let new = findings.of_object(&key);
-            if old == new {
+        let replaced = changes
+            .objects
+            .iter()
+            .map(|(key, old)| (old, findings.of_object(key)))
+            .chain(
+                changes
+                    .namespaces
+                    .iter()
+                    .map(|((id, ns), old)| (old, findings.of_namespace(id, ns))),
+            );
+        for (old, new) in replaced {
+            if old.as_slice() == new {
                 continue; // re-checked, same results
             }
-            for r in &old {
+            for r in old {
                 let b = self.position(r.check);
                 if rebuilt.contains(&b) {
                     continue;

@@ -87,6 +87,15 @@ pub fn requests_per_node(store: &ClusterStore) -> HashMap<&str, NodeRequests> {
     requested
 }
 
+/// Top-level workloads in one namespace.
+pub fn workloads_in<'a>(store: &'a ClusterStore, ns: &'a str) -> Vec<&'a ObjRef> {
+    WORKLOAD_KINDS
+        .iter()
+        .flat_map(|kind| store.list_in(kind, ns))
+        .filter(|obj| Workload::of(obj).is_some())
+        .collect()
+}
+
 /// Top-level workloads per namespace.
 pub fn workloads_per_namespace(store: &ClusterStore) -> BTreeMap<&str, Vec<&ObjRef>> {
     let mut out: BTreeMap<&str, Vec<&ObjRef>> = BTreeMap::new();
