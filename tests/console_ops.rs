@@ -12,7 +12,7 @@ use kready::runtime::Model;
 use kready::source::Event;
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
-use kready::ui::panes::{self, Cx, Outcome, Pane, PaneEvent, backups, events, nodes};
+use kready::ui::panes::{Cx, Outcome, PaneEvent, backups, events, nodes};
 use kready::ui::state::State;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -64,21 +64,11 @@ fn cx<'a>(st: &'a State, model: &'a Model) -> Cx<'a> {
 }
 
 fn action(st: &mut State, model: &Model, a: Action) -> Outcome {
-    let cx = Cx {
-        model,
-        theme: &st.theme,
-        namespace: st.namespace.as_deref(),
-    };
-    panes::handle(&cx, &mut st.panes, st.pane, PaneEvent::Action(a))
+    st.handle(model, PaneEvent::Action(a))
 }
 
 fn filter(st: &mut State, model: &Model, text: &str) {
-    let cx = Cx {
-        model,
-        theme: &st.theme,
-        namespace: st.namespace.as_deref(),
-    };
-    panes::handle(&cx, &mut st.panes, st.pane, PaneEvent::Filter(text.into()));
+    st.handle(model, PaneEvent::Filter(text.into()));
 }
 
 // ───────────────────────────── backups ─────────────────────────────
@@ -87,8 +77,8 @@ fn filter(st: &mut State, model: &Model, text: &str) {
 fn backups_pane_over_the_demo() {
     let model = demo();
     let mut st = state(false);
-    st.pane = Pane::Backups;
-    let v = backups::view(&cx(&st, &model), &st.panes.backups);
+    st.show("backups");
+    let v = backups::view(&cx(&st, &model), st.pane::<backups::State>());
 
     let s = &v.schedules;
     assert_eq!(
@@ -173,7 +163,7 @@ fn backups_pane_over_the_demo() {
     assert_eq!(e.column("JOB"), ["Complete"]);
 
     // Selection: the focused section's row; `o` moves to the next section.
-    let key = |st: &State| panes::selected_object(&cx(st, &model), &st.panes, st.pane);
+    let key = |st: &State| st.selected_object(&model);
     assert_eq!(
         key(&st).map(|k| k.to_string()).as_deref(),
         Some("Schedule/velero/daily-data-pipeline")
@@ -190,17 +180,17 @@ fn backups_pane_over_the_demo() {
     for _ in 0..3 {
         action(&mut st, &model, Action::Group);
     }
-    assert_eq!(st.panes.backups.sections.focus, 4);
+    assert_eq!(st.pane::<backups::State>().sections.focus, 4);
     assert_eq!(
         key(&st).map(|k| k.to_string()).as_deref(),
         Some("CronJob/kube-system/etcd-snapshot")
     );
     action(&mut st, &model, Action::Group);
-    assert_eq!(st.panes.backups.sections.focus, 0);
+    assert_eq!(st.pane::<backups::State>().sections.focus, 0);
 
     // `s`: what did not complete first.
     action(&mut st, &model, Action::Sort);
-    let v = backups::view(&cx(&st, &model), &st.panes.backups);
+    let v = backups::view(&cx(&st, &model), st.pane::<backups::State>());
     assert_eq!(
         v.backups.column("PHASE")[..4],
         ["PartiallyFailed", "Failed", "Failed", "Completed"]
@@ -210,11 +200,11 @@ fn backups_pane_over_the_demo() {
 
     // The filter applies to every section.
     filter(&mut st, &model, "partiallyfailed");
-    let v = backups::view(&cx(&st, &model), &st.panes.backups);
+    let v = backups::view(&cx(&st, &model), st.pane::<backups::State>());
     let counts: Vec<usize> = v.grids().iter().map(|g| g.rows.len()).collect();
     assert_eq!(counts, [0, 1, 0, 1, 0]);
     filter(&mut st, &model, "LATE");
-    let v = backups::view(&cx(&st, &model), &st.panes.backups);
+    let v = backups::view(&cx(&st, &model), st.pane::<backups::State>());
     assert_eq!(v.schedules.column("SCHEDULE"), ["daily-data-pipeline"]);
     filter(&mut st, &model, "");
 
@@ -236,7 +226,7 @@ fn backups_pane_over_the_demo() {
 
     // 160×48: the five sections stacked.
     let mut mono = state(true);
-    mono.pane = Pane::Backups;
+    mono.show("backups");
     let wide = render(&mono, &model, 160, 48);
     for want in [
         "▶ Schedules (3)",
@@ -260,8 +250,8 @@ fn backups_pane_over_the_demo() {
 fn nodes_pane_over_the_demo() {
     let model = demo();
     let mut st = state(false);
-    st.pane = Pane::Nodes;
-    let v = nodes::view(&cx(&st, &model), &st.panes.nodes);
+    st.show("nodes");
+    let v = nodes::view(&cx(&st, &model), st.pane::<nodes::State>());
     let n = &v.nodes;
     assert_eq!(
         n.column("NODE"),
@@ -371,9 +361,9 @@ fn nodes_pane_over_the_demo() {
     );
 
     // Selection and sort.
-    let key = |st: &State| panes::selected_object(&cx(st, &model), &st.panes, st.pane);
+    let key = |st: &State| st.selected_object(&model);
     filter(&mut st, &model, "notready");
-    let v = nodes::view(&cx(&st, &model), &st.panes.nodes);
+    let v = nodes::view(&cx(&st, &model), st.pane::<nodes::State>());
     assert_eq!((v.nodes.rows.len(), v.nodes.total), (1, 12));
     assert_eq!(
         key(&st).map(|k| k.to_string()).as_deref(),
@@ -390,7 +380,7 @@ fn nodes_pane_over_the_demo() {
     for _ in 0..3 {
         action(&mut st, &model, Action::Sort);
     }
-    let v = nodes::view(&cx(&st, &model), &st.panes.nodes);
+    let v = nodes::view(&cx(&st, &model), st.pane::<nodes::State>());
     assert_eq!(v.nodes.note.split(',').next(), Some("sort:status"));
     assert_eq!(v.nodes.column("NODE")[0], "ip-10-0-2-42");
     action(&mut st, &model, Action::Sort);
@@ -420,7 +410,7 @@ fn nodes_pane_over_the_demo() {
     action(&mut st, &model, Action::Group);
 
     let mut mono = state(true);
-    mono.pane = Pane::Nodes;
+    mono.show("nodes");
     let wide = render(&mono, &model, 160, 48);
     for want in [
         "▶ Nodes (12)",
@@ -465,7 +455,7 @@ status:
     );
     let model = Model::new(store, &Config::default(), None);
     let st = state(true);
-    let v = nodes::view(&cx(&st, &model), &st.panes.nodes);
+    let v = nodes::view(&cx(&st, &model), st.pane::<nodes::State>());
     assert_eq!(
         v.nodes.rows[0].cells,
         [
@@ -490,7 +480,7 @@ status:
         "{}",
         v.control_plane.empty
     );
-    let b = backups::view(&cx(&st, &model), &st.panes.backups);
+    let b = backups::view(&cx(&st, &model), st.pane::<backups::State>());
     assert!(b.schedules.empty.starts_with("Velero is not installed"));
     assert_eq!(
         b.etcd.empty,
@@ -504,8 +494,8 @@ status:
 fn events_pane_over_the_demo() {
     let mut model = demo();
     let mut st = state(false);
-    st.pane = Pane::Events;
-    let v = events::view(&cx(&st, &model), &st.panes.events);
+    st.show("events");
+    let v = events::view(&cx(&st, &model), st.pane::<events::State>());
     let g = &v.events;
     assert_eq!(g.rows.len(), 15);
     assert_eq!(g.total, 15);
@@ -560,7 +550,7 @@ fn events_pane_over_the_demo() {
     assert_eq!(g.column("COUNT")[2], "52410");
 
     // `y` shows the involved object.
-    let key = |st: &State, m: &Model| panes::selected_object(&cx(st, m), &st.panes, st.pane);
+    let key = |st: &State, m: &Model| st.selected_object(m);
     assert_eq!(
         key(&st, &model).map(|k| k.to_string()).as_deref(),
         Some("HorizontalPodAutoscaler/data-pipeline/schema-registry")
@@ -571,12 +561,12 @@ fn events_pane_over_the_demo() {
         Some("Node/ip-10-0-2-31.eu-west-1.compute.internal")
     );
     filter(&mut st, &model, "search");
-    let v = events::view(&cx(&st, &model), &st.panes.events);
+    let v = events::view(&cx(&st, &model), st.pane::<events::State>());
     assert_eq!(v.events.rows.len(), 4);
     assert_eq!(v.events.total, 15);
     filter(&mut st, &model, "");
     st.namespace = Some("catalog".into());
-    let v = events::view(&cx(&st, &model), &st.panes.events);
+    let v = events::view(&cx(&st, &model), st.pane::<events::State>());
     assert_eq!(
         v.events.column("OBJECT"),
         ["Pod/catalog-admin-7cqbnhbzch-wsqld", "Pod/catalog-cache-2"]
@@ -609,14 +599,14 @@ involvedObject: {kind: Pod, namespace: payments, name: payments-api-7d9c-abcde}
     model.sample();
     assert!(model.generation > gen0);
     assert_eq!(model.warning_rate.back(), Some(&3));
-    let v = events::view(&cx(&st, &model), &st.panes.events);
+    let v = events::view(&cx(&st, &model), st.pane::<events::State>());
     assert_eq!(v.events.rows.len(), 16);
     assert_eq!(v.events.rows[0].cells[3], "Pod/payments-api-7d9c-abcde");
     assert_eq!(v.events.rows[0].cells[4], "OOMKilling");
     assert_eq!(v.events.rows[0].cells[0], "1s");
 
     let mut mono = state(true);
-    mono.pane = Pane::Events;
+    mono.show("events");
     let wide = render(&mono, &model, 160, 48);
     for want in [
         "Warning rate",

@@ -10,8 +10,9 @@
 //! selected row's detail (taints and conditions of a node; every flag and
 //! the failing checks' messages of a component), always shown when tall.
 
+use std::sync::Arc;
+
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Container, Node};
 use k8s_openapi::jiff::Timestamp;
@@ -20,7 +21,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Cx, Outcome, PaneEvent, handle_sections};
+use super::{Cx, Outcome, Pane, PaneEvent, handle_sections};
 use crate::checks::{CheckResult, Severity, Status};
 use crate::config::keymap::Action;
 use crate::model::command::{command_words, env_value, flag_value};
@@ -90,7 +91,7 @@ impl View {
     }
 }
 
-pub fn view(cx: &Cx, st: &State) -> Rc<View> {
+pub fn view(cx: &Cx, st: &State) -> Arc<View> {
     let key = ViewKey {
         generation: cx.model.generation,
         filter: st.nav.filter.clone(),
@@ -98,7 +99,7 @@ pub fn view(cx: &Cx, st: &State) -> Rc<View> {
         now: cx.model.now,
         sort: st.sort,
     };
-    st.view.get(key, |_| Rc::new(derive(cx, &st.nav, st.sort)))
+    st.view.get(key, |_| Arc::new(derive(cx, &st.nav, st.sort)))
 }
 
 /// The role a node shows (`node-role.kubernetes.io/<role>` labels; the
@@ -634,5 +635,79 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
                 .wrap(Wrap { trim: true }),
             detail,
         );
+    }
+}
+
+/// The identity of row `i` of the focused section.
+fn identity(v: &View, focus: usize, i: usize) -> Option<String> {
+    v.grids()
+        .get(focus)
+        .and_then(|g| g.rows.get(i))
+        .map(|r| r.identity())
+}
+
+fn anchor(cx: &Cx, st: &mut State) {
+    let v = view(cx, st);
+    let focus = st.sections.focus;
+    let len = v.grids().get(focus).map_or(0, |g| g.rows.len());
+    st.nav.anchor_here(len, |i| identity(&v, focus, i));
+}
+
+/// Keeps the selection on its row after the rows changed or were re-sorted.
+pub fn follow(cx: &Cx, st: &mut State) {
+    let v = view(cx, st);
+    let focus = st.sections.focus;
+    let len = v.grids().get(focus).map_or(0, |g| g.rows.len());
+    st.nav.follow(len, |i| identity(&v, focus, i));
+}
+
+impl Pane for State {
+    fn title(&self) -> &'static str {
+        "Nodes"
+    }
+
+    fn short_title(&self) -> &'static str {
+        "Nodes"
+    }
+
+    fn slug(&self) -> &'static str {
+        "nodes"
+    }
+
+    /// A sort keeps the selection on its row; any other key anchors it on
+    /// the row it leaves selected.
+    fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
+        let sort = ev == PaneEvent::Action(Action::Sort);
+        let outcome = handle(cx, self, ev);
+        if sort {
+            follow(cx, self);
+        } else {
+            anchor(cx, self);
+        }
+        outcome
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        draw(f, area, cx, self)
+    }
+
+    fn selected_object(&self, cx: &Cx) -> Option<ObjKey> {
+        selected_object(cx, self)
+    }
+
+    fn filter(&self) -> &str {
+        &self.nav.filter
+    }
+
+    fn follow(&mut self, cx: &Cx) {
+        follow(cx, self)
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[
+            (Action::Group, "next section (nodes, control plane)"),
+            (Action::Sort, "sort nodes by role, zone, pool, status, name"),
+            (Action::Select, "show or hide the row's detail"),
+        ]
     }
 }

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{Cx, Outcome, PaneEvent};
+use super::{Cx, Outcome, Pane, PaneEvent};
 use crate::checks::Category;
 use crate::report::score_text;
 use crate::ui::widgets::inert_lines;
@@ -199,4 +199,26 @@ fn bar(score: Option<f64>, width: u16, filled: Style, empty: Style) -> Line<'sta
         Span::styled("█".repeat(full), filled),
         Span::styled("░".repeat(width - full), empty),
     ])
+}
+
+impl Pane for State {
+    fn title(&self) -> &'static str {
+        "Overview"
+    }
+
+    fn short_title(&self) -> &'static str {
+        "Ovw"
+    }
+
+    fn slug(&self) -> &'static str {
+        "overview"
+    }
+
+    fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
+        handle(cx, self, ev)
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        draw(f, area, cx, self)
+    }
 }

@@ -75,6 +75,14 @@ impl Row {
         self.cells.get(i).map(String::as_str)
     }
 
+    /// The row's identity, for a selection that follows it: its object
+    /// and its first cell (a name: one object can have several rows, e.g.
+    /// the control-plane components missing from one node).
+    pub fn identity(&self) -> String {
+        let obj = self.obj.as_ref().map_or(String::new(), ObjKey::to_string);
+        format!("{obj} {}", self.cells.first().map_or("", String::as_str))
+    }
+
     pub fn matches(&self, nav: &Nav) -> bool {
         nav.filter.is_empty() || self.cells.iter().any(|c| nav.matches(c))
     }
