@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kready::config::Config;
 use kready::config::keymap::{Action, Keymap};
 use kready::config::theme::Theme;
@@ -13,7 +14,7 @@ use kready::source::Event;
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
 use kready::ui::panes::{Cx, Outcome, PaneEvent, backups, events, nodes};
-use kready::ui::state::State;
+use kready::ui::state::{Msg, State, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -619,4 +620,164 @@ involvedObject: {kind: Pod, namespace: payments, name: payments-api-7d9c-abcde}
         assert!(wide.contains(want), "{want} missing:\n{wide}");
     }
     insta::assert_snapshot!("events_160x48", wide);
+}
+
+// ───────────────────────── selection follows its object ─────────────────────────
+
+/// One object from inline YAML, as a source event.
+fn apply(text: &str, kind: &str) -> Msg {
+    let obj = yaml(text).list(kind).next().cloned().expect("the object");
+    Msg::Source(vec![Event::Apply(obj)])
+}
+
+/// New Warning events arrive at the top of the Events pane: the selection
+/// stays on the event it was on, rows below where it was.
+#[test]
+fn the_events_selection_stays_on_its_event_when_newer_ones_arrive() {
+    let mut model = demo();
+    let mut st = state(true);
+    st.show("events");
+    let selected_event = |st: &State, m: &Model| {
+        let v = events::view(&st.cx(m), st.pane::<events::State>());
+        v.ids[st.pane::<events::State>().nav.selected].clone()
+    };
+    for _ in 0..3 {
+        update(&mut st, &mut model, Msg::Key(key(KeyCode::Down)));
+    }
+    let row = st.pane::<events::State>().nav.selected;
+    let chosen = selected_event(&st, &model);
+    let object = st.selected_object(&model);
+
+    for name in ["newer-1", "newer-2"] {
+        let event = format!(
+            r#"
+apiVersion: v1
+kind: Event
+metadata: {{name: {name}, namespace: payments}}
+type: Warning
+reason: BackOff
+message: "Back-off restarting failed container"
+lastTimestamp: "2026-11-20T09:29:59Z"
+involvedObject: {{kind: Pod, namespace: payments, name: payments-api-0}}
+"#
+        );
+        update(&mut st, &mut model, apply(&event, "Event"));
+    }
+    update(&mut st, &mut model, Msg::Tick);
+
+    assert_eq!(st.pane::<events::State>().nav.selected, row + 2);
+    assert_eq!(selected_event(&st, &model), chosen);
+    assert_eq!(st.selected_object(&model), object);
+}
+
+/// A quota filling up sorts above the selected gauge (highest pressure
+/// first): the selection stays on its quota and resource.
+#[test]
+fn the_quotas_selection_stays_on_its_gauge_when_pressure_resorts_the_rows() {
+    use kready::ui::panes::quotas;
+
+    let mut model = demo();
+    let mut st = state(true);
+    st.show("quotas");
+    let selected_gauge = |st: &State, m: &Model| {
+        let d = quotas::derive(&m.store, m.config());
+        let object = st.selected_object(m).expect("a quota is selected");
+        let nav = &st.pane::<quotas::State>().nav;
+        let g = &d.gauges[nav.selected];
+        assert_eq!(
+            (g.namespace.as_str(), g.quota.as_str()),
+            (object.namespace.as_str(), object.name.as_str())
+        );
+        format!("{}/{} {}", g.namespace, g.quota, g.resource)
+    };
+    for _ in 0..4 {
+        update(&mut st, &mut model, Msg::Key(key(KeyCode::Down)));
+    }
+    let chosen = selected_gauge(&st, &model);
+
+    let quota = r#"
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: overcommitted, namespace: payments}
+spec: {hard: {pods: "10", requests.cpu: "2"}}
+status:
+  hard: {pods: "10", requests.cpu: "2"}
+  used: {pods: "12", requests.cpu: "3"}
+"#;
+    update(&mut st, &mut model, apply(quota, "ResourceQuota"));
+    update(&mut st, &mut model, Msg::Tick);
+
+    assert_eq!(
+        st.pane::<quotas::State>().nav.selected,
+        4 + 2,
+        "two gauges above it"
+    );
+    assert_eq!(selected_gauge(&st, &model), chosen);
+
+    // `s` re-sorts by namespace: still the same gauge.
+    update(&mut st, &mut model, Msg::Key(key(KeyCode::Char('s'))));
+    let v = st.selected_object(&model).expect("a quota is selected");
+    assert_eq!(
+        chosen.split_once(' ').map(|(q, _)| q.to_string()),
+        Some(format!("{}/{}", v.namespace, v.name))
+    );
+}
+
+/// The console's model derives the heavy panes' rows on the checker, on
+/// its thread as inline, and the panes draw from them.
+#[test]
+fn the_checker_derives_the_panes_rows_after_each_evaluation() {
+    use kready::ui::panes::{self, quotas};
+
+    let slugs: Vec<&str> = panes::derivations().iter().map(|(s, _)| *s).collect();
+    for slug in ["overview", "quotas", "autoscaling", "nodes"] {
+        assert!(
+            slugs.contains(&slug),
+            "{slug} derives on the checker: {slugs:?}"
+        );
+    }
+    let mut model = demo().with_derivations(panes::derivations());
+    let rows = |m: &Model| {
+        m.derived("quotas")
+            .expect("derived quotas")
+            .clone()
+            .downcast::<quotas::QuotaData>()
+            .expect("the quotas pane's rows")
+    };
+    let before = rows(&model);
+    assert_eq!(*before, quotas::derive(&model.store, model.config()));
+
+    // On the checker's thread: the evaluation carries the rows.
+    let mut evaluations = model.run_checks_in_background().expect("checker thread");
+    let quota = r#"
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: overcommitted, namespace: payments}
+spec: {hard: {pods: "10"}}
+status: {hard: {pods: "10"}, used: {pods: "12"}}
+"#;
+    let obj = yaml(quota)
+        .list("ResourceQuota")
+        .next()
+        .cloned()
+        .expect("quota");
+    model.apply_events(vec![Event::Apply(obj)]);
+    model.refresh();
+    let e = evaluations.blocking_recv().expect("an evaluation");
+    let names: Vec<&str> = e.derived.iter().map(|(s, _)| *s).collect();
+    assert_eq!(names, slugs);
+    model.accept(e);
+    let after = rows(&model);
+    assert_eq!(after.gauges.len(), before.gauges.len() + 1);
+    assert_eq!(after.gauges[0].quota, "overcommitted");
+
+    // The pane draws the checker's rows.
+    let mut st = state(true);
+    st.show("quotas");
+    let screen = render(&st, &model, 160, 48);
+    assert!(screen.contains("overcommitted"), "{screen}");
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
 }
