@@ -781,3 +781,44 @@ status: {hard: {pods: "10"}, used: {pods: "12"}}
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
+
+/// Sorted by status, a node going NotReady sorts first: the selection
+/// stays on its node.
+#[test]
+fn the_nodes_selection_stays_on_its_node_when_a_new_node_sorts_above_it() {
+    let mut model = demo();
+    let mut st = state(true);
+    st.show("nodes");
+    // Role → zone → pool → status.
+    for _ in 0..3 {
+        update(&mut st, &mut model, Msg::Key(key(KeyCode::Char('s'))));
+    }
+    assert_eq!(st.pane::<nodes::State>().sort, nodes::SortKey::Status);
+    for _ in 0..2 {
+        update(&mut st, &mut model, Msg::Key(key(KeyCode::Down)));
+    }
+    let row = st.pane::<nodes::State>().nav.selected;
+    let chosen = st.selected_object(&model).expect("a node is selected");
+
+    let node = r#"
+apiVersion: v1
+kind: Node
+metadata:
+  name: ip-10-0-0-1.eu-west-1.compute.internal
+  labels: {topology.kubernetes.io/zone: eu-west-1a}
+status:
+  conditions: [{type: Ready, status: "False", reason: KubeletNotReady}]
+"#;
+    update(&mut st, &mut model, apply(node, "Node"));
+    update(&mut st, &mut model, Msg::Tick);
+
+    let v = nodes::view(&st.cx(&model), st.pane::<nodes::State>());
+    let new_row = v
+        .nodes
+        .column("NODE")
+        .iter()
+        .position(|n| *n == "ip-10-0-0-1");
+    assert_eq!(new_row, Some(0), "the NotReady node sorts first");
+    assert_eq!(st.pane::<nodes::State>().nav.selected, row + 1);
+    assert_eq!(st.selected_object(&model), Some(chosen));
+}

@@ -693,12 +693,14 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
     }
 }
 
-/// The identity of row `i` of the focused section.
+/// The identity of row `i` of the focused section: a node, or a component
+/// on a node (the rows of components missing from a node share its key).
 fn identity(v: &View, focus: usize, i: usize) -> Option<String> {
-    v.grids()
-        .get(focus)
-        .and_then(|g| g.rows.get(i))
-        .map(|r| r.identity())
+    let row = v.grids().get(focus)?.rows.get(i)?;
+    Some(match (focus, row.cells.first()) {
+        (1, Some(component)) => format!("{} {component}", row.identity()),
+        _ => row.identity(),
+    })
 }
 
 fn anchor(cx: &Cx, st: &mut State) {

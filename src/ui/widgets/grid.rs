@@ -75,12 +75,14 @@ impl Row {
         self.cells.get(i).map(String::as_str)
     }
 
-    /// The row's identity, for a selection that follows it: its object
-    /// and its first cell (a name: one object can have several rows, e.g.
-    /// the control-plane components missing from one node).
+    /// The row's identity, for a selection that follows it: its object,
+    /// else its first cell (a name). Not the object's displayed name, which
+    /// can change (a node's name loses the domain all nodes share).
     pub fn identity(&self) -> String {
-        let obj = self.obj.as_ref().map_or(String::new(), ObjKey::to_string);
-        format!("{obj} {}", self.cells.first().map_or("", String::as_str))
+        match &self.obj {
+            Some(obj) => obj.to_string(),
+            None => self.cells.first().cloned().unwrap_or_default(),
+        }
     }
 
     pub fn matches(&self, nav: &Nav) -> bool {
