@@ -158,8 +158,8 @@ impl State {
         }
     }
 
-    /// The registered pane of type `T` (tests and `:export` reach a
-    /// concrete pane this way).
+    /// The registered pane of type `T`, for code that needs a concrete
+    /// pane's state (tests, benchmarks).
     pub fn pane<T: Pane>(&self) -> &T {
         self.panes
             .iter()

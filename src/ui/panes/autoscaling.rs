@@ -560,7 +560,7 @@ impl View {
 
 /// The pane's rows: the checker's (see `Pane::derive`), else derived here.
 fn data(cx: &Cx, st: &State) -> Arc<ScaleData> {
-    derived(cx, "autoscaling", derive_rows, &st.data)
+    derived(cx, st.slug(), derive_rows, &st.data)
 }
 
 fn derive_rows(input: &DeriveInput) -> ScaleData {

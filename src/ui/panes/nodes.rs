@@ -131,7 +131,7 @@ pub fn view(cx: &Cx, st: &State) -> Arc<View> {
         sort: st.sort,
     };
     st.view.get(key, |_| {
-        let d = derived(cx, "nodes", derive_rows, &st.data);
+        let d = derived(cx, st.slug(), derive_rows, &st.data);
         Arc::new(view_of(&d, cx, &st.nav, st.sort))
     })
 }

@@ -181,7 +181,7 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
         Line::from(vec![
             Span::styled("objects ", theme.muted),
             Span::raw({
-                let counts = derived(cx, "overview", derive_counts, &st.counts);
+                let counts = derived(cx, st.slug(), derive_counts, &st.counts);
                 format!("{} in {} kinds (all synced)", counts.objects, counts.kinds)
             }),
         ]),

@@ -309,7 +309,7 @@ impl View {
 
 /// The pane's rows: the checker's (see `Pane::derive`), else derived here.
 fn data(cx: &Cx, st: &State) -> Arc<QuotaData> {
-    derived(cx, "quotas", derive_rows, &st.data)
+    derived(cx, st.slug(), derive_rows, &st.data)
 }
 
 fn derive_rows(input: &DeriveInput) -> QuotaData {
