@@ -1,7 +1,9 @@
 //! Console benchmarks: one full frame of the Readiness pane holding ~30,000
-//! findings at 160×48, and keypress-to-frame latency while 500 pod changes
-//! per second stream in (125 per 250 ms tick; the checks re-run on the
-//! checker's thread).
+//! findings at 160×48 with nothing changed, the first frame of every pane
+//! after an evaluation (its rows derived by the checker, the view filtered
+//! on the loop), each pane's derivation on the checker, and
+//! keypress-to-frame latency while 500 pod changes per second stream in
+//! (125 per 250 ms tick; the checks re-run on the checker's thread).
 //!
 //!     cargo bench --bench console
 //!
@@ -29,7 +31,7 @@ use kready::runtime::Model;
 use kready::source::Event;
 use kready::source::decode::decode;
 use kready::store::{ClusterInfo, ClusterStore};
-use kready::ui::panes::Pane;
+use kready::ui::panes;
 use kready::ui::state::{Msg, State, update};
 
 const NAMESPACES: usize = 40;
@@ -129,7 +131,9 @@ fn model() -> Model {
     let (f1, f2) = (at(200), at(400));
     let per_pod = (f2 - f1) / 200.0;
     let pods = ((TARGET_FINDINGS as f64 - (f1 - per_pod * 200.0)) / per_pod).ceil() as usize;
-    let m = Model::new(store(pods), &Config::default(), None);
+    // As the console has it: the checker derives the panes' rows.
+    let m =
+        Model::new(store(pods), &Config::default(), None).with_derivations(panes::derivations());
     eprintln!(
         "synthetic cluster: {pods} pods, {} results, {} findings in the Readiness pane",
         m.results.len(),
@@ -138,10 +142,10 @@ fn model() -> Model {
     m
 }
 
-fn state(pane: Pane) -> State {
+fn state(pane: &str) -> State {
     let theme = Theme::parse("dark", include_str!("../themes/dark.toml")).expect("dark theme");
     let mut st = State::new(Keymap::default(), theme, PathBuf::from("/tmp"));
-    st.pane = pane;
+    assert!(st.show(pane), "{pane} is a pane");
     st.size = (160, 48);
     st
 }
@@ -153,7 +157,7 @@ fn key(code: KeyCode) -> Msg {
 fn benches(c: &mut Criterion) {
     let mut model = model();
     let pods = model.store.count("Pod");
-    let mut st = state(Pane::Readiness);
+    let mut st = state("readiness");
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
     term.draw(|f| kready::ui::draw(f, &st, &model)).unwrap();
 
@@ -175,6 +179,30 @@ fn benches(c: &mut Criterion) {
             term.draw(|f| kready::ui::draw(f, &st, &model)).unwrap();
         })
     });
+    // Every pane's first frame after an evaluation: a new generation (the
+    // checker's rows for it are in the model), then one frame. What is left
+    // on the loop is filtering and formatting, plus the whole derivation
+    // for the panes that still derive in `draw`.
+    for i in 0..st.panes.len() {
+        let mut pane_state = state("readiness");
+        pane_state.active = i;
+        let slug = pane_state.active_slug();
+        term.draw(|f| kready::ui::draw(f, &pane_state, &model))
+            .unwrap();
+        g.bench_function(format!("first_frame_after_evaluation_160x48_{slug}"), |b| {
+            b.iter(|| {
+                model.generation += 1;
+                term.draw(|f| kready::ui::draw(f, &pane_state, &model))
+                    .unwrap();
+            })
+        });
+    }
+    // The same rows, derived on the checker's thread after an evaluation.
+    for (slug, derive) in panes::derivations() {
+        g.bench_function(format!("checker_derive_{slug}"), |b| {
+            b.iter(|| black_box(derive(&model.derive_input())))
+        });
+    }
     // A keypress: update + draw.
     g.bench_function("keypress_down_update_draw", |b| {
         b.iter(|| {

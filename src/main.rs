@@ -103,7 +103,8 @@ fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
     // The first evaluation of a big cluster takes a while too.
     let model = match kready::app::until_signal(&runtime, &mut signals, "the first evaluation", {
         let config = config.clone();
-        move || Model::new(store, &config, None)
+        // The checker derives the panes' heavy rows off the event loop.
+        move || Model::new(store, &config, None).with_derivations(kready::ui::panes::derivations())
     })? {
         Ok(model) => model,
         Err(ended) => return Ok(ExitCode::from(ended.exit_code())),

@@ -9,7 +9,7 @@ use kready::config::keymap::Keymap;
 use kready::config::theme::Theme;
 use kready::runtime::Model;
 use kready::source::snapshot::{self, LoadOptions};
-use kready::ui::panes::Pane;
+use kready::ui::panes::readiness;
 use kready::ui::state::{Effect, Msg, State, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -64,15 +64,14 @@ fn every_pane_at_both_sizes() {
         Theme::monochrome(),
         PathBuf::from("/tmp"),
     );
-    for pane in Pane::ALL {
-        state.pane = pane;
+    for i in 0..state.panes.len() {
+        state.active = i;
+        let pane = state.active_pane();
+        let (title, short, slug) = (pane.title(), pane.short_title(), pane.slug());
         for (w, h) in [(80, 24), (160, 48)] {
             let t = text(&render(&state, &model, w, h));
-            assert!(
-                t.contains(pane.short_title()) || t.contains(pane.title()),
-                "{pane:?} tab"
-            );
-            insta::assert_snapshot!(format!("{}_{w}x{h}", pane.slug()), t);
+            assert!(t.contains(short) || t.contains(title), "{title} tab");
+            insta::assert_snapshot!(format!("{slug}_{w}x{h}"), t);
         }
     }
 }
@@ -82,7 +81,7 @@ fn severity_cells_carry_word_and_style() {
     let model = demo_model();
     let theme = dark();
     let mut state = State::new(Keymap::default(), theme.clone(), PathBuf::from("/tmp"));
-    state.pane = Pane::Readiness;
+    state.show("readiness");
     let buf = render(&state, &model, 160, 48);
     let w = buf.area.width as usize;
     let mut seen = 0;
@@ -120,9 +119,9 @@ fn keys_navigate_filter_and_quit() {
         PathBuf::from("/tmp"),
     );
     assert!(update(&mut state, &mut model, key('2')).is_empty());
-    assert_eq!(state.pane, Pane::Readiness);
+    assert_eq!(state.active_slug(), "readiness");
     update(&mut state, &mut model, code(KeyCode::Tab));
-    assert_eq!(state.pane, Pane::Rbac);
+    assert_eq!(state.active_slug(), "rbac");
     update(&mut state, &mut model, code(KeyCode::BackTab));
     // `/` filter: typed text narrows the table as it is typed.
     update(&mut state, &mut model, key('/'));
@@ -130,7 +129,7 @@ fn keys_navigate_filter_and_quit() {
         update(&mut state, &mut model, key(c));
     }
     update(&mut state, &mut model, code(KeyCode::Enter));
-    assert_eq!(state.panes.readiness.nav.filter, "crashloop");
+    assert_eq!(state.pane::<readiness::State>().nav.filter, "crashloop");
     let t = text(&render(&state, &model, 160, 48));
     assert!(t.contains("workload/crashloop"), "{t}");
     assert!(!t.contains("workload/not-ready"), "{t}");
@@ -171,8 +170,8 @@ fn export_writes_the_filtered_view() {
         Theme::monochrome(),
         dir.path().to_path_buf(),
     );
-    state.pane = Pane::Readiness;
-    state.panes.readiness.nav.filter = "crashloop".into();
+    state.show("readiness");
+    state.pane_mut::<readiness::State>().nav.filter = "crashloop".into();
     let effects = update(&mut state, &mut model, key('e'));
     let [Effect::Write { path, contents }] = effects.as_slice() else {
         panic!("{effects:?}")
@@ -236,18 +235,19 @@ fn keymap_overrides_and_errors() {
 #[test]
 fn the_selection_stays_on_its_finding_when_an_evaluation_resorts_the_rows() {
     use kready::source::Event;
-    use kready::ui::panes::{Cx, readiness};
+    use kready::ui::panes::Cx;
 
     let mut model = demo_model();
     let mut state = State::new(Keymap::default(), dark(), PathBuf::from("/tmp"));
-    state.pane = Pane::Readiness;
+    state.show("readiness");
     let selected = |state: &State, model: &Model| {
         let cx = Cx {
             model,
             theme: &state.theme,
             namespace: None,
         };
-        let r = readiness::selected(&cx, &state.panes.readiness).expect("a finding is selected");
+        let r = readiness::selected(&cx, state.pane::<readiness::State>())
+            .expect("a finding is selected");
         (r.check, r.subject.to_string())
     };
     // The last finding but three: rows added anywhere before it move it.
@@ -255,7 +255,7 @@ fn the_selection_stays_on_its_finding_when_an_evaluation_resorts_the_rows() {
     for _ in 0..3 {
         update(&mut state, &mut model, key('k'));
     }
-    let row = state.panes.readiness.nav.selected;
+    let row = state.pane::<readiness::State>().nav.selected;
     let chosen = selected(&state, &model);
 
     // A bare pod in a new namespace: root, `:latest`, no requests, no
@@ -278,7 +278,7 @@ fn the_selection_stays_on_its_finding_when_an_evaluation_resorts_the_rows() {
     update(&mut state, &mut model, Msg::Tick);
     assert!(model.generation > generation, "re-evaluated");
 
-    let now = &state.panes.readiness.nav;
+    let now = &state.pane::<readiness::State>().nav;
     assert_ne!(now.selected, row, "the findings before it moved it");
     assert_eq!(
         selected(&state, &model),

@@ -15,7 +15,7 @@ use kready::model::mask::{LAST_APPLIED_FOLDED, NOT_SHOWN};
 use kready::runtime::Model;
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
-use kready::ui::panes::Pane;
+use kready::ui::panes::readiness;
 use kready::ui::state::{Effect, Msg, State, update};
 
 /// The literals of secret-looking names in the fixture: none may show.
@@ -201,8 +201,8 @@ fn export_and_every_report_format_mask_the_evidence() {
     let store = store(dir.path());
     let mut model = Model::new(store, &Config::default(), None);
     let mut state = State::new(Keymap::default(), Theme::monochrome(), dir.path().into());
-    state.pane = Pane::Readiness;
-    state.panes.readiness.nav.filter = "secrets-in-env".into();
+    state.show("readiness");
+    state.pane_mut::<readiness::State>().nav.filter = "secrets-in-env".into();
     for format in ["md", "json"] {
         let msg = if format == "md" {
             Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE))

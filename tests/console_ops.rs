@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kready::config::Config;
 use kready::config::keymap::{Action, Keymap};
 use kready::config::theme::Theme;
@@ -12,8 +13,8 @@ use kready::runtime::Model;
 use kready::source::Event;
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
-use kready::ui::panes::{self, Cx, Outcome, Pane, PaneEvent, backups, events, nodes};
-use kready::ui::state::State;
+use kready::ui::panes::{Cx, Outcome, PaneEvent, backups, events, nodes};
+use kready::ui::state::{Msg, State, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -64,21 +65,11 @@ fn cx<'a>(st: &'a State, model: &'a Model) -> Cx<'a> {
 }
 
 fn action(st: &mut State, model: &Model, a: Action) -> Outcome {
-    let cx = Cx {
-        model,
-        theme: &st.theme,
-        namespace: st.namespace.as_deref(),
-    };
-    panes::handle(&cx, &mut st.panes, st.pane, PaneEvent::Action(a))
+    st.handle(model, PaneEvent::Action(a))
 }
 
 fn filter(st: &mut State, model: &Model, text: &str) {
-    let cx = Cx {
-        model,
-        theme: &st.theme,
-        namespace: st.namespace.as_deref(),
-    };
-    panes::handle(&cx, &mut st.panes, st.pane, PaneEvent::Filter(text.into()));
+    st.handle(model, PaneEvent::Filter(text.into()));
 }
 
 // ───────────────────────────── backups ─────────────────────────────
@@ -87,8 +78,8 @@ fn filter(st: &mut State, model: &Model, text: &str) {
 fn backups_pane_over_the_demo() {
     let model = demo();
     let mut st = state(false);
-    st.pane = Pane::Backups;
-    let v = backups::view(&cx(&st, &model), &st.panes.backups);
+    st.show("backups");
+    let v = backups::view(&cx(&st, &model), st.pane::<backups::State>());
 
     let s = &v.schedules;
     assert_eq!(
@@ -173,7 +164,7 @@ fn backups_pane_over_the_demo() {
     assert_eq!(e.column("JOB"), ["Complete"]);
 
     // Selection: the focused section's row; `o` moves to the next section.
-    let key = |st: &State| panes::selected_object(&cx(st, &model), &st.panes, st.pane);
+    let key = |st: &State| st.selected_object(&model);
     assert_eq!(
         key(&st).map(|k| k.to_string()).as_deref(),
         Some("Schedule/velero/daily-data-pipeline")
@@ -190,17 +181,17 @@ fn backups_pane_over_the_demo() {
     for _ in 0..3 {
         action(&mut st, &model, Action::Group);
     }
-    assert_eq!(st.panes.backups.sections.focus, 4);
+    assert_eq!(st.pane::<backups::State>().sections.focus, 4);
     assert_eq!(
         key(&st).map(|k| k.to_string()).as_deref(),
         Some("CronJob/kube-system/etcd-snapshot")
     );
     action(&mut st, &model, Action::Group);
-    assert_eq!(st.panes.backups.sections.focus, 0);
+    assert_eq!(st.pane::<backups::State>().sections.focus, 0);
 
     // `s`: what did not complete first.
     action(&mut st, &model, Action::Sort);
-    let v = backups::view(&cx(&st, &model), &st.panes.backups);
+    let v = backups::view(&cx(&st, &model), st.pane::<backups::State>());
     assert_eq!(
         v.backups.column("PHASE")[..4],
         ["PartiallyFailed", "Failed", "Failed", "Completed"]
@@ -210,11 +201,11 @@ fn backups_pane_over_the_demo() {
 
     // The filter applies to every section.
     filter(&mut st, &model, "partiallyfailed");
-    let v = backups::view(&cx(&st, &model), &st.panes.backups);
+    let v = backups::view(&cx(&st, &model), st.pane::<backups::State>());
     let counts: Vec<usize> = v.grids().iter().map(|g| g.rows.len()).collect();
     assert_eq!(counts, [0, 1, 0, 1, 0]);
     filter(&mut st, &model, "LATE");
-    let v = backups::view(&cx(&st, &model), &st.panes.backups);
+    let v = backups::view(&cx(&st, &model), st.pane::<backups::State>());
     assert_eq!(v.schedules.column("SCHEDULE"), ["daily-data-pipeline"]);
     filter(&mut st, &model, "");
 
@@ -236,7 +227,7 @@ fn backups_pane_over_the_demo() {
 
     // 160×48: the five sections stacked.
     let mut mono = state(true);
-    mono.pane = Pane::Backups;
+    mono.show("backups");
     let wide = render(&mono, &model, 160, 48);
     for want in [
         "▶ Schedules (3)",
@@ -260,8 +251,8 @@ fn backups_pane_over_the_demo() {
 fn nodes_pane_over_the_demo() {
     let model = demo();
     let mut st = state(false);
-    st.pane = Pane::Nodes;
-    let v = nodes::view(&cx(&st, &model), &st.panes.nodes);
+    st.show("nodes");
+    let v = nodes::view(&cx(&st, &model), st.pane::<nodes::State>());
     let n = &v.nodes;
     assert_eq!(
         n.column("NODE"),
@@ -371,9 +362,9 @@ fn nodes_pane_over_the_demo() {
     );
 
     // Selection and sort.
-    let key = |st: &State| panes::selected_object(&cx(st, &model), &st.panes, st.pane);
+    let key = |st: &State| st.selected_object(&model);
     filter(&mut st, &model, "notready");
-    let v = nodes::view(&cx(&st, &model), &st.panes.nodes);
+    let v = nodes::view(&cx(&st, &model), st.pane::<nodes::State>());
     assert_eq!((v.nodes.rows.len(), v.nodes.total), (1, 12));
     assert_eq!(
         key(&st).map(|k| k.to_string()).as_deref(),
@@ -390,7 +381,7 @@ fn nodes_pane_over_the_demo() {
     for _ in 0..3 {
         action(&mut st, &model, Action::Sort);
     }
-    let v = nodes::view(&cx(&st, &model), &st.panes.nodes);
+    let v = nodes::view(&cx(&st, &model), st.pane::<nodes::State>());
     assert_eq!(v.nodes.note.split(',').next(), Some("sort:status"));
     assert_eq!(v.nodes.column("NODE")[0], "ip-10-0-2-42");
     action(&mut st, &model, Action::Sort);
@@ -420,7 +411,7 @@ fn nodes_pane_over_the_demo() {
     action(&mut st, &model, Action::Group);
 
     let mut mono = state(true);
-    mono.pane = Pane::Nodes;
+    mono.show("nodes");
     let wide = render(&mono, &model, 160, 48);
     for want in [
         "▶ Nodes (12)",
@@ -465,7 +456,7 @@ status:
     );
     let model = Model::new(store, &Config::default(), None);
     let st = state(true);
-    let v = nodes::view(&cx(&st, &model), &st.panes.nodes);
+    let v = nodes::view(&cx(&st, &model), st.pane::<nodes::State>());
     assert_eq!(
         v.nodes.rows[0].cells,
         [
@@ -490,7 +481,7 @@ status:
         "{}",
         v.control_plane.empty
     );
-    let b = backups::view(&cx(&st, &model), &st.panes.backups);
+    let b = backups::view(&cx(&st, &model), st.pane::<backups::State>());
     assert!(b.schedules.empty.starts_with("Velero is not installed"));
     assert_eq!(
         b.etcd.empty,
@@ -504,8 +495,8 @@ status:
 fn events_pane_over_the_demo() {
     let mut model = demo();
     let mut st = state(false);
-    st.pane = Pane::Events;
-    let v = events::view(&cx(&st, &model), &st.panes.events);
+    st.show("events");
+    let v = events::view(&cx(&st, &model), st.pane::<events::State>());
     let g = &v.events;
     assert_eq!(g.rows.len(), 15);
     assert_eq!(g.total, 15);
@@ -560,7 +551,7 @@ fn events_pane_over_the_demo() {
     assert_eq!(g.column("COUNT")[2], "52410");
 
     // `y` shows the involved object.
-    let key = |st: &State, m: &Model| panes::selected_object(&cx(st, m), &st.panes, st.pane);
+    let key = |st: &State, m: &Model| st.selected_object(m);
     assert_eq!(
         key(&st, &model).map(|k| k.to_string()).as_deref(),
         Some("HorizontalPodAutoscaler/data-pipeline/schema-registry")
@@ -571,12 +562,12 @@ fn events_pane_over_the_demo() {
         Some("Node/ip-10-0-2-31.eu-west-1.compute.internal")
     );
     filter(&mut st, &model, "search");
-    let v = events::view(&cx(&st, &model), &st.panes.events);
+    let v = events::view(&cx(&st, &model), st.pane::<events::State>());
     assert_eq!(v.events.rows.len(), 4);
     assert_eq!(v.events.total, 15);
     filter(&mut st, &model, "");
     st.namespace = Some("catalog".into());
-    let v = events::view(&cx(&st, &model), &st.panes.events);
+    let v = events::view(&cx(&st, &model), st.pane::<events::State>());
     assert_eq!(
         v.events.column("OBJECT"),
         ["Pod/catalog-admin-7cqbnhbzch-wsqld", "Pod/catalog-cache-2"]
@@ -609,14 +600,14 @@ involvedObject: {kind: Pod, namespace: payments, name: payments-api-7d9c-abcde}
     model.sample();
     assert!(model.generation > gen0);
     assert_eq!(model.warning_rate.back(), Some(&3));
-    let v = events::view(&cx(&st, &model), &st.panes.events);
+    let v = events::view(&cx(&st, &model), st.pane::<events::State>());
     assert_eq!(v.events.rows.len(), 16);
     assert_eq!(v.events.rows[0].cells[3], "Pod/payments-api-7d9c-abcde");
     assert_eq!(v.events.rows[0].cells[4], "OOMKilling");
     assert_eq!(v.events.rows[0].cells[0], "1s");
 
     let mut mono = state(true);
-    mono.pane = Pane::Events;
+    mono.show("events");
     let wide = render(&mono, &model, 160, 48);
     for want in [
         "Warning rate",
@@ -629,4 +620,205 @@ involvedObject: {kind: Pod, namespace: payments, name: payments-api-7d9c-abcde}
         assert!(wide.contains(want), "{want} missing:\n{wide}");
     }
     insta::assert_snapshot!("events_160x48", wide);
+}
+
+// ───────────────────────── selection follows its object ─────────────────────────
+
+/// One object from inline YAML, as a source event.
+fn apply(text: &str, kind: &str) -> Msg {
+    let obj = yaml(text).list(kind).next().cloned().expect("the object");
+    Msg::Source(vec![Event::Apply(obj)])
+}
+
+/// New Warning events arrive at the top of the Events pane: the selection
+/// stays on the event it was on, rows below where it was.
+#[test]
+fn the_events_selection_stays_on_its_event_when_newer_ones_arrive() {
+    let mut model = demo();
+    let mut st = state(true);
+    st.show("events");
+    let selected_event = |st: &State, m: &Model| {
+        let v = events::view(&st.cx(m), st.pane::<events::State>());
+        v.ids[st.pane::<events::State>().nav.selected].clone()
+    };
+    for _ in 0..3 {
+        update(&mut st, &mut model, Msg::Key(key(KeyCode::Down)));
+    }
+    let row = st.pane::<events::State>().nav.selected;
+    let chosen = selected_event(&st, &model);
+    let object = st.selected_object(&model);
+
+    for name in ["newer-1", "newer-2"] {
+        let event = format!(
+            r#"
+apiVersion: v1
+kind: Event
+metadata: {{name: {name}, namespace: payments}}
+type: Warning
+reason: BackOff
+message: "Back-off restarting failed container"
+lastTimestamp: "2026-11-20T09:29:59Z"
+involvedObject: {{kind: Pod, namespace: payments, name: payments-api-0}}
+"#
+        );
+        update(&mut st, &mut model, apply(&event, "Event"));
+    }
+    update(&mut st, &mut model, Msg::Tick);
+
+    assert_eq!(st.pane::<events::State>().nav.selected, row + 2);
+    assert_eq!(selected_event(&st, &model), chosen);
+    assert_eq!(st.selected_object(&model), object);
+}
+
+/// A quota filling up sorts above the selected gauge (highest pressure
+/// first): the selection stays on its quota and resource.
+#[test]
+fn the_quotas_selection_stays_on_its_gauge_when_pressure_resorts_the_rows() {
+    use kready::ui::panes::quotas;
+
+    let mut model = demo();
+    let mut st = state(true);
+    st.show("quotas");
+    let selected_gauge = |st: &State, m: &Model| {
+        let d = quotas::derive(&m.store, m.config());
+        let object = st.selected_object(m).expect("a quota is selected");
+        let nav = &st.pane::<quotas::State>().nav;
+        let g = &d.gauges[nav.selected];
+        assert_eq!(
+            (g.namespace.as_str(), g.quota.as_str()),
+            (object.namespace.as_str(), object.name.as_str())
+        );
+        format!("{}/{} {}", g.namespace, g.quota, g.resource)
+    };
+    for _ in 0..4 {
+        update(&mut st, &mut model, Msg::Key(key(KeyCode::Down)));
+    }
+    let chosen = selected_gauge(&st, &model);
+
+    let quota = r#"
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: overcommitted, namespace: payments}
+spec: {hard: {pods: "10", requests.cpu: "2"}}
+status:
+  hard: {pods: "10", requests.cpu: "2"}
+  used: {pods: "12", requests.cpu: "3"}
+"#;
+    update(&mut st, &mut model, apply(quota, "ResourceQuota"));
+    update(&mut st, &mut model, Msg::Tick);
+
+    assert_eq!(
+        st.pane::<quotas::State>().nav.selected,
+        4 + 2,
+        "two gauges above it"
+    );
+    assert_eq!(selected_gauge(&st, &model), chosen);
+
+    // `s` re-sorts by namespace: still the same gauge.
+    update(&mut st, &mut model, Msg::Key(key(KeyCode::Char('s'))));
+    let v = st.selected_object(&model).expect("a quota is selected");
+    assert_eq!(
+        chosen.split_once(' ').map(|(q, _)| q.to_string()),
+        Some(format!("{}/{}", v.namespace, v.name))
+    );
+}
+
+/// The console's model derives the heavy panes' rows on the checker, on
+/// its thread as inline, and the panes draw from them.
+#[test]
+fn the_checker_derives_the_panes_rows_after_each_evaluation() {
+    use kready::ui::panes::{self, quotas};
+
+    let slugs: Vec<&str> = panes::derivations().iter().map(|(s, _)| *s).collect();
+    for slug in ["overview", "quotas", "autoscaling", "nodes"] {
+        assert!(
+            slugs.contains(&slug),
+            "{slug} derives on the checker: {slugs:?}"
+        );
+    }
+    let mut model = demo().with_derivations(panes::derivations());
+    let rows = |m: &Model| {
+        m.derived("quotas")
+            .expect("derived quotas")
+            .clone()
+            .downcast::<quotas::QuotaData>()
+            .expect("the quotas pane's rows")
+    };
+    let before = rows(&model);
+    assert_eq!(*before, quotas::derive(&model.store, model.config()));
+
+    // On the checker's thread: the evaluation carries the rows.
+    let mut evaluations = model.run_checks_in_background().expect("checker thread");
+    let quota = r#"
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: overcommitted, namespace: payments}
+spec: {hard: {pods: "10"}}
+status: {hard: {pods: "10"}, used: {pods: "12"}}
+"#;
+    let obj = yaml(quota)
+        .list("ResourceQuota")
+        .next()
+        .cloned()
+        .expect("quota");
+    model.apply_events(vec![Event::Apply(obj)]);
+    model.refresh();
+    let e = evaluations.blocking_recv().expect("an evaluation");
+    let names: Vec<&str> = e.derived.iter().map(|(s, _)| *s).collect();
+    assert_eq!(names, slugs);
+    model.accept(e);
+    let after = rows(&model);
+    assert_eq!(after.gauges.len(), before.gauges.len() + 1);
+    assert_eq!(after.gauges[0].quota, "overcommitted");
+
+    // The pane draws the checker's rows.
+    let mut st = state(true);
+    st.show("quotas");
+    let screen = render(&st, &model, 160, 48);
+    assert!(screen.contains("overcommitted"), "{screen}");
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// Sorted by status, a node going NotReady sorts first: the selection
+/// stays on its node.
+#[test]
+fn the_nodes_selection_stays_on_its_node_when_a_new_node_sorts_above_it() {
+    let mut model = demo();
+    let mut st = state(true);
+    st.show("nodes");
+    // Role → zone → pool → status.
+    for _ in 0..3 {
+        update(&mut st, &mut model, Msg::Key(key(KeyCode::Char('s'))));
+    }
+    assert_eq!(st.pane::<nodes::State>().sort, nodes::SortKey::Status);
+    for _ in 0..2 {
+        update(&mut st, &mut model, Msg::Key(key(KeyCode::Down)));
+    }
+    let row = st.pane::<nodes::State>().nav.selected;
+    let chosen = st.selected_object(&model).expect("a node is selected");
+
+    let node = r#"
+apiVersion: v1
+kind: Node
+metadata:
+  name: ip-10-0-0-1.eu-west-1.compute.internal
+  labels: {topology.kubernetes.io/zone: eu-west-1a}
+status:
+  conditions: [{type: Ready, status: "False", reason: KubeletNotReady}]
+"#;
+    update(&mut st, &mut model, apply(node, "Node"));
+    update(&mut st, &mut model, Msg::Tick);
+
+    let v = nodes::view(&st.cx(&model), st.pane::<nodes::State>());
+    let new_row = v
+        .nodes
+        .column("NODE")
+        .iter()
+        .position(|n| *n == "ip-10-0-0-1");
+    assert_eq!(new_row, Some(0), "the NotReady node sorts first");
+    assert_eq!(st.pane::<nodes::State>().nav.selected, row + 1);
+    assert_eq!(st.selected_object(&model), Some(chosen));
 }

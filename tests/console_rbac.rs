@@ -13,7 +13,7 @@ use kready::source::Event;
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
 use kready::ui::panes::rbac::{self, View};
-use kready::ui::panes::{Outcome, Pane, PaneEvent};
+use kready::ui::panes::{Outcome, PaneEvent};
 use kready::ui::state::{Msg, State, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -42,7 +42,7 @@ fn state(mono: bool) -> State {
         Theme::parse("dark", include_str!("../themes/dark.toml")).expect("dark theme")
     };
     let mut st = State::new(Keymap::default(), theme, PathBuf::from("/tmp"));
-    st.pane = Pane::Rbac;
+    st.show("rbac");
     st
 }
 
@@ -357,7 +357,7 @@ fn who_can_arguments() {
         "{:?}",
         st.status
     );
-    assert!(st.panes.rbac.query.is_none());
+    assert!(st.pane::<rbac::State>().query.is_none());
 }
 
 #[test]
@@ -431,8 +431,9 @@ fn risk_badges_and_stale_bindings() {
 fn pane_keys_detail_and_selection() {
     let mut m = model(yaml(RBAC));
     let mut st = state(false);
-    let cx_sel =
-        |st: &State, m: &Model| kready::ui::panes::rbac::selected_object(&st.cx(m), &st.panes.rbac);
+    let cx_sel = |st: &State, m: &Model| {
+        kready::ui::panes::rbac::selected_object(&st.cx(m), st.pane::<rbac::State>())
+    };
     // First row: root's ClusterRoleBinding.
     assert_eq!(
         cx_sel(&st, &m),
@@ -442,7 +443,7 @@ fn pane_keys_detail_and_selection() {
     key(&mut st, &mut m, KeyCode::Char('/'));
     typed(&mut st, &mut m, "app");
     key(&mut st, &mut m, KeyCode::Enter);
-    assert_eq!(st.panes.rbac.nav.filter, "app");
+    assert_eq!(st.pane::<rbac::State>().nav.filter, "app");
     // The ServiceAccount exists: `y` shows it.
     assert_eq!(
         cx_sel(&st, &m),
@@ -450,7 +451,7 @@ fn pane_keys_detail_and_selection() {
     );
     // Enter: the detail lists its effective rules per namespace.
     key(&mut st, &mut m, KeyCode::Enter);
-    assert!(st.panes.rbac.detail);
+    assert!(st.pane::<rbac::State>().detail);
     let screen = render(&st, &m, 80, 24);
     assert!(screen.contains("namespace shop"), "{screen}");
     assert!(
@@ -459,16 +460,16 @@ fn pane_keys_detail_and_selection() {
     );
     assert!(screen.contains("resources=[secrets]"), "{screen}");
     key(&mut st, &mut m, KeyCode::Esc);
-    assert!(!st.panes.rbac.detail);
+    assert!(!st.pane::<rbac::State>().detail);
     // Clear the filter; `o` cycles to hiding system subjects, then stale.
     key(&mut st, &mut m, KeyCode::Char('/'));
     key(&mut st, &mut m, KeyCode::Esc);
-    assert_eq!(st.panes.rbac.nav.filter, "");
+    assert_eq!(st.pane::<rbac::State>().nav.filter, "");
     key(&mut st, &mut m, KeyCode::Char('o'));
-    assert_eq!(st.panes.rbac.view, View::NoSystem);
+    assert_eq!(st.pane::<rbac::State>().view, View::NoSystem);
     assert!(!render(&st, &m, 160, 48).contains("system:kube-controller-manager"));
     key(&mut st, &mut m, KeyCode::Char('o'));
-    assert_eq!(st.panes.rbac.view, View::Stale);
+    assert_eq!(st.pane::<rbac::State>().view, View::Stale);
     let screen = render(&st, &m, 80, 24);
     assert!(screen.contains("STALE"), "{screen}");
     assert!(screen.contains("RoleBinding shop/broken"), "{screen}");
@@ -477,14 +478,14 @@ fn pane_keys_detail_and_selection() {
         Some(ObjKey::new("RoleBinding", "shop", "broken"))
     );
     key(&mut st, &mut m, KeyCode::Esc);
-    assert_eq!(st.panes.rbac.view, View::Subjects);
+    assert_eq!(st.pane::<rbac::State>().view, View::Subjects);
 
     // A query from another pane switches to RBAC; esc returns to the
     // subjects with their selection.
     key(&mut st, &mut m, KeyCode::Char('j'));
-    st.pane = Pane::Overview;
+    st.show("overview");
     command(&mut st, &mut m, "who-can create pods/exec -n shop");
-    assert_eq!(st.pane, Pane::Rbac);
+    assert_eq!(st.active_slug(), "rbac");
     assert!(
         st.status.as_deref().unwrap().contains("3 subject(s)"),
         "{:?}",
@@ -500,8 +501,8 @@ fn pane_keys_detail_and_selection() {
     let sel = cx_sel(&st, &m).unwrap();
     assert_eq!(sel.kind, "ClusterRoleBinding");
     key(&mut st, &mut m, KeyCode::Esc);
-    assert!(st.panes.rbac.query.is_none());
-    assert_eq!(st.panes.rbac.nav.selected, 1);
+    assert!(st.pane::<rbac::State>().query.is_none());
+    assert_eq!(st.pane::<rbac::State>().nav.selected, 1);
     assert!(render(&st, &m, 80, 24).contains("Subjects"));
     // Esc with nothing open is not the pane's.
     let cx = st.cx(&m);

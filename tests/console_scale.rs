@@ -14,7 +14,7 @@ use kready::source::snapshot::{self, LoadOptions};
 use kready::store::ClusterStore;
 use kready::ui::panes::autoscaling::{self, Scope};
 use kready::ui::panes::quotas::{self, Limits};
-use kready::ui::panes::{self, Cx, Outcome, Pane, PaneEvent};
+use kready::ui::panes::{Cx, Outcome, Pane, PaneEvent};
 use kready::ui::state::State;
 use kready::ui::widgets::gauge::Level;
 use ratatui::Terminal;
@@ -354,43 +354,38 @@ fn quotas_filter_sections_and_selection(m: &Model) {
         theme: &theme,
         namespace: None,
     };
-    let mut st = panes::PaneStates::default();
+    let mut st = quotas::State::default();
     assert_eq!(
-        panes::selected_object(&cx, &st, Pane::Quotas),
+        st.selected_object(&cx),
         Some(ObjKey::new(
             "ResourceQuota",
             "ml-serving",
             "ml-serving-quota"
         ))
     );
-    panes::handle(&cx, &mut st, Pane::Quotas, PaneEvent::Action(Action::Down));
+    st.handle(&cx, PaneEvent::Action(Action::Down));
     assert_eq!(
-        panes::selected_object(&cx, &st, Pane::Quotas),
+        st.selected_object(&cx),
         Some(ObjKey::new("ResourceQuota", "analytics", "analytics-quota"))
     );
-    let out = panes::handle(&cx, &mut st, Pane::Quotas, PaneEvent::Action(Action::Group));
+    let out = st.handle(&cx, PaneEvent::Action(Action::Group));
     assert!(matches!(out, Outcome::Status(_)));
     assert_eq!(
-        panes::selected_object(&cx, &st, Pane::Quotas),
+        st.selected_object(&cx),
         Some(ObjKey::new("LimitRange", "analytics", "analytics-limits"))
     );
-    panes::handle(&cx, &mut st, Pane::Quotas, PaneEvent::Action(Action::Group));
-    panes::handle(
-        &cx,
-        &mut st,
-        Pane::Quotas,
-        PaneEvent::Filter("DATA-PIPE".into()),
-    );
+    st.handle(&cx, PaneEvent::Action(Action::Group));
+    st.handle(&cx, PaneEvent::Filter("DATA-PIPE".into()));
     assert_eq!(
-        panes::selected_object(&cx, &st, Pane::Quotas),
+        st.selected_object(&cx),
         Some(ObjKey::new("Namespace", "", "data-pipeline"))
     );
     // Back to the gauges: the filter applies there too (no quota in data-pipeline).
-    panes::handle(&cx, &mut st, Pane::Quotas, PaneEvent::Action(Action::Group));
-    assert_eq!(panes::selected_object(&cx, &st, Pane::Quotas), None);
-    panes::handle(&cx, &mut st, Pane::Quotas, PaneEvent::Filter("full".into()));
+    st.handle(&cx, PaneEvent::Action(Action::Group));
+    assert_eq!(st.selected_object(&cx), None);
+    st.handle(&cx, PaneEvent::Filter("full".into()));
     assert_eq!(
-        panes::selected_object(&cx, &st, Pane::Quotas),
+        st.selected_object(&cx),
         Some(ObjKey::new(
             "ResourceQuota",
             "ml-serving",
@@ -404,18 +399,13 @@ fn quotas_filter_sections_and_selection(m: &Model) {
         theme: &theme,
         namespace: Some("payments"),
     };
-    let mut st = panes::PaneStates::default();
+    let mut st = quotas::State::default();
     assert_eq!(
-        panes::selected_object(&cx, &st, Pane::Quotas),
+        st.selected_object(&cx),
         Some(ObjKey::new("ResourceQuota", "payments", "payments-quota"))
     );
-    panes::handle(
-        &cx,
-        &mut st,
-        Pane::Quotas,
-        PaneEvent::Action(Action::Bottom),
-    );
-    assert_eq!(st.quotas.nav.selected, 6);
+    st.handle(&cx, PaneEvent::Action(Action::Bottom));
+    assert_eq!(st.nav.selected, 6);
 }
 
 fn autoscaling_sections_and_selection(m: &Model) {
@@ -425,8 +415,8 @@ fn autoscaling_sections_and_selection(m: &Model) {
         theme: &theme,
         namespace: None,
     };
-    let mut st = panes::PaneStates::default();
-    let sel = |st: &panes::PaneStates| panes::selected_object(&cx, st, Pane::Autoscaling);
+    let mut st = autoscaling::State::default();
+    let sel = |st: &autoscaling::State| st.selected_object(&cx);
     assert_eq!(
         sel(&st),
         Some(ObjKey::new(
@@ -435,12 +425,7 @@ fn autoscaling_sections_and_selection(m: &Model) {
             "schema-registry"
         ))
     );
-    panes::handle(
-        &cx,
-        &mut st,
-        Pane::Autoscaling,
-        PaneEvent::Filter("at max".into()),
-    );
+    st.handle(&cx, PaneEvent::Filter("at max".into()));
     assert_eq!(
         sel(&st),
         Some(ObjKey::new(
@@ -449,12 +434,7 @@ fn autoscaling_sections_and_selection(m: &Model) {
             "fraud-scorer"
         ))
     );
-    panes::handle(
-        &cx,
-        &mut st,
-        Pane::Autoscaling,
-        PaneEvent::Action(Action::Group),
-    );
+    st.handle(&cx, PaneEvent::Action(Action::Group));
     assert_eq!(
         sel(&st),
         Some(ObjKey::new(
@@ -463,59 +443,24 @@ fn autoscaling_sections_and_selection(m: &Model) {
             "cluster-autoscaler-status"
         ))
     );
-    panes::handle(
-        &cx,
-        &mut st,
-        Pane::Autoscaling,
-        PaneEvent::Filter(String::new()),
-    );
-    panes::handle(
-        &cx,
-        &mut st,
-        Pane::Autoscaling,
-        PaneEvent::Action(Action::Group),
-    );
-    panes::handle(
-        &cx,
-        &mut st,
-        Pane::Autoscaling,
-        PaneEvent::Action(Action::Bottom),
-    );
+    st.handle(&cx, PaneEvent::Filter(String::new()));
+    st.handle(&cx, PaneEvent::Action(Action::Group));
+    st.handle(&cx, PaneEvent::Action(Action::Bottom));
     assert_eq!(
         sel(&st),
         Some(ObjKey::new("NodePool.karpenter.sh", "", "spot-general"))
     );
-    panes::handle(
-        &cx,
-        &mut st,
-        Pane::Autoscaling,
-        PaneEvent::Action(Action::Group),
-    );
-    panes::handle(
-        &cx,
-        &mut st,
-        Pane::Autoscaling,
-        PaneEvent::Action(Action::Bottom),
-    );
+    st.handle(&cx, PaneEvent::Action(Action::Group));
+    st.handle(&cx, PaneEvent::Action(Action::Bottom));
     assert_eq!(
         sel(&st),
         Some(ObjKey::new("NodePool.karpenter.sh", "", "spot-general"))
     );
-    panes::handle(
-        &cx,
-        &mut st,
-        Pane::Autoscaling,
-        PaneEvent::Action(Action::Top),
-    );
+    st.handle(&cx, PaneEvent::Action(Action::Top));
     assert_eq!(sel(&st), None, "a zone is not an object");
     // Around again to the HPAs, with their selection kept.
-    panes::handle(
-        &cx,
-        &mut st,
-        Pane::Autoscaling,
-        PaneEvent::Action(Action::Group),
-    );
-    assert_eq!(st.autoscaling.section(), autoscaling::Section::Hpas);
+    st.handle(&cx, PaneEvent::Action(Action::Group));
+    assert_eq!(st.section(), autoscaling::Section::Hpas);
 }
 
 #[test]
@@ -528,14 +473,14 @@ fn sparkline_scales_to_max_replicas() {
 
 // ───────────────────────────── rendering ─────────────────────────────
 
-fn state(pane: Pane, theme: Theme) -> State {
+fn state(pane: &str, theme: Theme) -> State {
     let mut s = State::new(Keymap::default(), theme, PathBuf::from("/tmp"));
-    s.pane = pane;
+    assert!(s.show(pane), "{pane} is a pane");
     s
 }
 
 fn quotas_render_80x24(m: &Model) {
-    let s = state(Pane::Quotas, Theme::monochrome());
+    let s = state("quotas", Theme::monochrome());
     let text = render(&s, m, 80, 24);
     assert!(text.contains("requests.nvidia.com/gpu ██████████ 100% FULL 1 / 1"));
     assert!(text.contains("requests.cpu            █████████░  90% HIGH 11.3 / 12.5"));
@@ -547,7 +492,7 @@ fn quotas_render_80x24(m: &Model) {
 }
 
 fn quotas_render_160x48(m: &Model) {
-    let s = state(Pane::Quotas, dark());
+    let s = state("quotas", dark());
     let text = render(&s, m, 160, 48);
     assert!(text.contains("ml-serving-quota   requests.nvidia.com/gpu"));
     assert!(text.contains("100% FULL"));
@@ -558,19 +503,8 @@ fn quotas_render_160x48(m: &Model) {
 }
 
 fn quotas_scroll_with_selection(m: &Model) {
-    let mut s = state(Pane::Quotas, Theme::monochrome());
-    let theme = Theme::monochrome();
-    let cx = Cx {
-        model: m,
-        theme: &theme,
-        namespace: None,
-    };
-    panes::handle(
-        &cx,
-        &mut s.panes,
-        Pane::Quotas,
-        PaneEvent::Action(Action::Bottom),
-    );
+    let mut s = state("quotas", Theme::monochrome());
+    s.handle(m, PaneEvent::Action(Action::Bottom));
     let text = render(&s, m, 80, 24);
     assert!(text.contains("64/64"));
     assert!(text.contains("services.loadbalancers"));
@@ -578,27 +512,16 @@ fn quotas_scroll_with_selection(m: &Model) {
 }
 
 fn autoscaling_render_80x24(m: &Model) {
-    let mut s = state(Pane::Autoscaling, Theme::monochrome());
+    let mut s = state("autoscaling", Theme::monochrome());
     let text = render(&s, m, 80, 24);
     assert!(text.contains("payments/fraud-scorer        10/10   3-10    AT MAX"));
     assert!(text.contains("ScalingActive=False"));
     assert!(text.contains("▶HPAs (18)"));
     insta::assert_snapshot!("autoscaling_80x24_hpas", text);
 
-    let theme = Theme::monochrome();
     let mut sections = Vec::new();
     for _ in 0..3 {
-        let cx = Cx {
-            model: m,
-            theme: &theme,
-            namespace: None,
-        };
-        panes::handle(
-            &cx,
-            &mut s.panes,
-            Pane::Autoscaling,
-            PaneEvent::Action(Action::Group),
-        );
+        s.handle(m, PaneEvent::Action(Action::Group));
         sections.push(render(&s, m, 80, 24));
     }
     assert!(
@@ -616,7 +539,7 @@ fn autoscaling_render_80x24(m: &Model) {
 }
 
 fn autoscaling_render_160x48(m: &Model) {
-    let s = state(Pane::Autoscaling, dark());
+    let s = state("autoscaling", dark());
     let text = render(&s, m, 160, 48);
     for want in [
         "payments       fraud-scorer",
@@ -634,7 +557,7 @@ fn autoscaling_render_160x48(m: &Model) {
 }
 
 fn below_80x24_is_too_small(m: &Model) {
-    let s = state(Pane::Autoscaling, dark());
+    let s = state("autoscaling", dark());
     assert!(render(&s, m, 79, 24).contains("terminal too small"));
 }
 

@@ -87,7 +87,7 @@ fn status(model: &Model, name: &str) -> Option<Status> {
 fn rpo_cells_are_the_checks_results() {
     let model = model(&Config::default());
     let st = state();
-    let v = backups::view(&st.cx(&model), &st.panes.backups);
+    let v = backups::view(&st.cx(&model), st.pane::<backups::State>());
 
     // Late first, then not yet known, then within the RPO.
     let s = &v.schedules;
@@ -112,7 +112,7 @@ fn without_the_check_the_pane_does_not_judge() {
     };
     let model = model(&config);
     let st = state();
-    let v = backups::view(&st.cx(&model), &st.panes.backups);
+    let v = backups::view(&st.cx(&model), st.pane::<backups::State>());
     assert_eq!(status(&model, "stale"), None);
     assert_eq!(v.schedules.column("RPO"), ["-", "-", "-"]);
     assert_eq!(v.etcd.column("RPO"), ["-"]);

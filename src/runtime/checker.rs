@@ -5,8 +5,12 @@
 //! sorts the results and sends them back. On a large cluster under a few
 //! hundred changes a second that takes a few hundred milliseconds, which
 //! must not delay a keypress: in the console it runs on its own thread.
-//! Tests and benchmarks run the same code inline.
+//! Tests and benchmarks run the same code inline. After each evaluation it
+//! also runs the panes' derivations (their heavy rows), so the event loop
+//! only filters and formats them.
 
+use std::any::Any;
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use k8s_openapi::jiff::Timestamp;
@@ -21,8 +25,36 @@ use crate::store::{Change, ClusterStore};
 /// How many "what would raise the score most" entries the console shows.
 const GAINS: usize = 8;
 
+/// What a derivation reads: the checker's store and results as of its
+/// latest evaluation.
+pub struct DeriveInput<'a> {
+    pub store: &'a ClusterStore,
+    pub results: &'a Results,
+    pub config: &'a Config,
+    pub now: Timestamp,
+}
+
+/// Rows derived for one consumer (a pane), shared with the event loop.
+pub type Derived = Arc<dyn Any + Send + Sync>;
+
+/// A derivation: pure, and cheap enough to run after every evaluation.
+pub type Derive = fn(&DeriveInput) -> Derived;
+
+/// The derivations to run, each under its consumer's name.
+pub type Derivations = Vec<(&'static str, Derive)>;
+
+/// Runs every derivation over `input`.
+pub fn derive_all(derivations: &Derivations, input: &DeriveInput) -> Vec<(&'static str, Derived)> {
+    derivations
+        .iter()
+        .map(|(name, derive)| (*name, derive(input)))
+        .collect()
+}
+
 /// What the loop sends the checker.
 pub enum Job {
+    /// Run these derivations after each evaluation from now on.
+    Derivations(Derivations),
     /// Source events, in the order the loop's store folded them (the clock
     /// among them: evaluate as of that time from then on).
     Events(Vec<Event>),
@@ -36,6 +68,8 @@ pub struct Evaluation {
     pub results: Results,
     pub scores: Scores,
     pub gains: Vec<Gain>,
+    /// The derivations' rows for these results, by name.
+    pub derived: Vec<(&'static str, Derived)>,
 }
 
 pub struct Checker {
@@ -47,12 +81,17 @@ pub struct Checker {
     results: Results,
     /// Changes since the last evaluation.
     pending: bool,
+    config: Config,
+    derivations: Derivations,
+    /// The cluster time derivations see (ages, recency).
+    now: Timestamp,
 }
 
 impl Checker {
     /// Evaluates `store` once; later changes come as jobs.
     pub fn new(store: &ClusterStore, config: &Config, now: Option<Timestamp>) -> Checker {
         let mut store = store.replica();
+        let captured_at = store.info.captured_at;
         let changes = store.subscribe();
         let engine = Engine::new(config, Selection::default(), now);
         let findings = engine.evaluate(&store);
@@ -64,16 +103,24 @@ impl Checker {
             findings,
             results,
             pending: true,
+            config: config.clone(),
+            derivations: Vec::new(),
+            now: now.or(captured_at).unwrap_or_else(Timestamp::now),
         }
     }
 
     /// Handles a job; an `Evaluate` with changes pending returns the results.
     pub fn run(&mut self, job: Job) -> Option<Evaluation> {
         match job {
+            Job::Derivations(derivations) => {
+                self.derivations = derivations;
+                None
+            }
             Job::Events(events) => {
                 for event in events {
                     if let Some(Event::Clock(now)) = event.apply_to(&mut self.store) {
                         self.engine.set_now(Some(now));
+                        self.now = now;
                     }
                 }
                 // Object-scoped checks re-run now, the rest when evaluating.
@@ -98,10 +145,20 @@ impl Checker {
         // Only what changed is re-sorted; unchanged checks are shared.
         let changes = self.findings.take_changes();
         self.results.update(&self.findings, changes);
+        let derived = derive_all(
+            &self.derivations,
+            &DeriveInput {
+                store: &self.store,
+                results: &self.results,
+                config: &self.config,
+                now: self.now,
+            },
+        );
         Some(Evaluation {
             scores: self.results.scores(),
             gains: self.results.gains(GAINS),
             results: self.results.clone(),
+            derived,
         })
     }
 

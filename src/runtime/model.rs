@@ -9,7 +9,7 @@ use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::Event as KubeEvent;
 use k8s_openapi::jiff::Timestamp;
 
-use super::checker::{Checker, Evaluation, Job};
+use super::checker::{Checker, Derivations, DeriveInput, Derived, Evaluation, Job, derive_all};
 use super::results::Results;
 use crate::checks::score::{Gain, Scores};
 use crate::config::Config;
@@ -34,6 +34,8 @@ pub struct Model {
     pub gains: Vec<Gain>,
     /// Bumped whenever `results` change; panes cache derived rows by it.
     pub generation: u64,
+    /// Rows the checker derived for this generation, by consumer (pane slug).
+    derived: Vec<(&'static str, Derived)>,
     /// When the store last changed (cluster time).
     pub last_change: Option<Timestamp>,
     /// Changes per kind over the session, for the source status.
@@ -73,6 +75,7 @@ impl Model {
             scores: Scores::default(),
             gains: Vec::new(),
             generation: 0,
+            derived: Vec::new(),
             last_change: None,
             changes_by_kind: BTreeMap::new(),
             pending: true,
@@ -89,6 +92,34 @@ impl Model {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Has the checker run `derivations` after each evaluation (inline or on
+    /// its thread alike), and runs them now for the current results.
+    pub fn with_derivations(mut self, derivations: Derivations) -> Model {
+        self.derived = derive_all(&derivations, &self.derive_input());
+        self.send(Job::Derivations(derivations));
+        self
+    }
+
+    /// The rows derived for `name` with the current results, if the checker
+    /// derives them.
+    pub fn derived(&self, name: &str) -> Option<&Derived> {
+        self.derived
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, d)| d)
+    }
+
+    /// What a derivation reads, from this model (for consumers that derive
+    /// on the event loop themselves).
+    pub fn derive_input(&self) -> DeriveInput<'_> {
+        DeriveInput {
+            store: &self.store,
+            results: &self.results,
+            config: &self.config,
+            now: self.now,
+        }
     }
 
     /// Moves the checks to a thread of their own; their evaluations arrive
@@ -155,6 +186,7 @@ impl Model {
         self.results = e.results;
         self.scores = e.scores;
         self.gains = e.gains;
+        self.derived = e.derived;
         self.generation += 1;
     }
 

@@ -1,11 +1,13 @@
 //! A value a pane derives from the model, kept until its key (generation,
 //! filter, namespace, sort…) changes: a frame with nothing new reuses it
-//! instead of deriving or copying it again.
+//! instead of deriving or copying it again. Values are `Arc`s so that rows
+//! the checker derived (shared across threads) and rows a pane derives
+//! itself are the same kind of value.
 
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::Arc;
 
-pub struct Memo<K, V: ?Sized>(RefCell<Option<(K, Rc<V>)>>);
+pub struct Memo<K, V: ?Sized>(RefCell<Option<(K, Arc<V>)>>);
 
 impl<K, V: ?Sized> Default for Memo<K, V> {
     fn default() -> Self {
@@ -15,7 +17,7 @@ impl<K, V: ?Sized> Default for Memo<K, V> {
 
 impl<K: PartialEq, V: ?Sized> Memo<K, V> {
     /// The value for `key`, made by `make` when the key changed.
-    pub fn get(&self, key: K, make: impl FnOnce(&K) -> Rc<V>) -> Rc<V> {
+    pub fn get(&self, key: K, make: impl FnOnce(&K) -> Arc<V>) -> Arc<V> {
         if let Some((k, v)) = self.0.borrow().as_ref()
             && *k == key
         {
@@ -38,7 +40,7 @@ mod tests {
         let mut get = |k| {
             memo.get(k, |k| {
                 made += 1;
-                Rc::new(format!("v{k}"))
+                Arc::new(format!("v{k}"))
             })
         };
         assert_eq!(*get(1), "v1");

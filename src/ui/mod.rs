@@ -15,7 +15,6 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use crate::config::keymap::Action;
 use crate::model::inert::inert;
 use crate::runtime::Model;
-use panes::Pane;
 use state::{InputKind, Overlay, State};
 
 /// Smallest usable terminal.
@@ -47,7 +46,7 @@ pub fn draw(f: &mut Frame, state: &State, model: &Model) {
     f.render_widget(Paragraph::new("").style(theme.base), area);
     draw_tabs(f, tabs, state, model);
     let cx = state.cx(model);
-    panes::draw(f, body, &cx, &state.panes, state.pane);
+    state.active_pane().draw(f, body, &cx);
     draw_footer(f, footer, state);
     match &state.overlay {
         Some(Overlay::Help { scroll }) => popups::help::draw(f, body, state, *scroll),
@@ -68,12 +67,12 @@ pub fn draw(f: &mut Frame, state: &State, model: &Model) {
 
 fn draw_tabs(f: &mut Frame, area: Rect, state: &State, model: &Model) {
     let theme = &state.theme;
-    let full: usize = Pane::ALL.iter().map(|p| p.title().len() + 4).sum();
+    let full: usize = state.panes.iter().map(|p| p.title().len() + 4).sum();
     // Narrow terminals get short titles so every tab stays visible.
     let narrow = full + 12 > area.width as usize;
     let mut spans: Vec<Span> = Vec::new();
-    for (i, p) in Pane::ALL.iter().enumerate() {
-        let style = if *p == state.pane {
+    for (i, p) in state.panes.iter().enumerate() {
+        let style = if i == state.active {
             theme.tab_active
         } else {
             theme.tab

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
-use super::panes::{self, Cx, Outcome, Pane, PaneEvent, PaneStates};
+use super::panes::{self, Cx, Outcome, Pane, PaneEvent};
 use crate::config::keymap::{Action, Keymap};
 use crate::config::theme::Theme;
 use crate::runtime::{Evaluation, Model};
@@ -77,8 +77,10 @@ pub enum Overlay {
 }
 
 pub struct State {
-    pub pane: Pane,
-    pub panes: PaneStates,
+    /// The panes, as `panes::registry` lists them.
+    pub panes: Vec<Box<dyn Pane>>,
+    /// The index of the pane shown.
+    pub active: usize,
     pub overlay: Option<Overlay>,
     pub input: Option<Input>,
     /// `:ns NAME` narrows every pane to one namespace.
@@ -114,8 +116,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
 impl State {
     pub fn new(keymap: Keymap, theme: Theme, export_dir: PathBuf) -> State {
         State {
-            pane: Pane::Overview,
-            panes: PaneStates::default(),
+            panes: panes::registry(),
+            active: 0,
             overlay: None,
             input: None,
             namespace: None,
@@ -133,6 +135,58 @@ impl State {
             theme: &self.theme,
             namespace: self.namespace.as_deref(),
         }
+    }
+
+    /// The pane shown.
+    pub fn active_pane(&self) -> &dyn Pane {
+        &*self.panes[self.active]
+    }
+
+    /// The slug of the pane shown.
+    pub fn active_slug(&self) -> &'static str {
+        self.active_pane().slug()
+    }
+
+    /// Shows the pane named `slug`; false if there is none.
+    pub fn show(&mut self, slug: &str) -> bool {
+        match self.panes.iter().position(|p| p.slug() == slug) {
+            Some(i) => {
+                self.active = i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The registered pane of type `T`, for code that needs a concrete
+    /// pane's state (tests, benchmarks).
+    pub fn pane<T: Pane>(&self) -> &T {
+        self.panes
+            .iter()
+            .find_map(|p| (&**p as &dyn std::any::Any).downcast_ref::<T>())
+            .expect("the pane type is in the registry")
+    }
+
+    pub fn pane_mut<T: Pane>(&mut self) -> &mut T {
+        self.panes
+            .iter_mut()
+            .find_map(|p| (&mut **p as &mut dyn std::any::Any).downcast_mut::<T>())
+            .expect("the pane type is in the registry")
+    }
+
+    /// Hands `ev` to the pane shown.
+    pub fn handle(&mut self, model: &Model, ev: PaneEvent) -> Outcome {
+        let cx = Cx {
+            model,
+            theme: &self.theme,
+            namespace: self.namespace.as_deref(),
+        };
+        self.panes[self.active].handle(&cx, ev)
+    }
+
+    /// The object behind the selected row of the pane shown.
+    pub fn selected_object(&self, model: &Model) -> Option<crate::model::ObjKey> {
+        self.active_pane().selected_object(&self.cx(model))
     }
 }
 
@@ -183,7 +237,7 @@ fn follow(state: &mut State, model: &Model) {
         theme: &state.theme,
         namespace: state.namespace.as_deref(),
     };
-    panes::follow(&cx, &mut state.panes, state.pane);
+    state.panes[state.active].follow(&cx);
 }
 
 fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
@@ -212,21 +266,24 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         // A pane's rows may have changed while it was away.
         Action::NextPane => {
-            state.pane = state.pane.next();
+            state.active = (state.active + 1) % state.panes.len();
             follow(state, model);
         }
         Action::PrevPane => {
-            state.pane = state.pane.prev();
+            state.active = (state.active + state.panes.len() - 1) % state.panes.len();
             follow(state, model);
         }
+        // 1-based, as the tabs show them.
         Action::Pane(n) => {
-            if let Some(p) = Pane::from_number(n) {
-                state.pane = p;
+            if let Some(i) = (n as usize).checked_sub(1)
+                && i < state.panes.len()
+            {
+                state.active = i;
                 follow(state, model);
             }
         }
         Action::Filter => {
-            let mut text = TextArea::new(vec![panes::filter_of(&state.panes, state.pane)]);
+            let mut text = TextArea::new(vec![state.active_pane().filter().to_string()]);
             text.move_cursor(ratatui_textarea::CursorMove::End);
             state.input = Some(Input {
                 kind: InputKind::Filter,
@@ -241,7 +298,7 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
                 completions: complete(model, ""),
             })
         }
-        Action::Yaml => match panes::selected_object(&state.cx(model), &state.panes, state.pane) {
+        Action::Yaml => match state.selected_object(model) {
             Some(key) => match model.store.get(&key) {
                 Some(obj) => {
                     state.overlay = Some(Overlay::Yaml {
@@ -255,20 +312,11 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
             None => state.status = Some("no object selected".into()),
         },
         Action::Export => return export(state, model, "md"),
-        Action::Back
-            if state.namespace.is_some()
-                && panes::filter_of(&state.panes, state.pane).is_empty() =>
-        {
+        Action::Back if state.namespace.is_some() && state.active_pane().filter().is_empty() => {
             state.namespace = None;
         }
         other => {
-            let cx = Cx {
-                model,
-                theme: &state.theme,
-                namespace: state.namespace.as_deref(),
-            };
-            let outcome =
-                panes::handle(&cx, &mut state.panes, state.pane, PaneEvent::Action(other));
+            let outcome = state.handle(model, PaneEvent::Action(other));
             apply_outcome(state, outcome);
         }
     }
@@ -278,8 +326,7 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
 fn apply_outcome(state: &mut State, outcome: Outcome) {
     match outcome {
         Outcome::Handled | Outcome::Ignored => {}
-        Outcome::Status(s) => state.status = Some(s),
-        Outcome::Goto(p) => state.pane = p,
+        Outcome::Status(s) | Outcome::Refused(s) => state.status = Some(s),
     }
 }
 
@@ -332,12 +379,7 @@ fn on_input_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effe
 }
 
 fn set_filter(state: &mut State, model: &Model, value: String) {
-    let cx = Cx {
-        model,
-        theme: &state.theme,
-        namespace: state.namespace.as_deref(),
-    };
-    panes::handle(&cx, &mut state.panes, state.pane, PaneEvent::Filter(value));
+    state.handle(model, PaneEvent::Filter(value));
 }
 
 /// Candidates for what is typed so far: command names, then arguments
@@ -367,7 +409,10 @@ pub fn complete(model: &Model, typed: &str) -> Vec<String> {
             .iter()
             .map(|c| c.id.to_string())
             .collect(),
-        "pane" => Pane::ALL.iter().map(|p| p.slug().to_string()).collect(),
+        "pane" => panes::registry()
+            .iter()
+            .map(|p| p.slug().to_string())
+            .collect(),
         "export" => vec!["md".into(), "json".into()],
         "who-can" => [
             "get", "list", "watch", "create", "update", "patch", "delete", "*",
@@ -398,45 +443,57 @@ fn run_command(state: &mut State, model: &mut Model, line: &str) -> Vec<Effect> 
                 state.status = Some(format!("no namespace {ns:?} in this cluster"));
             }
         }
-        ["check", id] => match crate::checks::find(id) {
-            Some(c) => {
-                state.pane = Pane::Readiness;
-                set_filter(state, model, c.id.to_string());
+        ["pane", name] => {
+            if !state.show(name) {
+                state.status = Some(format!("no pane {name:?}"));
             }
-            None => state.status = Some(format!("no check {id:?} (see `kready checks`)")),
-        },
-        ["pane", name] => match Pane::ALL.iter().find(|p| p.slug() == *name) {
-            Some(p) => state.pane = *p,
-            None => state.status = Some(format!("no pane {name:?}")),
-        },
+        }
         ["export"] => return export(state, model, "md"),
         ["export", fmt @ ("md" | "json")] => return export(state, model, fmt),
-        ["who-can", rest @ ..] => {
-            let cx = Cx {
-                model,
-                theme: &state.theme,
-                namespace: state.namespace.as_deref(),
-            };
-            let args = rest.iter().map(|s| s.to_string()).collect();
-            let outcome = panes::handle(&cx, &mut state.panes, Pane::Rbac, PaneEvent::WhoCan(args));
-            state.pane = Pane::Rbac;
-            apply_outcome(state, outcome);
-        }
-        _ => {
-            state.status = Some(format!(
-                "unknown command {line:?}; try :ns, :who-can, :check, :pane, :export, :q"
-            ))
+        words => {
+            if !pane_command(state, model, words) {
+                state.status = Some(format!(
+                    "unknown command {line:?}; try :ns, :who-can, :check, :pane, :export, :q"
+                ))
+            }
         }
     }
     Vec::new()
 }
 
-/// Exports the Readiness view (its filter and the namespace applied). The
-/// name is only a wish: `write_new_file` never overwrites.
+/// Offers a command to the panes (`:check`, `:who-can`); the one that runs
+/// it is shown, unless it refused. False if no pane knows the command.
+fn pane_command(state: &mut State, model: &Model, words: &[&str]) -> bool {
+    let cx = Cx {
+        model,
+        theme: &state.theme,
+        namespace: state.namespace.as_deref(),
+    };
+    let Some((i, outcome)) = state
+        .panes
+        .iter_mut()
+        .enumerate()
+        .find_map(|(i, p)| p.command(&cx, words).map(|o| (i, o)))
+    else {
+        return false;
+    };
+    if !matches!(outcome, Outcome::Refused(_)) {
+        state.active = i;
+    }
+    apply_outcome(state, outcome);
+    true
+}
+
+/// Exports the findings view (the pane that exports: Readiness, with its
+/// filter and the namespace applied). The name is only a wish:
+/// `write_new_file` never overwrites.
 fn export(state: &mut State, model: &Model, format: &str) -> Vec<Effect> {
     let cx = state.cx(model);
     // Markdown cells are made inert where they are written (report::markdown::cell).
-    let contents = panes::readiness::export(&cx, &state.panes.readiness, format);
+    let Some(contents) = state.panes.iter().find_map(|p| p.export(&cx, format)) else {
+        state.status = Some("no pane exports a view".into());
+        return Vec::new();
+    };
     let stamp = model.now.strftime("%Y%m%dT%H%M%SZ").to_string();
     let path = state
         .export_dir

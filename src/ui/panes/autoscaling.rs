@@ -10,8 +10,9 @@
 //! the next section; the focused one takes the navigation keys. `/`
 //! filters all four.
 
+use std::sync::Arc;
+
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{ConfigMap, Node};
@@ -21,9 +22,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use serde_json::Value;
 
-use super::{Cx, Outcome, PaneEvent, handle_sections};
+use super::{Cx, Outcome, Pane, PaneEvent, derived, handle_sections};
 use crate::config::Config;
+use crate::config::keymap::Action;
 use crate::model::{ObjKey, quantity};
+use crate::runtime::checker::{Derive, DeriveInput};
 use crate::store::ClusterStore;
 use crate::ui::memo::Memo;
 use crate::ui::widgets::gauge::{Level, bar, percent_cell};
@@ -555,13 +558,48 @@ impl View {
     }
 }
 
-fn data(cx: &Cx, st: &State) -> Rc<ScaleData> {
-    st.data.get(cx.model.generation, |_| {
-        Rc::new(derive(&cx.model.store, cx.model.config()))
+/// The pane's rows: the checker's (see `Pane::derive`), else derived here.
+fn data(cx: &Cx, st: &State) -> Arc<ScaleData> {
+    derived(cx, st.slug(), derive_rows, &st.data)
+}
+
+fn derive_rows(input: &DeriveInput) -> ScaleData {
+    derive(input.store, input.config)
+}
+
+/// The identity of row `i` of section `s` in `v`, for a selection that
+/// follows its row.
+fn identity(d: &ScaleData, v: &View, s: Section, i: usize) -> Option<String> {
+    Some(match s {
+        Section::Hpas => d.hpas[*v.hpas.get(i)?].key.to_string(),
+        Section::NodeGroups => {
+            let g = &d.node_groups[*v.node_groups.get(i)?];
+            format!("{} {}", g.configmap, g.name)
+        }
+        Section::NodePools => {
+            let p = &d.nodepools[*v.nodepools.get(i)?];
+            format!("{} {}", p.key, p.resource.as_deref().unwrap_or(""))
+        }
+        Section::Headroom => d.headroom[*v.headroom.get(i)?].text(),
     })
 }
 
-fn view(cx: &Cx, st: &State, d: &ScaleData) -> Rc<View> {
+fn anchor(cx: &Cx, st: &mut State) {
+    let d = data(cx, st);
+    let v = view(cx, st, &d);
+    let s = st.section();
+    st.nav.anchor_here(v.len(s), |i| identity(&d, &v, s, i));
+}
+
+/// Keeps the selection on its row after the rows changed or were re-sorted.
+pub fn follow(cx: &Cx, st: &mut State) {
+    let d = data(cx, st);
+    let v = view(cx, st, &d);
+    let s = st.section();
+    st.nav.follow(v.len(s), |i| identity(&d, &v, s, i));
+}
+
+fn view(cx: &Cx, st: &State, d: &ScaleData) -> Arc<View> {
     let key = ViewKey {
         generation: cx.model.generation,
         filter: st.nav.filter.clone(),
@@ -569,7 +607,7 @@ fn view(cx: &Cx, st: &State, d: &ScaleData) -> Rc<View> {
     };
     st.view.get(key, |_| {
         let nav = &st.nav;
-        Rc::new(View {
+        Arc::new(View {
             hpas: (0..d.hpas.len())
                 .filter(|&i| {
                     cx.in_scope(Some(&d.hpas[i].key.namespace)) && nav.matches(&d.hpas[i].text())
@@ -983,5 +1021,59 @@ fn draw_section(
                 cells
             });
         }
+    }
+}
+
+impl Pane for State {
+    fn title(&self) -> &'static str {
+        "Autoscaling"
+    }
+
+    fn short_title(&self) -> &'static str {
+        "Scale"
+    }
+
+    fn slug(&self) -> &'static str {
+        "autoscaling"
+    }
+
+    /// A sort keeps the selection on its row; any other key anchors it on
+    /// the row it leaves selected.
+    fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
+        let sort = ev == PaneEvent::Action(Action::Sort);
+        let outcome = handle(cx, self, ev);
+        if sort {
+            follow(cx, self);
+        } else {
+            anchor(cx, self);
+        }
+        outcome
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        draw(f, area, cx, self)
+    }
+
+    fn selected_object(&self, cx: &Cx) -> Option<ObjKey> {
+        selected_object(cx, self)
+    }
+
+    fn filter(&self) -> &str {
+        &self.nav.filter
+    }
+
+    fn follow(&mut self, cx: &Cx) {
+        follow(cx, self)
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[(
+            Action::Group,
+            "next section (HPAs, node groups, NodePools, headroom)",
+        )]
+    }
+
+    fn derive(&self) -> Option<Derive> {
+        Some(|input| Arc::new(derive_rows(input)))
     }
 }

@@ -11,8 +11,9 @@
 //! and `/` filters every section. `s` lists the backups and restores that
 //! did not complete first (default: newest first).
 
+use std::sync::Arc;
+
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::jiff::Timestamp;
@@ -20,7 +21,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use serde_json::Value;
 
-use super::{Cx, Outcome, PaneEvent, handle_sections};
+use super::{Cx, Outcome, Pane, PaneEvent, handle_sections};
 use crate::checks::backup::RECENT_SUCCESS;
 use crate::checks::{CheckId, Status, Subject};
 use crate::config::keymap::Action;
@@ -84,7 +85,7 @@ impl View {
 
 /// The pane's rows for the model's store at `cx.model.now` (cached by
 /// generation, filter, namespace and time).
-pub fn view(cx: &Cx, st: &State) -> Rc<View> {
+pub fn view(cx: &Cx, st: &State) -> Arc<View> {
     let key = ViewKey {
         generation: cx.model.generation,
         filter: st.nav.filter.clone(),
@@ -94,7 +95,7 @@ pub fn view(cx: &Cx, st: &State) -> Rc<View> {
         failures_first: st.failures_first,
     };
     st.view.get(key, |key| {
-        Rc::new(derive(cx, &st.nav, key.rpo_hours, st.failures_first))
+        Arc::new(derive(cx, &st.nav, key.rpo_hours, st.failures_first))
     })
 }
 
@@ -501,4 +502,80 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
         &st.nav.filter,
         is_tall(area),
     );
+}
+
+/// The identity of row `i` of the focused section.
+fn identity(v: &View, focus: usize, i: usize) -> Option<String> {
+    v.grids()
+        .get(focus)
+        .and_then(|g| g.rows.get(i))
+        .map(|r| r.identity())
+}
+
+fn anchor(cx: &Cx, st: &mut State) {
+    let v = view(cx, st);
+    let focus = st.sections.focus;
+    let len = v.grids().get(focus).map_or(0, |g| g.rows.len());
+    st.nav.anchor_here(len, |i| identity(&v, focus, i));
+}
+
+/// Keeps the selection on its row after the rows changed or were re-sorted.
+pub fn follow(cx: &Cx, st: &mut State) {
+    let v = view(cx, st);
+    let focus = st.sections.focus;
+    let len = v.grids().get(focus).map_or(0, |g| g.rows.len());
+    st.nav.follow(len, |i| identity(&v, focus, i));
+}
+
+impl Pane for State {
+    fn title(&self) -> &'static str {
+        "Backups"
+    }
+
+    fn short_title(&self) -> &'static str {
+        "Bkup"
+    }
+
+    fn slug(&self) -> &'static str {
+        "backups"
+    }
+
+    /// A sort keeps the selection on its row; any other key anchors it on
+    /// the row it leaves selected.
+    fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
+        let sort = ev == PaneEvent::Action(Action::Sort);
+        let outcome = handle(cx, self, ev);
+        if sort {
+            follow(cx, self);
+        } else {
+            anchor(cx, self);
+        }
+        outcome
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        draw(f, area, cx, self)
+    }
+
+    fn selected_object(&self, cx: &Cx) -> Option<ObjKey> {
+        selected_object(cx, self)
+    }
+
+    fn filter(&self) -> &str {
+        &self.nav.filter
+    }
+
+    fn follow(&mut self, cx: &Cx) {
+        follow(cx, self)
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[
+            (Action::Group, "next section"),
+            (
+                Action::Sort,
+                "backups and restores: not Completed first, or newest first",
+            ),
+        ]
+    }
 }

@@ -6,7 +6,7 @@
 //! (always shown when the pane has 40 rows or more); `y` shows the involved
 //! object.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::jiff::Timestamp;
@@ -16,7 +16,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Sparkline, Wrap};
 
-use super::{Cx, Outcome, PaneEvent};
+use super::{Cx, Outcome, Pane, PaneEvent};
 use crate::config::keymap::Action;
 use crate::model::{ObjKey, inert, kinds};
 use crate::ui::memo::Memo;
@@ -45,6 +45,9 @@ pub struct View {
     pub events: Grid,
     /// Full messages and first-seen/source text of the rows, for the detail.
     pub details: Vec<String>,
+    /// The Event object of each row: the selection's identity (several
+    /// events can be about one involved object).
+    pub ids: Vec<String>,
 }
 
 /// When an event was last seen: `lastTimestamp`, the series' last
@@ -90,14 +93,14 @@ fn short_kind(kind: &str) -> &str {
     }
 }
 
-pub fn view(cx: &Cx, st: &State) -> Rc<View> {
+pub fn view(cx: &Cx, st: &State) -> Arc<View> {
     let key = ViewKey {
         generation: cx.model.generation,
         filter: st.nav.filter.clone(),
         namespace: cx.namespace.map(str::to_string),
         now: cx.model.now,
     };
-    st.view.get(key, |_| Rc::new(derive(cx, &st.nav)))
+    st.view.get(key, |_| Arc::new(derive(cx, &st.nav)))
 }
 
 fn derive(cx: &Cx, nav: &Nav) -> View {
@@ -119,6 +122,7 @@ fn derive(cx: &Cx, nav: &Nav) -> View {
     let domain = common_domain(&nodes).map(str::to_string);
     let mut rows = Vec::new();
     let mut details = Vec::new();
+    let mut ids = Vec::new();
     for (at, o, e) in list {
         let io = &e.involved_object;
         let kind = io.kind.as_deref().unwrap_or("?");
@@ -173,6 +177,7 @@ fn derive(cx: &Cx, nav: &Nav) -> View {
             last = at.map_or("?".into(), |t| format!("{} ago", age(now, t))),
         ));
         rows.push(row);
+        ids.push(o.key.to_string());
     }
     let mut events = Grid::new(
         "Warning events",
@@ -197,7 +202,11 @@ fn derive(cx: &Cx, nav: &Nav) -> View {
         .filter(|(o, e)| e.type_.as_deref() == Some("Warning") && cx.in_scope(Some(o.namespace())))
         .count();
     events.rows = rows;
-    View { events, details }
+    View {
+        events,
+        details,
+        ids,
+    }
 }
 
 pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
@@ -205,6 +214,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
         PaneEvent::Filter(f) => {
             st.nav.filter = f;
             st.nav.selected = 0;
+            anchor(cx, st);
             Outcome::Handled
         }
         PaneEvent::Action(Action::Select) => {
@@ -214,13 +224,24 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
         PaneEvent::Action(a) => {
             let len = view(cx, st).events.rows.len();
             if st.nav.apply(a, len, 20) {
+                anchor(cx, st);
                 Outcome::Handled
             } else {
                 Outcome::Ignored
             }
         }
-        PaneEvent::WhoCan(_) => Outcome::Ignored,
     }
+}
+
+fn anchor(cx: &Cx, st: &mut State) {
+    let v = view(cx, st);
+    st.nav.anchor_here(v.ids.len(), |i| v.ids.get(i).cloned());
+}
+
+/// Keeps the selection on its event as newer ones arrive above it.
+pub fn follow(cx: &Cx, st: &mut State) {
+    let v = view(cx, st);
+    st.nav.follow(v.ids.len(), |i| v.ids.get(i).cloned());
 }
 
 pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
@@ -302,5 +323,43 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
                 .wrap(Wrap { trim: true }),
             detail_area,
         );
+    }
+}
+
+impl Pane for State {
+    fn title(&self) -> &'static str {
+        "Events"
+    }
+
+    fn short_title(&self) -> &'static str {
+        "Evts"
+    }
+
+    fn slug(&self) -> &'static str {
+        "events"
+    }
+
+    fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
+        handle(cx, self, ev)
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        draw(f, area, cx, self)
+    }
+
+    fn selected_object(&self, cx: &Cx) -> Option<ObjKey> {
+        selected_object(cx, self)
+    }
+
+    fn filter(&self) -> &str {
+        &self.nav.filter
+    }
+
+    fn follow(&mut self, cx: &Cx) {
+        follow(cx, self)
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[(Action::Select, "show or hide the event's detail")]
     }
 }

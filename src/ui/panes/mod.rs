@@ -1,6 +1,8 @@
-//! The panes. Each pane module has a `State` (selection, filter, pane
-//! specifics), a pure `handle` for actions, and a `draw` that reads `&Model`
-//! and `&State`. This module dispatches to them.
+//! The panes, as components: each pane module has a `State` (selection,
+//! filter, pane specifics) that implements `Pane`, and `registry` lists them
+//! in display order. A new pane is one file and one line in `registry`;
+//! the tab bar, number keys, `:pane`, help and the checker's derivations all
+//! read the registry.
 
 pub mod autoscaling;
 pub mod backups;
@@ -11,6 +13,9 @@ pub mod quotas;
 pub mod rbac;
 pub mod readiness;
 
+use std::any::Any;
+use std::sync::Arc;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -18,6 +23,8 @@ use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
 use crate::runtime::Model;
+use crate::runtime::checker::{Derivations, Derive, DeriveInput};
+use crate::ui::memo::Memo;
 use crate::ui::widgets::sections::{Reply, Sections};
 use crate::ui::widgets::table::Nav;
 
@@ -46,8 +53,6 @@ pub enum PaneEvent {
     Action(Action),
     /// The `/` filter text (applied as it is typed; empty clears).
     Filter(String),
-    /// `:who-can` arguments (RBAC pane only).
-    WhoCan(Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +61,9 @@ pub enum Outcome {
     Ignored,
     /// A line for the status bar (e.g. a bad who-can query).
     Status(String),
-    Goto(Pane),
+    /// A command the pane knows but cannot run (`:check` of an unknown
+    /// id): the line for the status bar, and the console stays where it is.
+    Refused(String),
 }
 
 impl From<Reply> for Outcome {
@@ -85,163 +92,88 @@ pub(crate) fn handle_sections(
             Outcome::Handled
         }
         PaneEvent::Action(a) => sections.action(nav, names, lens, a).into(),
-        PaneEvent::WhoCan(_) => Outcome::Ignored,
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Overview,
-    Readiness,
-    Rbac,
-    Quotas,
-    Autoscaling,
-    Backups,
-    Nodes,
-    Events,
-}
-
-impl Pane {
-    pub const ALL: [Pane; 8] = [
-        Pane::Overview,
-        Pane::Readiness,
-        Pane::Rbac,
-        Pane::Quotas,
-        Pane::Autoscaling,
-        Pane::Backups,
-        Pane::Nodes,
-        Pane::Events,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Pane::Overview => "Overview",
-            Pane::Readiness => "Readiness",
-            Pane::Rbac => "RBAC",
-            Pane::Quotas => "Quotas",
-            Pane::Autoscaling => "Autoscaling",
-            Pane::Backups => "Backups",
-            Pane::Nodes => "Nodes",
-            Pane::Events => "Events",
-        }
-    }
-
+/// A pane of the console. `handle` and `follow` change its state; the rest
+/// reads it. Panes that derive heavy rows name a `derive` function: the
+/// checker runs it off the event loop after each evaluation and the model
+/// keeps its result (`Model::derived`) for `draw` to filter and format.
+pub trait Pane: Any {
+    fn title(&self) -> &'static str;
     /// For narrow terminals.
-    pub fn short_title(self) -> &'static str {
-        match self {
-            Pane::Overview => "Ovw",
-            Pane::Readiness => "Ready",
-            Pane::Rbac => "RBAC",
-            Pane::Quotas => "Quota",
-            Pane::Autoscaling => "Scale",
-            Pane::Backups => "Bkup",
-            Pane::Nodes => "Nodes",
-            Pane::Events => "Evts",
-        }
+    fn short_title(&self) -> &'static str;
+    /// The name `:pane` takes (and the key of its derived rows).
+    fn slug(&self) -> &'static str;
+    fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome;
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx);
+    /// The object behind the selected row, for `y`.
+    fn selected_object(&self, _cx: &Cx) -> Option<ObjKey> {
+        None
     }
-
-    /// The name `:pane` takes.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Pane::Overview => "overview",
-            Pane::Readiness => "readiness",
-            Pane::Rbac => "rbac",
-            Pane::Quotas => "quotas",
-            Pane::Autoscaling => "autoscaling",
-            Pane::Backups => "backups",
-            Pane::Nodes => "nodes",
-            Pane::Events => "events",
-        }
+    /// The current `/` filter (to reopen `/` with it).
+    fn filter(&self) -> &str {
+        ""
     }
-
-    fn index(self) -> usize {
-        Pane::ALL.iter().position(|p| *p == self).expect("listed")
+    /// After the rows may have changed: keeps the selection on its object.
+    fn follow(&mut self, _cx: &Cx) {}
+    /// The pane's own keys, for the help overlay.
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[]
     }
-
-    pub fn next(self) -> Pane {
-        Pane::ALL[(self.index() + 1) % Pane::ALL.len()]
+    /// A `:` command this pane runs (`words[0]` is its name); `None` when
+    /// it is not this pane's. The console shows the pane that ran it.
+    fn command(&mut self, _cx: &Cx, _words: &[&str]) -> Option<Outcome> {
+        None
     }
-
-    pub fn prev(self) -> Pane {
-        Pane::ALL[(self.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
+    /// The pane's view as a file (`md` or `json`) for `e` / `:export`.
+    fn export(&self, _cx: &Cx, _format: &str) -> Option<String> {
+        None
     }
-
-    /// 1-based, as the number keys.
-    pub fn from_number(n: u8) -> Option<Pane> {
-        Pane::ALL.get((n as usize).checked_sub(1)?).copied()
+    /// Derives the pane's rows from the store and results, on the checker's
+    /// thread; the result must not depend on the theme or `:ns`.
+    fn derive(&self) -> Option<Derive> {
+        None
     }
 }
 
-#[derive(Default)]
-pub struct PaneStates {
-    pub overview: overview::State,
-    pub readiness: readiness::State,
-    pub rbac: rbac::State,
-    pub quotas: quotas::State,
-    pub autoscaling: autoscaling::State,
-    pub backups: backups::State,
-    pub nodes: nodes::State,
-    pub events: events::State,
+/// The panes, in display order (the number keys follow it).
+pub fn registry() -> Vec<Box<dyn Pane>> {
+    vec![
+        Box::new(overview::State::default()),
+        Box::new(readiness::State::default()),
+        Box::new(rbac::State::default()),
+        Box::new(quotas::State::default()),
+        Box::new(autoscaling::State::default()),
+        Box::new(backups::State::default()),
+        Box::new(nodes::State::default()),
+        Box::new(events::State::default()),
+    ]
 }
 
-pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, states: &PaneStates, pane: Pane) {
-    match pane {
-        Pane::Overview => overview::draw(f, area, cx, &states.overview),
-        Pane::Readiness => readiness::draw(f, area, cx, &states.readiness),
-        Pane::Rbac => rbac::draw(f, area, cx, &states.rbac),
-        Pane::Quotas => quotas::draw(f, area, cx, &states.quotas),
-        Pane::Autoscaling => autoscaling::draw(f, area, cx, &states.autoscaling),
-        Pane::Backups => backups::draw(f, area, cx, &states.backups),
-        Pane::Nodes => nodes::draw(f, area, cx, &states.nodes),
-        Pane::Events => events::draw(f, area, cx, &states.events),
-    }
+/// The registered panes' derivations, by slug, for `Model::with_derivations`.
+pub fn derivations() -> Derivations {
+    registry()
+        .iter()
+        .filter_map(|p| p.derive().map(|d| (p.slug(), d)))
+        .collect()
 }
 
-pub fn handle(cx: &Cx, states: &mut PaneStates, pane: Pane, ev: PaneEvent) -> Outcome {
-    match pane {
-        Pane::Overview => overview::handle(cx, &mut states.overview, ev),
-        Pane::Readiness => readiness::handle(cx, &mut states.readiness, ev),
-        Pane::Rbac => rbac::handle(cx, &mut states.rbac, ev),
-        Pane::Quotas => quotas::handle(cx, &mut states.quotas, ev),
-        Pane::Autoscaling => autoscaling::handle(cx, &mut states.autoscaling, ev),
-        Pane::Backups => backups::handle(cx, &mut states.backups, ev),
-        Pane::Nodes => nodes::handle(cx, &mut states.nodes, ev),
-        Pane::Events => events::handle(cx, &mut states.events, ev),
+/// The pane's rows published by the checker for the model's generation,
+/// else derived here with the same function (a model built without the
+/// derivations, as in most tests) and kept until the generation changes.
+pub(crate) fn derived<T: Any + Send + Sync>(
+    cx: &Cx,
+    slug: &str,
+    derive: fn(&DeriveInput) -> T,
+    cache: &Memo<u64, T>,
+) -> Arc<T> {
+    if let Some(d) = cx.model.derived(slug)
+        && let Ok(d) = d.clone().downcast::<T>()
+    {
+        return d;
     }
-}
-
-/// After the rows may have changed (new results, source events): keeps
-/// the pane's selection on its object.
-pub fn follow(cx: &Cx, states: &mut PaneStates, pane: Pane) {
-    if pane == Pane::Readiness {
-        readiness::follow(cx, &mut states.readiness);
-    }
-}
-
-/// The object behind the selected row, for `y`.
-pub fn selected_object(cx: &Cx, states: &PaneStates, pane: Pane) -> Option<ObjKey> {
-    match pane {
-        Pane::Overview => None,
-        Pane::Readiness => readiness::selected_object(cx, &states.readiness),
-        Pane::Rbac => rbac::selected_object(cx, &states.rbac),
-        Pane::Quotas => quotas::selected_object(cx, &states.quotas),
-        Pane::Autoscaling => autoscaling::selected_object(cx, &states.autoscaling),
-        Pane::Backups => backups::selected_object(cx, &states.backups),
-        Pane::Nodes => nodes::selected_object(cx, &states.nodes),
-        Pane::Events => events::selected_object(cx, &states.events),
-    }
-}
-
-/// The current filter text of a pane (to reopen `/` with it).
-pub fn filter_of(states: &PaneStates, pane: Pane) -> String {
-    match pane {
-        Pane::Overview => String::new(),
-        Pane::Readiness => states.readiness.nav.filter.clone(),
-        Pane::Rbac => states.rbac.nav.filter.clone(),
-        Pane::Quotas => states.quotas.nav.filter.clone(),
-        Pane::Autoscaling => states.autoscaling.nav.filter.clone(),
-        Pane::Backups => states.backups.nav.filter.clone(),
-        Pane::Nodes => states.nodes.nav.filter.clone(),
-        Pane::Events => states.events.nav.filter.clone(),
-    }
+    cache.get(cx.model.generation, |_| {
+        Arc::new(derive(&cx.model.derive_input()))
+    })
 }

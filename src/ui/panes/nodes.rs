@@ -10,8 +10,9 @@
 //! selected row's detail (taints and conditions of a node; every flag and
 //! the failing checks' messages of a component), always shown when tall.
 
+use std::sync::Arc;
+
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Container, Node};
 use k8s_openapi::jiff::Timestamp;
@@ -20,13 +21,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Cx, Outcome, PaneEvent, handle_sections};
+use super::{Cx, Outcome, Pane, PaneEvent, derived, handle_sections};
 use crate::checks::{CheckResult, Severity, Status};
 use crate::config::keymap::Action;
 use crate::model::command::{command_words, env_value, flag_value};
 use crate::model::pod::Pod;
 use crate::model::{ObjKey, Object, inert, quantity};
 use crate::runtime::Results;
+use crate::runtime::checker::{Derive, DeriveInput};
 use crate::ui::memo::Memo;
 use crate::ui::widgets::grid::{self, Grid, Row, Tone};
 use crate::ui::widgets::sections::Sections;
@@ -64,8 +66,38 @@ pub struct State {
     pub sort: SortKey,
     /// `enter`: the detail under the table (always shown when tall).
     pub detail: bool,
+    data: Memo<u64, NodesData>,
     view: Memo<ViewKey, View>,
 }
+
+/// The pane's rows before sorting, `:ns`, the filter and ages: what the
+/// checker derives after each evaluation (see `Pane::derive`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodesData {
+    nodes: Vec<NodeEntry>,
+    /// The domain every node name ends with (shown without it).
+    domain: Option<String>,
+    /// (detail, row), in component then node order.
+    control_plane: Vec<(String, Row)>,
+    /// What the control-plane table says when it is empty.
+    control_plane_empty: String,
+}
+
+/// A node's row with what it sorts by; its AGE cell is filled at view time.
+#[derive(Debug, Clone, PartialEq)]
+struct NodeEntry {
+    detail: String,
+    cp: bool,
+    role: String,
+    zone: String,
+    pool: String,
+    rank: u8,
+    created: Option<Timestamp>,
+    row: Row,
+}
+
+/// The column of a node row's age.
+const AGE: usize = 10;
 
 #[derive(Clone, PartialEq)]
 struct ViewKey {
@@ -90,7 +122,7 @@ impl View {
     }
 }
 
-pub fn view(cx: &Cx, st: &State) -> Rc<View> {
+pub fn view(cx: &Cx, st: &State) -> Arc<View> {
     let key = ViewKey {
         generation: cx.model.generation,
         filter: st.nav.filter.clone(),
@@ -98,7 +130,10 @@ pub fn view(cx: &Cx, st: &State) -> Rc<View> {
         now: cx.model.now,
         sort: st.sort,
     };
-    st.view.get(key, |_| Rc::new(derive(cx, &st.nav, st.sort)))
+    st.view.get(key, |_| {
+        let d = derived(cx, st.slug(), derive_rows, &st.data);
+        Arc::new(view_of(&d, cx, &st.nav, st.sort))
+    })
 }
 
 /// The role a node shows (`node-role.kubernetes.io/<role>` labels; the
@@ -197,9 +232,10 @@ fn alloc_cap(node: &Node, resource: &str) -> String {
     )
 }
 
-fn derive(cx: &Cx, nav: &Nav, sort: SortKey) -> View {
-    let store = &cx.model.store;
-    let now = cx.model.now;
+/// Derives the nodes and control-plane rows (on the checker's thread: no
+/// theme, no `:ns`, no filter, no ages).
+fn derive_rows(input: &DeriveInput) -> NodesData {
+    let store = input.store;
     let nodes: Vec<(&crate::model::ObjRef, &Node)> = store.typed::<Node>().collect();
     let names: Vec<&str> = nodes.iter().map(|(o, _)| o.name()).collect();
     let domain = common_domain(&names).map(str::to_string);
@@ -214,17 +250,7 @@ fn derive(cx: &Cx, nav: &Nav, sort: SortKey) -> View {
         }
     };
 
-    // Nodes.
-    struct N {
-        detail: String,
-        cp: bool,
-        role: String,
-        zone: String,
-        pool: String,
-        rank: u8,
-        row: Row,
-    }
-    let mut list: Vec<N> = nodes
+    let node_entries: Vec<NodeEntry> = nodes
         .iter()
         .map(|(o, n)| {
             let (status, tone, rank) = status_of(n);
@@ -248,111 +274,23 @@ fn derive(cx: &Cx, nav: &Nav, sort: SortKey) -> View {
                 .cell(alloc_cap(n, "cpu"))
                 .cell(alloc_cap(n, "memory"))
                 .cell(o.label("node.kubernetes.io/instance-type").unwrap_or("-"))
-                .cell(
-                    o.meta
-                        .creation_timestamp
-                        .as_ref()
-                        .map_or("-".into(), |t| age(now, t.0)),
-                );
-            let taints: Vec<String> = n
-                .spec
-                .as_ref()
-                .and_then(|s| s.taints.as_ref())
-                .into_iter()
-                .flatten()
-                .map(|t| match &t.value {
-                    Some(v) => format!("{}={v}:{}", t.key, t.effect),
-                    None => format!("{}:{}", t.key, t.effect),
-                })
-                .collect();
-            let conditions: Vec<String> = n
-                .status
-                .as_ref()
-                .and_then(|s| s.conditions.as_ref())
-                .into_iter()
-                .flatten()
-                .filter(|c| {
-                    // Ready when not True; the pressure conditions when not False.
-                    c.status != if c.type_ == "Ready" { "True" } else { "False" }
-                })
-                .map(|c| {
-                    format!(
-                        "{}={} ({})",
-                        c.type_,
-                        c.status,
-                        c.message.as_deref().or(c.reason.as_deref()).unwrap_or("")
-                    )
-                })
-                .collect();
-            let detail = format!(
-                "{}\ntaints: {}\nconditions: {}",
-                o.name(),
-                if taints.is_empty() {
-                    "none".into()
-                } else {
-                    taints.join(", ")
-                },
-                if conditions.is_empty() {
-                    "Ready, no pressure".into()
-                } else {
-                    conditions.join("; ")
-                }
-            );
-            N {
-                detail,
+                // AGE: filled in at view time, against the model's clock.
+                .cell("-");
+            NodeEntry {
+                detail: node_detail(o, n),
                 cp: is_control_plane_node(o),
                 role,
                 zone,
                 pool,
                 rank,
+                created: o.meta.creation_timestamp.as_ref().map(|t| t.0),
                 row,
             }
         })
         .collect();
-    list.sort_by(|a, b| {
-        let name = |n: &N| n.row.cells[0].clone();
-        let role = |n: &N| (!n.cp, n.role.clone());
-        match sort {
-            SortKey::Role => (role(a), &a.zone, &a.pool).cmp(&(role(b), &b.zone, &b.pool)),
-            SortKey::Zone => (&a.zone, role(a), &a.pool).cmp(&(&b.zone, role(b), &b.pool)),
-            SortKey::Pool => (&a.pool, &a.zone).cmp(&(&b.pool, &b.zone)),
-            SortKey::Status => (a.rank, role(a)).cmp(&(b.rank, role(b))),
-            SortKey::Name => std::cmp::Ordering::Equal,
-        }
-        .then_with(|| name(a).cmp(&name(b)))
-    });
-    let mut node_grid = Grid::new(
-        "Nodes",
-        &[
-            "NODE", "STATUS", "ROLE", "ZONE", "POOL", "PRESSURE", "KUBELET", "CPU a/c", "MEM a/c",
-            "TYPE", "AGE",
-        ],
-        &[0, 0, 0, 0, 0, 0, 1, 3, 3, 4, 2],
-    );
-    node_grid.note = format!(
-        "sort:{}{}",
-        format!("{sort:?}").to_lowercase(),
-        domain
-            .as_ref()
-            .map(|d| format!(", names without .{d}"))
-            .unwrap_or_default()
-    );
-    node_grid.empty = "no Node objects (the snapshot did not include them)".into();
-    let all = list.len();
-    let list: Vec<N> = list.into_iter().filter(|n| n.row.matches(nav)).collect();
-    let node_details: Vec<String> = list.iter().map(|n| n.detail.clone()).collect();
-    node_grid.filter(list.into_iter().map(|n| n.row).collect(), nav);
-    node_grid.total = all;
 
-    // Control plane.
-    let mut cp_grid = Grid::new(
-        "Control plane",
-        &["COMPONENT", "NODE", "STATUS", "CHECKS", "FAILING", "FLAGS"],
-        &[0, 0, 0, 0, 2, 0],
-    );
-    cp_grid.note = "flags the checks read".into();
     let mut rows = Vec::new();
-    let findings = findings_by_pod(&cx.model.results);
+    let findings = findings_by_pod(input.results);
     let mut seen: BTreeMap<&str, Vec<&str>> = BTreeMap::new(); // node → components
     for component in COMPONENTS {
         for (o, pod) in static_pods(store, component) {
@@ -364,7 +302,7 @@ fn derive(cx: &Cx, nav: &Nav, sort: SortKey) -> View {
             seen.entry(node).or_default().push(component);
             let (status, tone) = pod_state(pod);
             let mut found: Vec<&CheckResult> = findings.get(o.name()).cloned().unwrap_or_default();
-            found.extend(cx.model.results.iter().filter(|r| {
+            found.extend(input.results.iter().filter(|r| {
                 r.status != Status::Pass
                     && r.subject.kind == "Component"
                     && r.subject.name == component
@@ -433,7 +371,7 @@ fn derive(cx: &Cx, nav: &Nav, sort: SortKey) -> View {
             (order(&a.cells[0]), &a.cells[1]).cmp(&(order(&b.cells[0]), &b.cells[1]))
         });
     }
-    cp_grid.empty = match (&store.info.managed, managed_pool_label(store)) {
+    let control_plane_empty = match (&store.info.managed, managed_pool_label(store)) {
         (Some(p), _) => format!(
             "unknown: managed control plane ({p}) — the provider hides kube-apiserver, etcd, \
              kube-controller-manager and kube-scheduler and their flags"
@@ -446,16 +384,134 @@ fn derive(cx: &Cx, nav: &Nav, sort: SortKey) -> View {
                          (label component=kube-apiserver, …): their flags cannot be read"
             .into(),
     };
-    // The control plane lives in kube-system: `:ns` elsewhere hides it.
-    if !cx.in_scope(Some("kube-system")) {
-        rows.clear();
-        cp_grid.empty = "the control plane is in kube-system (:ns all to see it)".into();
+    NodesData {
+        nodes: node_entries,
+        domain,
+        control_plane: rows,
+        control_plane_empty,
     }
-    let all = rows.len();
-    let rows: Vec<(String, Row)> = rows.into_iter().filter(|(_, r)| r.matches(nav)).collect();
+}
+
+/// A node's name, taints and the conditions that are not as they should be.
+fn node_detail(o: &Object, n: &Node) -> String {
+    let taints: Vec<String> = n
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|t| match &t.value {
+            Some(v) => format!("{}={v}:{}", t.key, t.effect),
+            None => format!("{}:{}", t.key, t.effect),
+        })
+        .collect();
+    let conditions: Vec<String> = n
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|c| {
+            // Ready when not True; the pressure conditions when not False.
+            c.status != if c.type_ == "Ready" { "True" } else { "False" }
+        })
+        .map(|c| {
+            format!(
+                "{}={} ({})",
+                c.type_,
+                c.status,
+                c.message.as_deref().or(c.reason.as_deref()).unwrap_or("")
+            )
+        })
+        .collect();
+    format!(
+        "{}\ntaints: {}\nconditions: {}",
+        o.name(),
+        if taints.is_empty() {
+            "none".into()
+        } else {
+            taints.join(", ")
+        },
+        if conditions.is_empty() {
+            "Ready, no pressure".into()
+        } else {
+            conditions.join("; ")
+        }
+    )
+}
+
+/// The derived rows sorted, aged against the model's clock, narrowed to
+/// `:ns` and filtered.
+fn view_of(d: &NodesData, cx: &Cx, nav: &Nav, sort: SortKey) -> View {
+    let now = cx.model.now;
+    let mut list: Vec<&NodeEntry> = d.nodes.iter().collect();
+    list.sort_by(|a, b| {
+        let name = |n: &NodeEntry| n.row.cells[0].clone();
+        let role = |n: &NodeEntry| (!n.cp, n.role.clone());
+        match sort {
+            SortKey::Role => (role(a), &a.zone, &a.pool).cmp(&(role(b), &b.zone, &b.pool)),
+            SortKey::Zone => (&a.zone, role(a), &a.pool).cmp(&(&b.zone, role(b), &b.pool)),
+            SortKey::Pool => (&a.pool, &a.zone).cmp(&(&b.pool, &b.zone)),
+            SortKey::Status => (a.rank, role(a)).cmp(&(b.rank, role(b))),
+            SortKey::Name => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| name(a).cmp(&name(b)))
+    });
+    let mut node_grid = Grid::new(
+        "Nodes",
+        &[
+            "NODE", "STATUS", "ROLE", "ZONE", "POOL", "PRESSURE", "KUBELET", "CPU a/c", "MEM a/c",
+            "TYPE", "AGE",
+        ],
+        &[0, 0, 0, 0, 0, 0, 1, 3, 3, 4, 2],
+    );
+    node_grid.note = format!(
+        "sort:{}{}",
+        format!("{sort:?}").to_lowercase(),
+        d.domain
+            .as_ref()
+            .map(|d| format!(", names without .{d}"))
+            .unwrap_or_default()
+    );
+    node_grid.empty = "no Node objects (the snapshot did not include them)".into();
+    let all = list.len();
+    let mut node_rows = Vec::new();
+    let mut node_details = Vec::new();
+    for n in list {
+        let mut row = n.row.clone();
+        if let (Some(created), Some(cell)) = (n.created, row.cells.get_mut(AGE)) {
+            *cell = age(now, created);
+        }
+        if row.matches(nav) {
+            node_rows.push(row);
+            node_details.push(n.detail.clone());
+        }
+    }
+    node_grid.filter(node_rows, nav);
+    node_grid.total = all;
+
+    let mut cp_grid = Grid::new(
+        "Control plane",
+        &["COMPONENT", "NODE", "STATUS", "CHECKS", "FAILING", "FLAGS"],
+        &[0, 0, 0, 0, 2, 0],
+    );
+    cp_grid.note = "flags the checks read".into();
+    cp_grid.empty = d.control_plane_empty.clone();
+    // The control plane lives in kube-system: `:ns` elsewhere hides it.
+    let rows: &[(String, Row)] = if cx.in_scope(Some("kube-system")) {
+        &d.control_plane
+    } else {
+        cp_grid.empty = "the control plane is in kube-system (:ns all to see it)".into();
+        &[]
+    };
+    let rows: Vec<&(String, Row)> = rows.iter().filter(|(_, r)| r.matches(nav)).collect();
     let cp_details: Vec<String> = rows.iter().map(|(d, _)| d.clone()).collect();
-    cp_grid.filter(rows.into_iter().map(|(_, r)| r).collect(), nav);
-    cp_grid.total = all;
+    cp_grid.filter(rows.iter().map(|(_, r)| r.clone()).collect(), nav);
+    cp_grid.total = if cx.in_scope(Some("kube-system")) {
+        d.control_plane.len()
+    } else {
+        0
+    };
 
     View {
         nodes: node_grid,
@@ -634,5 +690,85 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
                 .wrap(Wrap { trim: true }),
             detail,
         );
+    }
+}
+
+/// The identity of row `i` of the focused section: a node, or a component
+/// on a node (the rows of components missing from a node share its key).
+fn identity(v: &View, focus: usize, i: usize) -> Option<String> {
+    let row = v.grids().get(focus)?.rows.get(i)?;
+    Some(match (focus, row.cells.first()) {
+        (1, Some(component)) => format!("{} {component}", row.identity()),
+        _ => row.identity(),
+    })
+}
+
+fn anchor(cx: &Cx, st: &mut State) {
+    let v = view(cx, st);
+    let focus = st.sections.focus;
+    let len = v.grids().get(focus).map_or(0, |g| g.rows.len());
+    st.nav.anchor_here(len, |i| identity(&v, focus, i));
+}
+
+/// Keeps the selection on its row after the rows changed or were re-sorted.
+pub fn follow(cx: &Cx, st: &mut State) {
+    let v = view(cx, st);
+    let focus = st.sections.focus;
+    let len = v.grids().get(focus).map_or(0, |g| g.rows.len());
+    st.nav.follow(len, |i| identity(&v, focus, i));
+}
+
+impl Pane for State {
+    fn title(&self) -> &'static str {
+        "Nodes"
+    }
+
+    fn short_title(&self) -> &'static str {
+        "Nodes"
+    }
+
+    fn slug(&self) -> &'static str {
+        "nodes"
+    }
+
+    /// A sort keeps the selection on its row; any other key anchors it on
+    /// the row it leaves selected.
+    fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
+        let sort = ev == PaneEvent::Action(Action::Sort);
+        let outcome = handle(cx, self, ev);
+        if sort {
+            follow(cx, self);
+        } else {
+            anchor(cx, self);
+        }
+        outcome
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        draw(f, area, cx, self)
+    }
+
+    fn selected_object(&self, cx: &Cx) -> Option<ObjKey> {
+        selected_object(cx, self)
+    }
+
+    fn filter(&self) -> &str {
+        &self.nav.filter
+    }
+
+    fn follow(&mut self, cx: &Cx) {
+        follow(cx, self)
+    }
+
+    fn derive(&self) -> Option<Derive> {
+        Some(|input| Arc::new(derive_rows(input)))
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[
+            (Action::Group, "next section (nodes, control plane)"),
+            (Action::Sort, "sort nodes by role, zone, pool, status, name"),
+            (Action::Select, "show or hide the row's detail"),
+        ]
     }
 }

@@ -7,13 +7,33 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{Cx, Outcome, PaneEvent};
+use std::sync::Arc;
+
+use super::{Cx, Outcome, Pane, PaneEvent, derived};
 use crate::checks::Category;
 use crate::report::score_text;
+use crate::runtime::checker::{Derive, DeriveInput};
+use crate::ui::memo::Memo;
 use crate::ui::widgets::inert_lines;
 
 #[derive(Default)]
-pub struct State;
+pub struct State {
+    counts: Memo<u64, Counts>,
+}
+
+/// What the source box counts, derived by the checker (see `Pane::derive`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub objects: usize,
+    pub kinds: usize,
+}
+
+fn derive_counts(input: &DeriveInput) -> Counts {
+    Counts {
+        objects: input.store.len(),
+        kinds: input.store.kinds().len(),
+    }
+}
 
 pub fn handle(_cx: &Cx, _st: &mut State, _ev: PaneEvent) -> Outcome {
     Outcome::Ignored
@@ -28,7 +48,7 @@ fn score_style(cx: &Cx, score: Option<f64>) -> Style {
     }
 }
 
-pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, _st: &State) {
+pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
     let theme = cx.theme;
     let m = cx.model;
     let [top, bottom] = Layout::vertical([Constraint::Length(11), Constraint::Min(6)]).areas(area);
@@ -160,11 +180,10 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, _st: &State) {
         ]),
         Line::from(vec![
             Span::styled("objects ", theme.muted),
-            Span::raw(format!(
-                "{} in {} kinds (all synced)",
-                m.store.len(),
-                m.store.kinds().len()
-            )),
+            Span::raw({
+                let counts = derived(cx, st.slug(), derive_counts, &st.counts);
+                format!("{} in {} kinds (all synced)", counts.objects, counts.kinds)
+            }),
         ]),
     ];
     let busiest: Vec<String> = {
@@ -199,4 +218,30 @@ fn bar(score: Option<f64>, width: u16, filled: Style, empty: Style) -> Line<'sta
         Span::styled("█".repeat(full), filled),
         Span::styled("░".repeat(width - full), empty),
     ])
+}
+
+impl Pane for State {
+    fn title(&self) -> &'static str {
+        "Overview"
+    }
+
+    fn short_title(&self) -> &'static str {
+        "Ovw"
+    }
+
+    fn slug(&self) -> &'static str {
+        "overview"
+    }
+
+    fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
+        handle(cx, self, ev)
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        draw(f, area, cx, self)
+    }
+
+    fn derive(&self) -> Option<Derive> {
+        Some(|input| Arc::new(derive_counts(input)))
+    }
 }

@@ -8,17 +8,18 @@
 //! focused one takes the navigation keys. `s` (Sort) orders the gauges by
 //! pressure or by namespace. `/` filters all three.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{LimitRange, ResourceQuota};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 
-use super::{Cx, Outcome, PaneEvent, handle_sections};
+use super::{Cx, Outcome, Pane, PaneEvent, derived, handle_sections};
 use crate::config::Config;
 use crate::config::keymap::Action;
 use crate::model::{ObjKey, quantity};
+use crate::runtime::checker::{Derive, DeriveInput};
 use crate::store::ClusterStore;
 use crate::ui::memo::Memo;
 use crate::ui::widgets::gauge::{Level, bar, percent_cell};
@@ -306,13 +307,44 @@ impl View {
     }
 }
 
-fn data(cx: &Cx, st: &State) -> Rc<QuotaData> {
-    st.data.get(cx.model.generation, |_| {
-        Rc::new(derive(&cx.model.store, cx.model.config()))
+/// The pane's rows: the checker's (see `Pane::derive`), else derived here.
+fn data(cx: &Cx, st: &State) -> Arc<QuotaData> {
+    derived(cx, st.slug(), derive_rows, &st.data)
+}
+
+fn derive_rows(input: &DeriveInput) -> QuotaData {
+    derive(input.store, input.config)
+}
+
+/// The identity of row `i` of section `s` in `v`, for a selection that
+/// follows its row.
+fn identity(d: &QuotaData, v: &View, s: Section, i: usize) -> Option<String> {
+    Some(match s {
+        Section::Gauges => {
+            let g = &d.gauges[*v.gauges.get(i)?];
+            format!("{}/{} {}", g.namespace, g.quota, g.resource)
+        }
+        Section::Limits => d.limits[*v.limits.get(i)?].namespace.clone(),
+        Section::Gaps => d.gaps[*v.gaps.get(i)?].namespace.clone(),
     })
 }
 
-fn view(cx: &Cx, st: &State, d: &QuotaData) -> Rc<View> {
+fn anchor(cx: &Cx, st: &mut State) {
+    let d = data(cx, st);
+    let v = view(cx, st, &d);
+    let s = st.section();
+    st.nav.anchor_here(v.len(s), |i| identity(&d, &v, s, i));
+}
+
+/// Keeps the selection on its row after the rows changed or were re-sorted.
+pub fn follow(cx: &Cx, st: &mut State) {
+    let d = data(cx, st);
+    let v = view(cx, st, &d);
+    let s = st.section();
+    st.nav.follow(v.len(s), |i| identity(&d, &v, s, i));
+}
+
+fn view(cx: &Cx, st: &State, d: &QuotaData) -> Arc<View> {
     let key = ViewKey {
         generation: cx.model.generation,
         filter: st.nav.filter.clone(),
@@ -328,7 +360,7 @@ fn view(cx: &Cx, st: &State, d: &QuotaData) -> Rc<View> {
             // Stable: keeps pressure order within a namespace.
             gauges.sort_by(|&a, &b| d.gauges[a].namespace.cmp(&d.gauges[b].namespace));
         }
-        Rc::new(View {
+        Arc::new(View {
             gauges,
             limits: (0..d.limits.len())
                 .filter(|&i| keep(&d.limits[i].namespace, d.limits[i].text()))
@@ -581,5 +613,59 @@ fn draw_section(
                 },
             );
         }
+    }
+}
+
+impl Pane for State {
+    fn title(&self) -> &'static str {
+        "Quotas"
+    }
+
+    fn short_title(&self) -> &'static str {
+        "Quota"
+    }
+
+    fn slug(&self) -> &'static str {
+        "quotas"
+    }
+
+    /// A sort keeps the selection on its row; any other key anchors it on
+    /// the row it leaves selected.
+    fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
+        let sort = ev == PaneEvent::Action(Action::Sort);
+        let outcome = handle(cx, self, ev);
+        if sort {
+            follow(cx, self);
+        } else {
+            anchor(cx, self);
+        }
+        outcome
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        draw(f, area, cx, self)
+    }
+
+    fn selected_object(&self, cx: &Cx) -> Option<ObjKey> {
+        selected_object(cx, self)
+    }
+
+    fn filter(&self) -> &str {
+        &self.nav.filter
+    }
+
+    fn follow(&mut self, cx: &Cx) {
+        follow(cx, self)
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[
+            (Action::Group, "next section (quotas, LimitRanges, gaps)"),
+            (Action::Sort, "sort quotas by pressure or namespace"),
+        ]
+    }
+
+    fn derive(&self) -> Option<Derive> {
+        Some(|input| Arc::new(derive_rows(input)))
     }
 }

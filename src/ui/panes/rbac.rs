@@ -36,7 +36,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Cx, Outcome, PaneEvent};
+use super::{Cx, Outcome, Pane, PaneEvent};
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
@@ -994,27 +994,6 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
             st.detail_scroll = 0;
             Outcome::Handled
         }
-        PaneEvent::WhoCan(args) => match parse_who_can(&args, &cx.model.store, cx.namespace) {
-            Err(usage) => Outcome::Status(usage),
-            Ok(q) => {
-                if st.query.is_none() {
-                    st.saved_nav = Some(std::mem::take(&mut st.nav));
-                } else {
-                    st.nav = Nav::default();
-                }
-                st.detail_scroll = 0;
-                let rows = who_rows(cx, st, &q);
-                let subjects: BTreeSet<&SubjectRef> = rows.iter().map(|r| &r.subject).collect();
-                let msg = format!(
-                    "who can {}: {} subject(s) via {} grant(s) — esc returns to the subjects",
-                    q.describe(),
-                    subjects.len(),
-                    rows.len()
-                );
-                st.query = Some(q);
-                Outcome::Status(msg)
-            }
-        },
         PaneEvent::Action(Action::Back) => {
             if st.query.take().is_some() {
                 st.nav = st.saved_nav.take().unwrap_or_default();
@@ -1078,6 +1057,61 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
             }
         }
     }
+}
+
+/// `:who-can ARGS`: opens the query's answer (the subjects table waits
+/// behind it), or says how to write the query.
+pub fn who_can_command(cx: &Cx, st: &mut State, args: &[String]) -> Outcome {
+    match parse_who_can(args, &cx.model.store, cx.namespace) {
+        Err(usage) => Outcome::Status(usage),
+        Ok(q) => {
+            if st.query.is_none() {
+                st.saved_nav = Some(std::mem::take(&mut st.nav));
+            } else {
+                st.nav = Nav::default();
+            }
+            st.detail_scroll = 0;
+            let rows = who_rows(cx, st, &q);
+            let subjects: BTreeSet<&SubjectRef> = rows.iter().map(|r| &r.subject).collect();
+            let msg = format!(
+                "who can {}: {} subject(s) via {} grant(s) — esc returns to the subjects",
+                q.describe(),
+                subjects.len(),
+                rows.len()
+            );
+            st.query = Some(q);
+            Outcome::Status(msg)
+        }
+    }
+}
+
+/// The identity of row `i` of the table shown: the grant (who-can), the
+/// binding (stale) or the subject.
+fn identity(cx: &Cx, st: &State, rows: &[usize], i: usize) -> Option<String> {
+    let r = *rows.get(i)?;
+    Some(match (&st.query, st.view) {
+        (Some(q), _) => {
+            let g = who_rows(cx, st, q).get(r)?.clone();
+            format!("{:?} {}", g.subject, g.binding)
+        }
+        (None, View::Stale) => derived(cx, st).bindings.get(r)?.key.to_string(),
+        (None, _) => format!("{:?}", derived(cx, st).subjects.get(r)?.subject),
+    })
+}
+
+fn anchor(cx: &Cx, st: &mut State) {
+    let rows = view(cx, st);
+    let id = identity(cx, st, &rows, st.nav.clamp(rows.len()));
+    st.nav.anchor = id;
+}
+
+/// Keeps the selection on its subject (or grant, or binding) after the
+/// rows changed.
+pub fn follow(cx: &Cx, st: &mut State) {
+    let rows = view(cx, st);
+    let mut nav = std::mem::take(&mut st.nav);
+    nav.follow(rows.len(), |i| identity(cx, st, &rows, i));
+    st.nav = nav;
 }
 
 /// The selected subject row (subjects views only).
@@ -1584,4 +1618,62 @@ fn grant_lines<'a>(theme: &Theme, r: &WhoRow, d: &Derived) -> Vec<Line<'a>> {
         ))),
     }
     lines
+}
+
+impl Pane for State {
+    fn title(&self) -> &'static str {
+        "RBAC"
+    }
+
+    fn short_title(&self) -> &'static str {
+        "RBAC"
+    }
+
+    fn slug(&self) -> &'static str {
+        "rbac"
+    }
+
+    fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
+        let outcome = handle(cx, self, ev);
+        anchor(cx, self);
+        outcome
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        draw(f, area, cx, self)
+    }
+
+    fn selected_object(&self, cx: &Cx) -> Option<ObjKey> {
+        selected_object(cx, self)
+    }
+
+    fn filter(&self) -> &str {
+        &self.nav.filter
+    }
+
+    fn follow(&mut self, cx: &Cx) {
+        follow(cx, self)
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[
+            (
+                Action::Group,
+                "subjects, without system ones, stale bindings",
+            ),
+            (Action::Select, "show or hide the detail"),
+            (Action::Back, "close the who-can answer or the detail"),
+        ]
+    }
+
+    /// `:who-can VERB RESOURCE [-n NS]`.
+    fn command(&mut self, cx: &Cx, words: &[&str]) -> Option<Outcome> {
+        let ["who-can", args @ ..] = words else {
+            return None;
+        };
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let outcome = who_can_command(cx, self, &args);
+        anchor(cx, self);
+        Some(outcome)
+    }
 }

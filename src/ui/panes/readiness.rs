@@ -2,7 +2,6 @@
 //! filter, grouping, and a detail panel with evidence, the practice's
 //! rationale and whether a guided fix exists.
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use ratatui::Frame;
@@ -11,7 +10,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Cx, Outcome, PaneEvent};
+use super::{Cx, Outcome, Pane, PaneEvent};
 use crate::checks::{CheckResult, Severity, Status};
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
@@ -74,7 +73,7 @@ fn rank(r: &CheckResult) -> (u8, Severity) {
 }
 
 /// The rows of the view: failures and unknowns, filtered and sorted.
-fn view(cx: &Cx, st: &State) -> Rc<[Arc<CheckResult>]> {
+fn view(cx: &Cx, st: &State) -> Arc<[Arc<CheckResult>]> {
     let key = ViewKey {
         generation: cx.model.generation,
         filter: st.nav.filter.clone(),
@@ -178,7 +177,6 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
                 Outcome::Ignored
             }
         }
-        PaneEvent::WhoCan(_) => Outcome::Ignored,
     }
 }
 
@@ -374,4 +372,61 @@ pub fn export(cx: &Cx, st: &State, format: &str) -> String {
         ));
     }
     out
+}
+
+impl Pane for State {
+    fn title(&self) -> &'static str {
+        "Readiness"
+    }
+
+    fn short_title(&self) -> &'static str {
+        "Ready"
+    }
+
+    fn slug(&self) -> &'static str {
+        "readiness"
+    }
+
+    fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
+        handle(cx, self, ev)
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        draw(f, area, cx, self)
+    }
+
+    fn selected_object(&self, cx: &Cx) -> Option<ObjKey> {
+        selected_object(cx, self)
+    }
+
+    fn filter(&self) -> &str {
+        &self.nav.filter
+    }
+
+    fn follow(&mut self, cx: &Cx) {
+        follow(cx, self)
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[
+            (Action::Select, "show or hide the finding's detail"),
+            (Action::Sort, "sort by severity, check, namespace, subject"),
+            (Action::Group, "group by category, namespace, severity"),
+        ]
+    }
+
+    /// `:check ID`: this pane, filtered to one check's findings.
+    fn command(&mut self, cx: &Cx, words: &[&str]) -> Option<Outcome> {
+        let ["check", id] = words else {
+            return None;
+        };
+        Some(match crate::checks::find(id) {
+            Some(c) => handle(cx, self, PaneEvent::Filter(c.id.to_string())),
+            None => Outcome::Refused(format!("no check {id:?} (see `kready checks`)")),
+        })
+    }
+
+    fn export(&self, cx: &Cx, format: &str) -> Option<String> {
+        Some(export(cx, self, format))
+    }
 }

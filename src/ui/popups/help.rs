@@ -1,4 +1,5 @@
-//! `?`: the help overlay, generated from the keymap and the command list.
+//! `?`: the help overlay, generated from the keymap, the shown pane's own
+//! keys and the command list.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -17,6 +18,20 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             Span::styled(format!("  {:<16}", keys.join(" ")), theme.accent),
             Span::raw(b.description),
         ]));
+    }
+    let pane = state.active_pane();
+    if !pane.hints().is_empty() {
+        out.push(Line::raw(""));
+        out.push(Line::styled(format!("{} pane", pane.title()), theme.header));
+        for (action, text) in pane.hints() {
+            out.push(Line::from(vec![
+                Span::styled(
+                    format!("  {:<16}", state.keymap.keys_of(*action)),
+                    theme.accent,
+                ),
+                Span::raw(*text),
+            ]));
+        }
     }
     out.push(Line::raw(""));
     out.push(Line::styled("Commands (:)", theme.header));

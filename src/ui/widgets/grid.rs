@@ -75,6 +75,16 @@ impl Row {
         self.cells.get(i).map(String::as_str)
     }
 
+    /// The row's identity, for a selection that follows it: its object,
+    /// else its first cell (a name). Not the object's displayed name, which
+    /// can change (a node's name loses the domain all nodes share).
+    pub fn identity(&self) -> String {
+        match &self.obj {
+            Some(obj) => obj.to_string(),
+            None => self.cells.first().cloned().unwrap_or_default(),
+        }
+    }
+
     pub fn matches(&self, nav: &Nav) -> bool {
         nav.filter.is_empty() || self.cells.iter().any(|c| nav.matches(c))
     }
