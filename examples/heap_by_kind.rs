@@ -68,7 +68,7 @@ fn main() {
     );
     drop(sorted);
     drop(findings);
-    let mut kinds: Vec<String> = store.kinds().into_iter().map(String::from).collect();
+    let mut kinds: Vec<String> = store.kinds();
     kinds.sort();
     let mut rows = Vec::new();
     for kind in kinds {
