@@ -21,7 +21,7 @@ const RULES: &[(&str, &[&str])] = &[
     ("view", &["model", "store", "config"]),
     ("checks", &["model", "store", "view", "config"]),
     ("report", &["checks", "model", "store", "config"]),
-    ("cli", &["checks", "model", "config"]),
+    ("cli", &["checks", "model", "config", "report"]),
     (
         "runtime",
         &["model", "config", "store", "source", "view", "checks"],

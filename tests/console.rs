@@ -299,3 +299,47 @@ fn the_selection_stays_on_its_finding_when_an_evaluation_resorts_the_rows() {
         _ => panic!("y opens the YAML view: {:?}", state.status),
     }
 }
+
+/// `:export FORMAT` writes the view with `kready check`'s own writer for
+/// that format; an unknown format is a status line, not a file.
+#[test]
+fn export_takes_any_report_format() {
+    let mut model = demo_model();
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = State::new(Keymap::default(), Theme::monochrome(), dir.path().into());
+    state.show("readiness");
+    state.pane_mut::<readiness::State>().nav.filter = "crashloop".into();
+    let mut command = |state: &mut State, model: &mut Model, line: &str| {
+        update(state, model, key(':'));
+        for c in line.chars() {
+            update(state, model, key(c));
+        }
+        update(state, model, code(KeyCode::Enter))
+    };
+    let effects = command(&mut state, &mut model, "export json");
+    let [Effect::Write { path, contents }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(path.extension().unwrap(), "json");
+    let report: serde_json::Value = serde_json::from_str(contents).expect("the JSON report");
+    assert_eq!(report["schemaVersion"], 1);
+    let results = report["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|r| r["check"] == "workload/crashloop"));
+
+    let effects = command(&mut state, &mut model, "export sarif");
+    let [Effect::Write { path, contents }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(path.extension().unwrap(), "sarif");
+    assert!(
+        contents.contains("\"version\": \"2.1.0\"") || contents.contains("\"version\":\"2.1.0\"")
+    );
+
+    assert!(command(&mut state, &mut model, "export docx").is_empty());
+    let status = state.status.clone().unwrap_or_default();
+    assert!(
+        status.contains("no export format \"docx\"") && status.contains("sarif"),
+        "{status}"
+    );
+}

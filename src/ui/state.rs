@@ -108,7 +108,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("pane", ":pane NAME — go to a pane"),
     (
         "export",
-        ":export md|json — write the findings view to a file",
+        ":export [FORMAT] — write the findings view to a file (markdown, json, sarif, …)",
     ),
     ("q", ":q — quit"),
 ];
@@ -311,7 +311,7 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
             },
             None => state.status = Some("no object selected".into()),
         },
-        Action::Export => return export(state, model, "md"),
+        Action::Export => return export(state, model, "markdown"),
         Action::Back if state.namespace.is_some() && state.active_pane().filter().is_empty() => {
             state.namespace = None;
         }
@@ -413,7 +413,10 @@ pub fn complete(model: &Model, typed: &str) -> Vec<String> {
             .iter()
             .map(|p| p.slug().to_string())
             .collect(),
-        "export" => vec!["md".into(), "json".into()],
+        "export" => crate::report::FORMATS
+            .iter()
+            .map(|f| f.name.to_string())
+            .collect(),
         "who-can" => [
             "get", "list", "watch", "create", "update", "patch", "delete", "*",
         ]
@@ -448,8 +451,9 @@ fn run_command(state: &mut State, model: &mut Model, line: &str) -> Vec<Effect> 
                 state.status = Some(format!("no pane {name:?}"));
             }
         }
-        ["export"] => return export(state, model, "md"),
-        ["export", fmt @ ("md" | "json")] => return export(state, model, fmt),
+        ["export"] => return export(state, model, "markdown"),
+        ["export", "md"] => return export(state, model, "markdown"),
+        ["export", name] => return export(state, model, name),
         words => {
             if !pane_command(state, model, words) {
                 state.status = Some(format!(
@@ -487,17 +491,24 @@ fn pane_command(state: &mut State, model: &Model, words: &[&str]) -> bool {
 /// Exports the findings view (the pane that exports: Readiness, with its
 /// filter and the namespace applied). The name is only a wish:
 /// `write_new_file` never overwrites.
-fn export(state: &mut State, model: &Model, format: &str) -> Vec<Effect> {
+fn export(state: &mut State, model: &Model, name: &str) -> Vec<Effect> {
+    let Some(format) = crate::report::format(name) else {
+        let names: Vec<&str> = crate::report::FORMATS.iter().map(|f| f.name).collect();
+        state.status = Some(format!(
+            "no export format {name:?}; one of: {}",
+            names.join(", ")
+        ));
+        return Vec::new();
+    };
     let cx = state.cx(model);
-    // Markdown cells are made inert where they are written (report::markdown::cell).
-    let Some(contents) = state.panes.iter().find_map(|p| p.export(&cx, format)) else {
+    let Some(contents) = state.panes.iter().find_map(|p| p.export(&cx, name)) else {
         state.status = Some("no pane exports a view".into());
         return Vec::new();
     };
     let stamp = model.now.strftime("%Y%m%dT%H%M%SZ").to_string();
     let path = state
         .export_dir
-        .join(format!("kready-findings-{stamp}.{format}"));
+        .join(format!("kready-findings-{stamp}.{}", format.extension));
     vec![Effect::Write { path, contents }]
 }
 

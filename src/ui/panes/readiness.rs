@@ -2,6 +2,7 @@
 //! filter, grouping, and a detail panel with evidence, the practice's
 //! rationale and whether a guided fix exists.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use ratatui::Frame;
@@ -11,10 +12,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Cx, Outcome, Pane, PaneEvent};
-use crate::checks::{CheckResult, Severity, Status};
+use crate::checks::{CheckResult, Severity, Status, catalog};
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
+use crate::report::{Output, Report};
 use crate::ui::memo::Memo;
 use crate::ui::widgets::inert_lines;
 use crate::ui::widgets::table::{self, Nav};
@@ -343,35 +345,24 @@ fn draw_detail(f: &mut Frame, area: Rect, cx: &Cx, r: Option<&CheckResult>) {
     );
 }
 
-/// The current view as Markdown or JSON, for `e` / `:export`.
-pub fn export(cx: &Cx, st: &State, format: &str) -> String {
+/// The current view in one of `kready check`'s formats (`e` / `:export`),
+/// written by the report module itself: the same escaping, masking and
+/// schema as headless reports. `None` for a name no format has.
+pub fn export(cx: &Cx, st: &State, format: &str) -> Option<String> {
+    let format = crate::report::format(format)?;
     let rows = view(cx, st);
     let results: Vec<&CheckResult> = rows.iter().map(|r| &**r).collect();
-    if format == "json" {
-        let mut s = serde_json::to_string_pretty(&results).expect("results serialise");
-        s.push('\n');
-        return s;
-    }
-    // Cluster text (and the user's filter) through the report's cell
-    // escaping: inert, and unable to break the table or inject Markdown.
-    let cell = crate::report::markdown::cell;
-    let mut out = format!(
-        "# kready findings — {}\n\nfilter: {}; namespace: {}; {} findings\n\n| severity | check | subject | message |\n|---|---|---|---|\n",
-        cell(&cx.model.store.info.name),
-        cell(&st.nav.filter),
-        cell(cx.namespace.unwrap_or("all")),
-        results.len()
-    );
-    for r in results {
-        out.push_str(&format!(
-            "| {} | `{}` | {} | {} |\n",
-            severity_word(r),
-            r.check,
-            cell(&r.subject.to_string()),
-            cell(&r.message)
-        ));
-    }
-    out
+    let report = Report::new(results, catalog(), &cx.model.store, cx.model.now);
+    let output = Output {
+        tty: true,
+        color: false,
+        show_pass: false,
+        base: Path::new("."),
+    };
+    let mut out = Vec::new();
+    // Writing to memory does not fail; a format that did would show no text.
+    (format.write)(&report, &output, &mut out).ok()?;
+    Some(String::from_utf8_lossy(&out).into_owned())
 }
 
 impl Pane for State {
@@ -427,6 +418,6 @@ impl Pane for State {
     }
 
     fn export(&self, cx: &Cx, format: &str) -> Option<String> {
-        Some(export(cx, self, format))
+        export(cx, self, format)
     }
 }
