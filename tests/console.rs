@@ -309,7 +309,7 @@ fn export_takes_any_report_format() {
     let mut state = State::new(Keymap::default(), Theme::monochrome(), dir.path().into());
     state.show("readiness");
     state.pane_mut::<readiness::State>().nav.filter = "crashloop".into();
-    let mut command = |state: &mut State, model: &mut Model, line: &str| {
+    let command = |state: &mut State, model: &mut Model, line: &str| {
         update(state, model, key(':'));
         for c in line.chars() {
             update(state, model, key(c));
