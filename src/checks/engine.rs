@@ -350,16 +350,18 @@ impl Engine {
             }
         }
         let is_namespace = change.key.is("Namespace");
+        // The namespace the change is in (or is); empty for other
+        // cluster-scoped objects.
+        let ns = if is_namespace {
+            &change.key.name
+        } else {
+            &change.key.namespace
+        };
         for (i, c) in self.checks.iter().enumerate() {
             let reads = c.reads.iter().any(|k| *k == "*" || *k == change.key.kind);
             match c.scope {
-                // Only the namespace the change is in (or is).
+                // Only the namespace the change is in.
                 Scope::Namespace { .. } if reads || is_namespace => {
-                    let ns = if is_namespace {
-                        &change.key.name
-                    } else {
-                        &change.key.namespace
-                    };
                     if ns.is_empty() {
                         f.dirty.insert(i);
                     } else {
@@ -369,10 +371,44 @@ impl Engine {
                 Scope::Cluster { .. } if reads || is_namespace => {
                     f.dirty.insert(i);
                 }
-                Scope::Object { .. } if reads => {
-                    f.dirty.insert(i);
+                // Namespaced subjects read what is in their own namespace
+                // (owners, selectors, the Namespace itself): only that
+                // namespace's re-run. Cluster-scoped subjects (and kinds
+                // kready does not know) re-run everywhere.
+                Scope::Object {
+                    kinds: subjects, ..
+                } if reads => {
+                    let local = !ns.is_empty()
+                        && subjects
+                            .iter()
+                            .all(|k| crate::model::kinds::namespaced(k) == Some(true));
+                    if local {
+                        f.dirty_in.insert((i, ns.clone()));
+                    } else {
+                        f.dirty.insert(i);
+                    }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// Re-runs object-scoped check `i` on the objects of `kinds` in `ns`.
+    fn rerun_in(&self, ctx: &Ctx, i: usize, kinds: &[&str], ns: &str, f: &mut Findings) {
+        let id = self.checks[i].id;
+        for kind in kinds {
+            for obj in ctx.store.list_in(kind, ns) {
+                if !f.changes.objects.contains_key(&obj.key) {
+                    let old = f.per_object.get(&obj.key).cloned().unwrap_or_default();
+                    f.changes.objects.insert(obj.key.clone(), old);
+                }
+                if let Some(results) = f.per_object.get_mut(&obj.key) {
+                    results.retain(|r| r.check != id);
+                    if results.is_empty() {
+                        f.per_object.remove(&obj.key);
+                    }
+                }
+                self.run_object(ctx, &[i], obj, f);
             }
         }
     }
@@ -383,6 +419,10 @@ impl Engine {
         let everywhere = std::mem::take(&mut f.dirty);
         for (i, ns) in std::mem::take(&mut f.dirty_in) {
             if everywhere.contains(&i) {
+                continue;
+            }
+            if let Scope::Object { kinds, .. } = self.checks[i].scope {
+                self.rerun_in(&ctx, i, kinds, &ns, f);
                 continue;
             }
             let key = (self.checks[i].id, ns);

@@ -137,6 +137,27 @@ pub trait Pane: Any {
     }
 }
 
+/// Runs a table pane's input `handle`, then keeps its selection: after a
+/// sort it follows the row it was on (`follow`), after any other input it
+/// anchors on the row now selected (`anchor`).
+pub(crate) fn keep_selection<S>(
+    cx: &Cx,
+    st: &mut S,
+    ev: PaneEvent,
+    handle: fn(&Cx, &mut S, PaneEvent) -> Outcome,
+    anchor: fn(&Cx, &mut S),
+    follow: fn(&Cx, &mut S),
+) -> Outcome {
+    let sort = ev == PaneEvent::Action(Action::Sort);
+    let outcome = handle(cx, st, ev);
+    if sort {
+        follow(cx, st);
+    } else {
+        anchor(cx, st);
+    }
+    outcome
+}
+
 /// The panes, in display order (the number keys follow it).
 pub fn registry() -> Vec<Box<dyn Pane>> {
     vec![

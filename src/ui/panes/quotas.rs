@@ -629,17 +629,8 @@ impl Pane for State {
         "quotas"
     }
 
-    /// A sort keeps the selection on its row; any other key anchors it on
-    /// the row it leaves selected.
     fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
-        let sort = ev == PaneEvent::Action(Action::Sort);
-        let outcome = handle(cx, self, ev);
-        if sort {
-            follow(cx, self);
-        } else {
-            anchor(cx, self);
-        }
-        outcome
+        super::keep_selection(cx, self, ev, handle, anchor, follow)
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
