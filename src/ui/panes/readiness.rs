@@ -11,12 +11,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Cx, Outcome, Pane, PaneEvent};
+use super::{Cx, Outcome, Pane, PaneEvent, derived};
 use crate::checks::{CheckResult, Severity, Status, catalog};
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
 use crate::report::{Output, Report};
+use crate::runtime::checker::{Derive, DeriveInput};
 use crate::ui::memo::Memo;
 use crate::ui::widgets::inert_lines;
 use crate::ui::widgets::table::{self, Nav};
@@ -48,6 +49,26 @@ pub struct State {
     /// The current view's results (shared with the model), cached by what
     /// decides them so a frame never re-filters 30,000 results.
     rows: Memo<ViewKey, [Arc<CheckResult>]>,
+    /// The findings in the default order, when no checker derived them.
+    findings: Memo<u64, Findings>,
+}
+
+/// Every finding (fail and unknown) in the default order — by severity,
+/// then catalog order — made on the checker after each evaluation, so the
+/// default view is drawn without filtering or sorting on the event loop.
+pub struct Findings(Arc<[Arc<CheckResult>]>);
+
+fn derive_findings(input: &DeriveInput) -> Findings {
+    let mut rows: Vec<Arc<CheckResult>> = input
+        .results
+        .shared()
+        .filter(|r| r.status != Status::Pass)
+        .cloned()
+        .collect();
+    // Results come in catalog order, which stays the order within equal
+    // ranks: a stable sort by a small key is enough.
+    rows.sort_by_key(|r| rank(r));
+    Findings(rows.into())
 }
 
 #[derive(Clone, PartialEq)]
@@ -83,30 +104,35 @@ fn view(cx: &Cx, st: &State) -> Arc<[Arc<CheckResult>]> {
         sort: st.sort,
         group: st.group,
     };
+    let by_severity = st.group == Group::None && st.sort == SortKey::Severity;
+    let findings = derived(cx, "readiness", derive_findings, &st.findings);
+    if by_severity && st.nav.filter.is_empty() && cx.namespace.is_none() {
+        return findings.0.clone();
+    }
+    let shown = |r: &&Arc<CheckResult>| {
+        cx.in_scope(r.subject.scope_namespace())
+            && (st.nav.filter.is_empty()
+                || st.nav.matches(r.check)
+                || st.nav.matches(&r.subject.to_string())
+                || st.nav.matches(&r.message)
+                || st.nav.matches(severity_word(r)))
+    };
     st.rows.get(key, |_| {
+        if by_severity {
+            // Filtering keeps the default order.
+            return findings.0.iter().filter(shown).cloned().collect();
+        }
+        // Results come in catalog order, which stays the order within
+        // equal keys.
         let mut rows: Vec<Arc<CheckResult>> = cx
             .model
             .results
             .shared()
             .filter(|r| r.status != Status::Pass)
-            .filter(|r| cx.in_scope(r.subject.scope_namespace()))
-            .filter(|r| {
-                st.nav.filter.is_empty()
-                    || st.nav.matches(r.check)
-                    || st.nav.matches(&r.subject.to_string())
-                    || st.nav.matches(&r.message)
-                    || st.nav.matches(severity_word(r))
-            })
+            .filter(shown)
             .cloned()
             .collect();
-        // Results come in catalog order, which stays the order within equal
-        // keys. The default view (by severity, no groups) has a handful of
-        // distinct keys: a stable sort by a small key is enough.
-        if st.group == Group::None && st.sort == SortKey::Severity {
-            rows.sort_by_key(|r| rank(r));
-        } else {
-            rows.sort_by(|a, b| compare(st, a, b));
-        }
+        rows.sort_by(|a, b| compare(st, a, b));
         rows.into()
     })
 }
@@ -419,5 +445,9 @@ impl Pane for State {
 
     fn export(&self, cx: &Cx, format: &str) -> Option<String> {
         export(cx, self, format)
+    }
+
+    fn derive(&self) -> Option<Derive> {
+        Some(|input| Arc::new(derive_findings(input)))
     }
 }
