@@ -21,7 +21,7 @@ use crate::store::{Change, ClusterStore};
 pub const HISTORY: usize = 120;
 
 pub struct Model {
-    /// What the panes read. Change it only through `apply`: the checker
+    /// What the panes read. Change it only through `apply_events`: the checker
     /// keeps a replica of its own and hears of changes from there.
     pub store: ClusterStore,
     config: Config,

@@ -226,14 +226,3 @@ impl Results {
         )
     }
 }
-
-impl std::ops::Index<usize> for Results {
-    type Output = CheckResult;
-
-    fn index(&self, i: usize) -> &CheckResult {
-        match self.get(i) {
-            Some(r) => r,
-            None => panic!("result {i} of {}", self.len()),
-        }
-    }
-}
