@@ -31,7 +31,7 @@ use crate::store::ClusterStore;
 use crate::ui::memo::Memo;
 use crate::ui::widgets::gauge::{Level, bar, percent_cell};
 use crate::ui::widgets::sections::{Sections, section_line, title, unfocused};
-use crate::ui::widgets::table::{self, Nav};
+use crate::ui::widgets::table::{self, Keep, Nav};
 use crate::view::autoscaling::{
     at_max_replicas, group_at_max, hpa_cannot_act, hpa_held_on_purpose, karpenter_nodepools,
     parse_ca_status, quantity_value, status_configmaps, value_str,
@@ -584,19 +584,12 @@ fn identity(d: &ScaleData, v: &View, s: Section, i: usize) -> Option<String> {
     })
 }
 
-fn anchor(cx: &Cx, st: &mut State) {
+/// Keeps the selection on its row (see `Keep`).
+fn keep(cx: &Cx, st: &mut State, how: Keep) {
     let d = data(cx, st);
     let v = view(cx, st, &d);
     let s = st.section();
-    st.nav.anchor_here(v.len(s), |i| identity(&d, &v, s, i));
-}
-
-/// Keeps the selection on its row after the rows changed or were re-sorted.
-pub fn follow(cx: &Cx, st: &mut State) {
-    let d = data(cx, st);
-    let v = view(cx, st, &d);
-    let s = st.section();
-    st.nav.follow(v.len(s), |i| identity(&d, &v, s, i));
+    st.nav.keep(how, v.len(s), |i| identity(&d, &v, s, i));
 }
 
 fn view(cx: &Cx, st: &State, d: &ScaleData) -> Arc<View> {
@@ -1038,7 +1031,7 @@ impl Pane for State {
     }
 
     fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
-        super::keep_selection(cx, self, ev, handle, anchor, follow)
+        super::keep_selection(cx, self, ev, handle, keep)
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
@@ -1054,7 +1047,7 @@ impl Pane for State {
     }
 
     fn follow(&mut self, cx: &Cx) {
-        follow(cx, self)
+        keep(cx, self, Keep::Follow)
     }
 
     fn hints(&self) -> &'static [(Action, &'static str)] {

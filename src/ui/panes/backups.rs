@@ -30,7 +30,7 @@ use crate::runtime::Results;
 use crate::ui::memo::Memo;
 use crate::ui::widgets::grid::{Grid, Row, Tone, draw_sections, is_tall, one_line};
 use crate::ui::widgets::sections::Sections;
-use crate::ui::widgets::table::Nav;
+use crate::ui::widgets::table::{Keep, Nav};
 use crate::view::backup::{
     SCHEDULE_LABEL, etcd_last_success, etcd_snapshot_cronjobs, is_paused, newest_completed,
     on_cluster_reason, str_at, ts_at, velero, velero_installed,
@@ -512,19 +512,12 @@ fn identity(v: &View, focus: usize, i: usize) -> Option<String> {
         .map(|r| r.identity())
 }
 
-fn anchor(cx: &Cx, st: &mut State) {
+/// Keeps the selection on its row (see `Keep`).
+fn keep(cx: &Cx, st: &mut State, how: Keep) {
     let v = view(cx, st);
     let focus = st.sections.focus;
     let len = v.grids().get(focus).map_or(0, |g| g.rows.len());
-    st.nav.anchor_here(len, |i| identity(&v, focus, i));
-}
-
-/// Keeps the selection on its row after the rows changed or were re-sorted.
-pub fn follow(cx: &Cx, st: &mut State) {
-    let v = view(cx, st);
-    let focus = st.sections.focus;
-    let len = v.grids().get(focus).map_or(0, |g| g.rows.len());
-    st.nav.follow(len, |i| identity(&v, focus, i));
+    st.nav.keep(how, len, |i| identity(&v, focus, i));
 }
 
 impl Pane for State {
@@ -541,7 +534,7 @@ impl Pane for State {
     }
 
     fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
-        super::keep_selection(cx, self, ev, handle, anchor, follow)
+        super::keep_selection(cx, self, ev, handle, keep)
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
@@ -557,7 +550,7 @@ impl Pane for State {
     }
 
     fn follow(&mut self, cx: &Cx) {
-        follow(cx, self)
+        keep(cx, self, Keep::Follow)
     }
 
     fn hints(&self) -> &'static [(Action, &'static str)] {

@@ -21,7 +21,7 @@ use crate::config::keymap::Action;
 use crate::model::{ObjKey, inert, kinds};
 use crate::ui::memo::Memo;
 use crate::ui::widgets::grid::{self, Grid, Row, Tone, one_line};
-use crate::ui::widgets::table::Nav;
+use crate::ui::widgets::table::{Keep, Nav};
 use crate::view::duration::age;
 use crate::view::topology::common_domain;
 
@@ -214,7 +214,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
         PaneEvent::Filter(f) => {
             st.nav.filter = f;
             st.nav.selected = 0;
-            anchor(cx, st);
+            keep(cx, st, Keep::Anchor);
             Outcome::Handled
         }
         PaneEvent::Action(Action::Select) => {
@@ -224,7 +224,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
         PaneEvent::Action(a) => {
             let len = view(cx, st).events.rows.len();
             if st.nav.apply(a, len, 20) {
-                anchor(cx, st);
+                keep(cx, st, Keep::Anchor);
                 Outcome::Handled
             } else {
                 Outcome::Ignored
@@ -233,15 +233,11 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
     }
 }
 
-fn anchor(cx: &Cx, st: &mut State) {
+/// Keeps the selection on its event (see `Keep`), as newer ones arrive
+/// above it.
+fn keep(cx: &Cx, st: &mut State, how: Keep) {
     let v = view(cx, st);
-    st.nav.anchor_here(v.ids.len(), |i| v.ids.get(i).cloned());
-}
-
-/// Keeps the selection on its event as newer ones arrive above it.
-pub fn follow(cx: &Cx, st: &mut State) {
-    let v = view(cx, st);
-    st.nav.follow(v.ids.len(), |i| v.ids.get(i).cloned());
+    st.nav.keep(how, v.ids.len(), |i| v.ids.get(i).cloned());
 }
 
 pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
@@ -356,7 +352,7 @@ impl Pane for State {
     }
 
     fn follow(&mut self, cx: &Cx) {
-        follow(cx, self)
+        keep(cx, self, Keep::Follow)
     }
 
     fn hints(&self) -> &'static [(Action, &'static str)] {

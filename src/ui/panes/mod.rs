@@ -26,7 +26,7 @@ use crate::runtime::Model;
 use crate::runtime::checker::{Derivations, Derive, DeriveInput};
 use crate::ui::memo::Memo;
 use crate::ui::widgets::sections::{Reply, Sections};
-use crate::ui::widgets::table::Nav;
+use crate::ui::widgets::table::{Keep, Nav};
 
 /// What panes read: the model, the theme, and the namespace narrowing.
 pub struct Cx<'a> {
@@ -138,23 +138,22 @@ pub trait Pane: Any {
 }
 
 /// Runs a table pane's input `handle`, then keeps its selection: after a
-/// sort it follows the row it was on (`follow`), after any other input it
-/// anchors on the row now selected (`anchor`).
+/// sort it follows the row it was on, after any other input it anchors on
+/// the row now selected.
 pub(crate) fn keep_selection<S>(
     cx: &Cx,
     st: &mut S,
     ev: PaneEvent,
     handle: fn(&Cx, &mut S, PaneEvent) -> Outcome,
-    anchor: fn(&Cx, &mut S),
-    follow: fn(&Cx, &mut S),
+    keep: fn(&Cx, &mut S, Keep),
 ) -> Outcome {
-    let sort = ev == PaneEvent::Action(Action::Sort);
-    let outcome = handle(cx, st, ev);
-    if sort {
-        follow(cx, st);
+    let how = if ev == PaneEvent::Action(Action::Sort) {
+        Keep::Follow
     } else {
-        anchor(cx, st);
-    }
+        Keep::Anchor
+    };
+    let outcome = handle(cx, st, ev);
+    keep(cx, st, how);
     outcome
 }
 

@@ -32,7 +32,7 @@ use crate::runtime::checker::{Derive, DeriveInput};
 use crate::ui::memo::Memo;
 use crate::ui::widgets::grid::{self, Grid, Row, Tone};
 use crate::ui::widgets::sections::Sections;
-use crate::ui::widgets::table::Nav;
+use crate::ui::widgets::table::{Keep, Nav};
 use crate::view::duration::age;
 use crate::view::topology::{
     common_domain, component_container, is_control_plane_node, managed_pool_label, pool_label,
@@ -703,19 +703,12 @@ fn identity(v: &View, focus: usize, i: usize) -> Option<String> {
     })
 }
 
-fn anchor(cx: &Cx, st: &mut State) {
+/// Keeps the selection on its row (see `Keep`).
+fn keep(cx: &Cx, st: &mut State, how: Keep) {
     let v = view(cx, st);
     let focus = st.sections.focus;
     let len = v.grids().get(focus).map_or(0, |g| g.rows.len());
-    st.nav.anchor_here(len, |i| identity(&v, focus, i));
-}
-
-/// Keeps the selection on its row after the rows changed or were re-sorted.
-pub fn follow(cx: &Cx, st: &mut State) {
-    let v = view(cx, st);
-    let focus = st.sections.focus;
-    let len = v.grids().get(focus).map_or(0, |g| g.rows.len());
-    st.nav.follow(len, |i| identity(&v, focus, i));
+    st.nav.keep(how, len, |i| identity(&v, focus, i));
 }
 
 impl Pane for State {
@@ -732,7 +725,7 @@ impl Pane for State {
     }
 
     fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
-        super::keep_selection(cx, self, ev, handle, anchor, follow)
+        super::keep_selection(cx, self, ev, handle, keep)
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
@@ -748,7 +741,7 @@ impl Pane for State {
     }
 
     fn follow(&mut self, cx: &Cx) {
-        follow(cx, self)
+        keep(cx, self, Keep::Follow)
     }
 
     fn derive(&self) -> Option<Derive> {

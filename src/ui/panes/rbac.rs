@@ -42,7 +42,7 @@ use crate::config::theme::Theme;
 use crate::model::ObjKey;
 use crate::store::ClusterStore;
 use crate::ui::widgets::inert_lines;
-use crate::ui::widgets::table::{self, Nav};
+use crate::ui::widgets::table::{self, Keep, Nav};
 use crate::view::rbac::{
     self as rbac, Binding, EXEC_NEEDS_CREATE_FROM, RbacIndex, ResourceAttrs, SubjectKind,
     SubjectRef,
@@ -1099,18 +1099,12 @@ fn identity(cx: &Cx, st: &State, rows: &[usize], i: usize) -> Option<String> {
     })
 }
 
-fn anchor(cx: &Cx, st: &mut State) {
+/// Keeps the selection on its subject, grant or binding (see `Keep`).
+fn keep(cx: &Cx, st: &mut State, how: Keep) {
     let rows = view(cx, st);
-    let id = identity(cx, st, &rows, st.nav.clamp(rows.len()));
-    st.nav.anchor = id;
-}
-
-/// Keeps the selection on its subject (or grant, or binding) after the
-/// rows changed.
-pub fn follow(cx: &Cx, st: &mut State) {
-    let rows = view(cx, st);
+    // `identity` reads the pane's state, so the navigation is taken out.
     let mut nav = std::mem::take(&mut st.nav);
-    nav.follow(rows.len(), |i| identity(cx, st, &rows, i));
+    nav.keep(how, rows.len(), |i| identity(cx, st, &rows, i));
     st.nav = nav;
 }
 
@@ -1635,7 +1629,7 @@ impl Pane for State {
 
     fn handle(&mut self, cx: &Cx, ev: PaneEvent) -> Outcome {
         let outcome = handle(cx, self, ev);
-        anchor(cx, self);
+        keep(cx, self, Keep::Anchor);
         outcome
     }
 
@@ -1652,7 +1646,7 @@ impl Pane for State {
     }
 
     fn follow(&mut self, cx: &Cx) {
-        follow(cx, self)
+        keep(cx, self, Keep::Follow)
     }
 
     fn hints(&self) -> &'static [(Action, &'static str)] {
@@ -1673,7 +1667,7 @@ impl Pane for State {
         };
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         let outcome = who_can_command(cx, self, &args);
-        anchor(cx, self);
+        keep(cx, self, Keep::Anchor);
         Some(outcome)
     }
 }

@@ -20,7 +20,7 @@ use crate::report::{Output, Report};
 use crate::runtime::checker::{Derive, DeriveInput};
 use crate::ui::memo::Memo;
 use crate::ui::widgets::inert_lines;
-use crate::ui::widgets::table::{self, Nav};
+use crate::ui::widgets::table::{self, Keep, Nav};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortKey {
@@ -97,13 +97,6 @@ fn rank(r: &CheckResult) -> (u8, Severity) {
 
 /// The rows of the view: failures and unknowns, filtered and sorted.
 fn view(cx: &Cx, st: &State) -> Arc<[Arc<CheckResult>]> {
-    let key = ViewKey {
-        generation: cx.model.generation,
-        filter: st.nav.filter.clone(),
-        namespace: cx.namespace.map(str::to_string),
-        sort: st.sort,
-        group: st.group,
-    };
     let by_severity = st.group == Group::None && st.sort == SortKey::Severity;
     let findings = derived(cx, "readiness", derive_findings, &st.findings);
     if by_severity && st.nav.filter.is_empty() && cx.namespace.is_none() {
@@ -116,6 +109,13 @@ fn view(cx: &Cx, st: &State) -> Arc<[Arc<CheckResult>]> {
                 || st.nav.matches(&r.subject.to_string())
                 || st.nav.matches(&r.message)
                 || st.nav.matches(severity_word(r)))
+    };
+    let key = ViewKey {
+        generation: cx.model.generation,
+        filter: st.nav.filter.clone(),
+        namespace: cx.namespace.map(str::to_string),
+        sort: st.sort,
+        group: st.group,
     };
     st.rows.get(key, |_| {
         if by_severity {
@@ -169,7 +169,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
         PaneEvent::Filter(f) => {
             st.nav.filter = f;
             st.nav.selected = 0;
-            anchor(cx, st);
+            keep(cx, st, Keep::Anchor);
             Outcome::Handled
         }
         PaneEvent::Action(Action::Select) => {
@@ -183,7 +183,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
                 SortKey::Namespace => SortKey::Subject,
                 SortKey::Subject => SortKey::Severity,
             };
-            follow(cx, st);
+            keep(cx, st, Keep::Follow);
             Outcome::Status(format!("sorted by {:?}", st.sort).to_lowercase())
         }
         PaneEvent::Action(Action::Group) => {
@@ -193,13 +193,13 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
                 Group::Namespace => Group::Severity,
                 Group::Severity => Group::None,
             };
-            follow(cx, st);
+            keep(cx, st, Keep::Follow);
             Outcome::Status(format!("grouped by {:?}", st.group).to_lowercase())
         }
         PaneEvent::Action(a) => {
             let len = view(cx, st).len();
             if st.nav.apply(a, len, 20) {
-                anchor(cx, st);
+                keep(cx, st, Keep::Anchor);
                 Outcome::Handled
             } else {
                 Outcome::Ignored
@@ -214,17 +214,11 @@ fn identity(r: &CheckResult) -> String {
     format!("{} {}", r.check, r.subject)
 }
 
-fn anchor(cx: &Cx, st: &mut State) {
+/// Keeps the selection on its finding (see `Keep`).
+fn keep(cx: &Cx, st: &mut State, how: Keep) {
     let rows = view(cx, st);
     st.nav
-        .anchor_here(rows.len(), |i| rows.get(i).map(|r| identity(r)));
-}
-
-/// Keeps the selection on its finding after the rows changed.
-pub fn follow(cx: &Cx, st: &mut State) {
-    let rows = view(cx, st);
-    st.nav
-        .follow(rows.len(), |i| rows.get(i).map(|r| identity(r)));
+        .keep(how, rows.len(), |i| rows.get(i).map(|r| identity(r)));
 }
 
 /// The selected finding.
@@ -421,7 +415,7 @@ impl Pane for State {
     }
 
     fn follow(&mut self, cx: &Cx) {
-        follow(cx, self)
+        keep(cx, self, Keep::Follow)
     }
 
     fn hints(&self) -> &'static [(Action, &'static str)] {

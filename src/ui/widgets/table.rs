@@ -11,6 +11,15 @@ use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::ui::widgets::inert_line;
 
+/// What keeping a table's selection on its object means now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// The user moved: remember the row now selected.
+    Anchor,
+    /// The rows changed: go back to the remembered row.
+    Follow,
+}
+
 /// Selection and filter of a table.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Nav {
@@ -43,6 +52,15 @@ impl Nav {
             _ => return false,
         };
         true
+    }
+
+    /// Anchors the selection (after a move) or follows its anchor (after
+    /// the rows changed): `anchor_here` or `follow`.
+    pub fn keep(&mut self, how: Keep, len: usize, id_at: impl Fn(usize) -> Option<String>) {
+        match how {
+            Keep::Anchor => self.anchor_here(len, id_at),
+            Keep::Follow => self.follow(len, id_at),
+        }
     }
 
     /// After a move, anchors the selection on the row now selected;
