@@ -180,3 +180,13 @@ pub fn canonical_group(kind: &str, group: &str) -> std::borrow::Cow<'static, str
         _ => std::borrow::Cow::Owned(group.to_string()),
     }
 }
+
+/// How people and reports name `kind` in `group`: the bare kind, qualified
+/// with the group only where a bare kind would mean a typed kind of another
+/// group (`Event.events.k8s.io`).
+pub fn label<'a>(kind: &'a str, group: &str) -> std::borrow::Cow<'a, str> {
+    match home_group(kind) {
+        Some(home) if home != group => std::borrow::Cow::Owned(format!("{kind}.{group}")),
+        _ => std::borrow::Cow::Borrowed(kind),
+    }
+}

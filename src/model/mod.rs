@@ -64,10 +64,7 @@ impl ObjKey {
     /// group only where a bare `Kind` would mean a typed kind of another
     /// group (`Event.events.k8s.io`).
     pub fn label(&self) -> Cow<'_, str> {
-        match kinds::home_group(&self.kind) {
-            Some(home) if home != self.group => Cow::Owned(format!("{}.{}", self.kind, self.group)),
-            _ => Cow::Borrowed(&self.kind),
-        }
+        kinds::label(&self.kind, &self.group)
     }
 
     /// Whether this is an object of the kind `label` names (see [`KindLabel`]).

@@ -4,6 +4,8 @@
 //! the same events into its store and its checker's replica, so both see
 //! the same cluster.
 
+use std::collections::HashMap;
+
 use k8s_openapi::jiff::Timestamp;
 
 use crate::model::{ObjKey, ObjRef};
@@ -73,32 +75,32 @@ impl Event {
 /// kinds first appear) one `Relist` of its objects in their order, then
 /// `Ready`. Later duplicates win, as in the store.
 pub fn relists(objects: Vec<ObjRef>) -> Vec<Event> {
-    let mut order: Vec<(String, String)> = Vec::new();
-    let mut by_kind: std::collections::HashMap<(String, String), Vec<ObjRef>> =
-        std::collections::HashMap::new();
+    // (kind, group, objects), in the order kinds first appear.
+    let mut lists: Vec<(String, String, Vec<ObjRef>)> = Vec::new();
+    let mut at: HashMap<(String, String), usize> = HashMap::new();
     for obj in objects {
         let id = (obj.key.kind.clone(), obj.key.group.to_string());
-        let list = by_kind.entry(id.clone()).or_insert_with(|| {
-            order.push(id);
-            Vec::new()
+        let i = *at.entry(id).or_insert_with_key(|(kind, group)| {
+            lists.push((kind.clone(), group.clone(), Vec::new()));
+            lists.len() - 1
         });
-        list.push(obj);
+        lists[i].2.push(obj);
     }
-    let mut events = Vec::with_capacity(order.len() * 2);
-    for (kind, group) in order {
-        let objects = by_kind
-            .remove(&(kind.clone(), group.clone()))
-            .unwrap_or_default();
-        events.push(Event::Relist {
-            kind: kind.clone(),
-            group: group.clone(),
-            objects,
-        });
-        events.push(Event::Status {
-            kind,
-            group,
-            status: KindStatus::Ready,
-        });
-    }
-    events
+    lists
+        .into_iter()
+        .flat_map(|(kind, group, objects)| {
+            [
+                Event::Relist {
+                    kind: kind.clone(),
+                    group: group.clone(),
+                    objects,
+                },
+                Event::Status {
+                    kind,
+                    group,
+                    status: KindStatus::Ready,
+                },
+            ]
+        })
+        .collect()
 }

@@ -271,28 +271,6 @@ impl ClusterStore {
         self.entries(label).any(|e| e.listed)
     }
 
-    /// Every kind the store has heard of (objects or a status), as labels,
-    /// with its status and whether it was listed.
-    pub fn kind_states(&self) -> Vec<(String, Option<&KindStatus>, bool)> {
-        let mut out: Vec<(String, Option<&KindStatus>, bool)> = self
-            .objects
-            .iter()
-            .flat_map(|(kind, entries)| {
-                entries.iter().map(move |e| {
-                    let key = ObjKey {
-                        kind: kind.clone(),
-                        namespace: String::new(),
-                        name: String::new(),
-                        group: e.group.clone().into(),
-                    };
-                    (key.label().into_owned(), e.status.as_ref(), e.listed)
-                })
-            })
-            .collect();
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        out
-    }
-
     fn entries_exact(&self, kind: &str, group: &str) -> Option<&KindMap> {
         self.objects
             .get(kind)?
@@ -389,11 +367,17 @@ impl ClusterStore {
     /// Kinds present, as labels, sorted.
     pub fn kinds(&self) -> Vec<String> {
         let mut k: Vec<String> = self
-            .kind_states()
-            .into_iter()
-            .map(|(label, _, _)| label)
-            .filter(|l| self.has_kind(l))
+            .objects
+            .iter()
+            .flat_map(|(kind, entries)| {
+                entries
+                    .iter()
+                    .filter(|e| e.objects.len > 0)
+                    .map(move |e| kinds::label(kind, &e.group).into_owned())
+            })
             .collect();
+        k.sort_unstable();
+        // A bare label stands for its kind in every group.
         k.dedup();
         k
     }
