@@ -7,8 +7,9 @@
 //!   (target: < 100 µs median);
 //! - `runtime/pod_label_change_to_results`: one Pod's labels change; the
 //!   console's checker folds the event, re-runs that pod's checks and the
-//!   checks that read pods, and publishes results, scores and gains
-//!   (target: < 50 ms median); it first prints what each re-run check costs;
+//!   checks that read pods, and publishes results, scores, gains and every
+//!   pane's rows (target: < 50 ms median); it first prints what each re-run
+//!   check and each pane's derivation costs;
 //! - `full/evaluate`: `Engine::evaluate` over the whole store;
 //! - `full/load`: reading and decoding the snapshot and building the store.
 //!
@@ -29,7 +30,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use kready::checks::engine::{Engine, Selection};
 use kready::config::Config;
 use kready::model::{Body, ObjRef, Object};
-use kready::runtime::checker::{Checker, Job};
+use kready::runtime::checker::{Checker, DeriveInput, Job};
+use kready::runtime::results::Results;
 use kready::source::Event;
 use kready::source::snapshot::{self, LoadOptions};
 use kready::store::{Change, ChangeKind, ClusterStore};
@@ -128,6 +130,28 @@ fn profile_dirty_checks(store: &ClusterStore, config: &Config, pod: &ObjRef) {
     }
 }
 
+/// Prints what each pane's derivation costs after one evaluation.
+fn profile_derivations(store: &ClusterStore, config: &Config) {
+    let findings = Engine::new(config, Selection::default(), None).evaluate(store);
+    let results = Results::new(&findings);
+    let input = DeriveInput {
+        store,
+        results: &results,
+        config,
+        now: store
+            .info
+            .captured_at
+            .unwrap_or_else(k8s_openapi::jiff::Timestamp::now),
+    };
+    for (slug, derive) in kready::ui::panes::derivations() {
+        // The second run is what an evaluation pays once caches are warm.
+        let _ = derive(&input);
+        let t = Instant::now();
+        black_box(derive(&input));
+        eprintln!("  {:>10.2?}  derive {slug}", t.elapsed());
+    }
+}
+
 fn scale(c: &mut Criterion) {
     let p = params();
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -199,8 +223,10 @@ fn scale(c: &mut Criterion) {
     // re-run, and the results, scores and gains are published.
     let relabelled = [Arc::new(relabelled(&pod)), pod.clone()];
     let mut checker = Checker::new(&store, &config, None);
+    checker.run(Job::Derivations(kready::ui::panes::derivations()));
     checker.run(Job::Evaluate);
     profile_dirty_checks(&store, &config, &relabelled[0]);
+    profile_derivations(&store, &config);
     let mut g = c.benchmark_group("runtime");
     let mut i = 0usize;
     g.bench_function("pod_label_change_to_results", |b| {

@@ -174,3 +174,154 @@ fn incremental_change_updates_only_that_object() {
     engine.apply_change(&store, &change, &mut findings);
     assert_eq!(findings.len(), before - 1);
 }
+
+/// Applies `yaml`'s objects to `store` one by one, as watch events would.
+fn apply_yaml(store: &mut ClusterStore, yaml: &str) {
+    let change = snapshot::load_str(Path::new("change.yaml"), yaml, &LoadOptions::default())
+        .expect("change loads")
+        .into_store();
+    for kind in change.kinds() {
+        for obj in change.list(&kind) {
+            store.apply(obj.clone());
+        }
+    }
+}
+
+/// After changes whose effects reach past their own object — a RoleBinding
+/// in one namespace naming another namespace's `default` ServiceAccount, a
+/// pod bound to a node, a pod deleted from a full node — the incremental
+/// findings are exactly a fresh evaluation's.
+#[test]
+fn incremental_findings_match_a_fresh_evaluation_across_namespaces_and_nodes() {
+    let base = r#"
+apiVersion: v1
+kind: Node
+metadata: {name: n1}
+status:
+  allocatable: {cpu: "2", memory: 4Gi}
+  conditions: [{type: Ready, status: "True"}]
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n2}
+status:
+  allocatable: {cpu: "2", memory: 4Gi}
+  conditions: [{type: Ready, status: "True"}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: b}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: big, namespace: b}
+spec:
+  nodeName: n1
+  containers: [{name: c, image: "r/x:1", resources: {requests: {cpu: "1900m", memory: 1Gi}}}]
+status: {phase: Running}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: pending, namespace: a}
+spec:
+  serviceAccountName: app
+  containers: [{name: c, image: "r/y:1", resources: {requests: {cpu: "1900m", memory: 1Gi}}}]
+status: {phase: Pending}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: a}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
+"#;
+    let mut store = snapshot::load_str(Path::new("base.yaml"), base, &LoadOptions::default())
+        .expect("base loads")
+        .into_store();
+    let rx = store.subscribe();
+    let config = Config::default();
+    let engine = Engine::new(&config, Selection::default(), None);
+    let mut findings = engine.evaluate(&store);
+    let status_of = |f: &kready::checks::engine::Findings, check: &str, name: &str| {
+        f.sorted()
+            .iter()
+            .find(|r| r.check == check && r.subject.name == name)
+            .map(|r| (r.status, r.severity))
+    };
+    assert_eq!(
+        status_of(&findings, "resources/node-pressure", "n1"),
+        Some((Status::Fail, Severity::Error))
+    );
+    assert_eq!(
+        status_of(&findings, "rbac/default-service-account", "b"),
+        Some((Status::Fail, Severity::Info)),
+        "runs as default, bound to nothing yet"
+    );
+
+    let step = |store: &mut ClusterStore,
+                findings: &mut kready::checks::engine::Findings,
+                what: &str,
+                change: &dyn Fn(&mut ClusterStore)| {
+        change(store);
+        while let Ok(c) = rx.try_recv() {
+            engine.apply_change(store, &c, findings);
+        }
+        engine.refresh(store, findings);
+        let fresh = engine.evaluate(store);
+        assert!(
+            findings.sorted() == fresh.sorted(),
+            "{what}: incremental findings differ from a fresh evaluation"
+        );
+    };
+    step(
+        &mut store,
+        &mut findings,
+        "a RoleBinding in a names b's default",
+        &|s| {
+            apply_yaml(
+                s,
+                r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b-default-reads, namespace: a}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects: [{kind: ServiceAccount, name: default, namespace: b}]
+"#,
+            )
+        },
+    );
+    assert_eq!(
+        status_of(&findings, "rbac/default-service-account", "b"),
+        Some((Status::Fail, Severity::Warning)),
+        "b's default is now bound to a role in a"
+    );
+    step(
+        &mut store,
+        &mut findings,
+        "the pending pod is bound to n2",
+        &|s| {
+            apply_yaml(
+                s,
+                r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: pending, namespace: a}
+spec:
+  nodeName: n2
+  serviceAccountName: app
+  containers: [{name: c, image: "r/y:1", resources: {requests: {cpu: "1900m", memory: 1Gi}}}]
+status: {phase: Running}
+"#,
+            )
+        },
+    );
+    assert_eq!(
+        status_of(&findings, "resources/node-pressure", "n2").map(|s| s.0),
+        Some(Status::Fail)
+    );
+    step(&mut store, &mut findings, "the big pod leaves n1", &|s| {
+        s.delete(&ObjKey::new("Pod", "b", "big"));
+    });
+    assert_eq!(
+        status_of(&findings, "resources/node-pressure", "n1").map(|s| s.0),
+        Some(Status::Pass)
+    );
+}

@@ -784,18 +784,12 @@ fn velero_namespaces(store: &ClusterStore) -> BTreeSet<String> {
 
 /// Namespaces holding at least one workload object, sorted.
 fn namespaces_with_workloads(store: &ClusterStore) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for kind in WORKLOAD_KINDS {
-        let mut last: Option<&str> = None;
-        for o in store.list(kind) {
-            let ns = o.namespace();
-            if !ns.is_empty() && last != Some(ns) {
-                out.insert(ns.to_string());
-                last = Some(ns);
-            }
-        }
-    }
-    out
+    WORKLOAD_KINDS
+        .iter()
+        .flat_map(|kind| store.namespaces_of(kind))
+        .filter(|ns| !ns.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// A Velero namespace filter (a Schedule's template, or a Backup's spec):

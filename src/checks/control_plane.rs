@@ -398,15 +398,23 @@ fn etcd_dedicated(ctx: &Ctx, out: &mut Out) {
         }
     }
     let mut sharing: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (o, p) in ctx.store.typed::<Pod>() {
-        let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
-            continue;
-        };
-        if etcd_nodes.contains_key(node) && is_application_pod(ctx, o, p) {
-            sharing
-                .entry(node)
-                .or_default()
-                .push(format!("{}/{}", o.namespace(), o.name()));
+    for &node in etcd_nodes.keys() {
+        let mut pods: Vec<&ObjRef> = ctx
+            .store
+            .pods_on(node)
+            .filter(|o| {
+                o.typed::<Pod>()
+                    .is_some_and(|p| is_application_pod(ctx, o, p))
+            })
+            .collect();
+        if !pods.is_empty() {
+            pods.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+            sharing.insert(
+                node,
+                pods.iter()
+                    .map(|o| format!("{}/{}", o.namespace(), o.name()))
+                    .collect(),
+            );
         }
     }
     for (node, etcd_pods) in etcd_nodes {

@@ -289,7 +289,7 @@ impl Engine {
     }
 
     fn run_namespace(&self, ctx: &Ctx, i: usize, ns: &str) -> Vec<CheckResult> {
-        let Scope::Namespace { run } = self.checks[i].scope else {
+        let Scope::Namespace { run, .. } = self.checks[i].scope else {
             return Vec::new();
         };
         let mut out = Out::new(self.checks[i]);
@@ -361,8 +361,8 @@ impl Engine {
             let reads = c.reads.iter().any(|k| *k == "*" || *k == change.key.kind);
             match c.scope {
                 // Only the namespace the change is in.
-                Scope::Namespace { .. } if reads || is_namespace => {
-                    if ns.is_empty() {
+                Scope::Namespace { across, .. } if reads || is_namespace => {
+                    if ns.is_empty() || across.contains(&change.key.kind.as_str()) {
                         f.dirty.insert(i);
                     } else {
                         f.dirty_in.insert((i, ns.clone()));

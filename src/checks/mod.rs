@@ -304,8 +304,13 @@ pub enum Scope {
         run: ObjectFn,
     },
     /// Once per namespace (every namespace the store knows of); a change in
-    /// one namespace re-runs the check there only.
-    Namespace { run: NamespaceFn },
+    /// one namespace re-runs the check there only, except a change to a kind
+    /// in `across`, whose objects reach into other namespaces (a RoleBinding
+    /// may name another namespace's ServiceAccount): that re-runs all.
+    Namespace {
+        run: NamespaceFn,
+        across: &'static [&'static str],
+    },
     /// Once over the whole store.
     Cluster { run: ClusterFn },
 }

@@ -9,8 +9,8 @@ use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding};
 
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
-use crate::model::ObjRef;
 use crate::model::workload::{WORKLOAD_KINDS, Workload};
+use crate::model::{ObjKey, ObjRef};
 use crate::store::ClusterStore;
 use crate::view::rbac::{
     AbilityGrant, Binding, DEFAULT_CLUSTER_ROLES, EXEC_NEEDS_CREATE_FROM, RbacIndex, ResourceAttrs,
@@ -375,8 +375,11 @@ pub static DEFAULT_SERVICE_ACCOUNT: Check = Check {
                 such pod carries those permissions; automation should use its own ServiceAccount.",
     fix: Some("set `automountServiceAccountToken: false` on the default SA"),
     enabled_by_default: true,
-    scope: Scope::Cluster {
+    scope: Scope::Namespace {
         run: default_service_account,
+        // A binding may name another namespace's `default`, or a group all
+        // ServiceAccounts are in.
+        across: RBAC_KINDS,
     },
     reads: &[
         "ServiceAccount",
@@ -425,132 +428,138 @@ fn default_sa_users<'a>(
     users
 }
 
-fn default_service_account(ctx: &Ctx, out: &mut Out) {
-    let store = ctx.store;
-    let idx = RbacIndex::build(store);
-    // Non-default bindings by the subjects they name, once. Default bindings
-    // (e.g. system:service-account-issuer-discovery for all ServiceAccounts)
-    // are what every ServiceAccount has: not counted. Neither are bindings
-    // to missing roles (they grant nothing).
-    let mut by_subject: HashMap<SubjectRef, Vec<&Binding>> = HashMap::new();
-    for b in idx
-        .bindings
-        .iter()
-        .filter(|b| !b.system && b.rules.is_some())
-    {
-        for s in b.subject_refs() {
-            by_subject.entry(s).or_default().push(b);
-        }
-    }
-    let include_system = ctx.config.include_system_namespaces;
-    // Namespaces with a default ServiceAccount or with workloads.
-    let mut namespaces: BTreeSet<&str> = store
-        .list("ServiceAccount")
-        .filter(|o| o.name() == "default")
-        .map(|o| o.namespace())
-        .collect();
-    for kind in WORKLOAD_KINDS {
-        namespaces.extend(store.list(kind).map(|o| o.namespace()));
-    }
-    for ns in namespaces {
-        if ctx.is_system_namespace(ns) && !include_system {
-            continue;
-        }
-        let sa_obj = store.get_named("ServiceAccount", ns, "default");
-        let sa = sa_obj.and_then(|o| o.typed::<ServiceAccount>());
-        let sa_automount = sa
-            .and_then(|s| s.automount_service_account_token)
-            .unwrap_or(true);
-        // The subjects that stand for `default` (itself and the groups every
-        // ServiceAccount of the namespace is in), as bindings_for would match.
-        let keys = [
-            SubjectRef::service_account(ns, "default"),
-            SubjectRef::group("system:serviceaccounts"),
-            SubjectRef::group(&format!("{SA_GROUP_PREFIX}{ns}")),
-            SubjectRef::group("system:authenticated"),
-        ];
-        let mut bound: Vec<&Binding> = Vec::new();
-        for b in keys.iter().filter_map(|k| by_subject.get(k)).flatten() {
-            if !bound.iter().any(|x| std::ptr::eq(*x, *b)) {
-                bound.push(b);
-            }
-        }
-        let users = default_sa_users(store, ns, sa_automount);
-        let subject = Subject::namespace(ns);
-        let names = |ws: &[&(&ObjRef, bool)]| {
-            let mut v: Vec<String> = ws
-                .iter()
-                .take(5)
-                .map(|(o, _)| format!("{} {}", o.key.kind, o.name()))
-                .collect();
-            if ws.len() > 5 {
-                v.push(format!("and {} more", ws.len() - 5));
-            }
-            v.join(", ")
-        };
-        let all: Vec<&(&ObjRef, bool)> = users.iter().collect();
-        let mounting: Vec<&(&ObjRef, bool)> = users.iter().filter(|(_, m)| *m).collect();
-        let via: Vec<String> = bound
+/// Bindings that grant something, by the subjects they name, each as the
+/// binding's key and "binding → role". Default bindings (e.g.
+/// system:service-account-issuer-discovery for all ServiceAccounts) are what
+/// every ServiceAccount has: not counted. Neither are bindings to missing
+/// roles (they grant nothing). Built once per state of the RBAC objects.
+type GrantingBindings = HashMap<SubjectRef, Vec<(ObjKey, String)>>;
+
+fn granting_bindings(store: &ClusterStore) -> std::sync::Arc<GrantingBindings> {
+    store.memo("rbac/granting-bindings", store.stamp(RBAC_KINDS), || {
+        let idx = RbacIndex::build(store);
+        let mut by_subject = GrantingBindings::new();
+        for b in idx
+            .bindings
             .iter()
-            .map(|b| format!("{} → {}", b.describe(), b.describe_role()))
-            .collect();
-        let sa_note = match (sa_obj, sa.and_then(|s| s.automount_service_account_token)) {
-            (None, _) => "ServiceAccount not in snapshot (default: true)".to_string(),
-            (Some(_), Some(v)) => v.to_string(),
-            (Some(_), None) => "unset (default: true)".to_string(),
-        };
-        let run = |ws: &[&(&ObjRef, bool)]| if ws.len() == 1 { "runs" } else { "run" };
-        if !bound.is_empty() && (!users.is_empty() || sa_automount) {
-            let msg = if !mounting.is_empty() {
-                format!(
-                    "{} {} as ServiceAccount default with its token mounted, and default is bound to {}",
-                    names(&mounting),
-                    run(&mounting),
-                    via.join(", ")
-                )
-            } else if !users.is_empty() {
-                format!(
-                    "{} {} as ServiceAccount default, which is bound to {} (token not mounted today)",
-                    names(&all),
-                    run(&all),
-                    via.join(", ")
-                )
-            } else {
-                format!(
-                    "ServiceAccount default automounts its token and is bound to {}: any pod that names no ServiceAccount gets these permissions",
-                    via.join(", ")
-                )
-            };
-            let r = out.fail(subject, msg);
-            r.evidence(
-                "serviceaccount/default automountServiceAccountToken",
-                &sa_note,
-            );
-            for v in &via {
-                r.evidence("binding", v);
+            .filter(|b| !b.system && b.rules.is_some())
+        {
+            for s in b.subject_refs() {
+                by_subject.entry(s).or_default().push((
+                    b.obj.key.clone(),
+                    format!("{} → {}", b.describe(), b.describe_role()),
+                ));
             }
-        } else if !users.is_empty() {
-            out.fail_at(
-                Severity::Info,
-                subject,
-                format!(
-                    "{} {} as ServiceAccount default (bound to no role today); give workloads their own ServiceAccount",
-                    names(&all),
-                    run(&all)
-                ),
-            )
-            .evidence("serviceaccount/default automountServiceAccountToken", &sa_note);
-        } else {
-            let msg = if bound.is_empty() {
-                "no workload runs as ServiceAccount default, and it is bound to no role"
-            } else {
-                "no workload runs as ServiceAccount default, and it does not automount its token"
-            };
-            out.pass(subject, msg).evidence(
-                "serviceaccount/default automountServiceAccountToken",
-                &sa_note,
-            );
         }
+        by_subject
+    })
+}
+
+fn default_service_account(ctx: &Ctx, ns: &str, out: &mut Out) {
+    let store = ctx.store;
+    if ctx.is_system_namespace(ns) && !ctx.config.include_system_namespaces {
+        return;
+    }
+    let sa_obj = store.get_named("ServiceAccount", ns, "default");
+    // Namespaces with a default ServiceAccount or with workloads.
+    if sa_obj.is_none()
+        && WORKLOAD_KINDS
+            .iter()
+            .all(|k| store.list_in(k, ns).next().is_none())
+    {
+        return;
+    }
+    let sa = sa_obj.and_then(|o| o.typed::<ServiceAccount>());
+    let sa_automount = sa
+        .and_then(|s| s.automount_service_account_token)
+        .unwrap_or(true);
+    // The subjects that stand for `default` (itself and the groups every
+    // ServiceAccount of the namespace is in), as bindings_for would match.
+    let keys = [
+        SubjectRef::service_account(ns, "default"),
+        SubjectRef::group("system:serviceaccounts"),
+        SubjectRef::group(&format!("{SA_GROUP_PREFIX}{ns}")),
+        SubjectRef::group("system:authenticated"),
+    ];
+    let by_subject = granting_bindings(store);
+    let mut bound: Vec<&(ObjKey, String)> = Vec::new();
+    for b in keys.iter().filter_map(|k| by_subject.get(k)).flatten() {
+        if !bound.iter().any(|x| x.0 == b.0) {
+            bound.push(b);
+        }
+    }
+    let users = default_sa_users(store, ns, sa_automount);
+    let subject = Subject::namespace(ns);
+    let names = |ws: &[&(&ObjRef, bool)]| {
+        let mut v: Vec<String> = ws
+            .iter()
+            .take(5)
+            .map(|(o, _)| format!("{} {}", o.key.kind, o.name()))
+            .collect();
+        if ws.len() > 5 {
+            v.push(format!("and {} more", ws.len() - 5));
+        }
+        v.join(", ")
+    };
+    let all: Vec<&(&ObjRef, bool)> = users.iter().collect();
+    let mounting: Vec<&(&ObjRef, bool)> = users.iter().filter(|(_, m)| *m).collect();
+    let via: Vec<&str> = bound.iter().map(|(_, via)| via.as_str()).collect();
+    let sa_note = match (sa_obj, sa.and_then(|s| s.automount_service_account_token)) {
+        (None, _) => "ServiceAccount not in snapshot (default: true)".to_string(),
+        (Some(_), Some(v)) => v.to_string(),
+        (Some(_), None) => "unset (default: true)".to_string(),
+    };
+    let run = |ws: &[&(&ObjRef, bool)]| if ws.len() == 1 { "runs" } else { "run" };
+    if !bound.is_empty() && (!users.is_empty() || sa_automount) {
+        let msg = if !mounting.is_empty() {
+            format!(
+                "{} {} as ServiceAccount default with its token mounted, and default is bound to {}",
+                names(&mounting),
+                run(&mounting),
+                via.join(", ")
+            )
+        } else if !users.is_empty() {
+            format!(
+                "{} {} as ServiceAccount default, which is bound to {} (token not mounted today)",
+                names(&all),
+                run(&all),
+                via.join(", ")
+            )
+        } else {
+            format!(
+                "ServiceAccount default automounts its token and is bound to {}: any pod that names no ServiceAccount gets these permissions",
+                via.join(", ")
+            )
+        };
+        let r = out.fail(subject, msg);
+        r.evidence(
+            "serviceaccount/default automountServiceAccountToken",
+            &sa_note,
+        );
+        for v in &via {
+            r.evidence("binding", v);
+        }
+    } else if !users.is_empty() {
+        out.fail_at(
+            Severity::Info,
+            subject,
+            format!(
+                "{} {} as ServiceAccount default (bound to no role today); give workloads their own ServiceAccount",
+                names(&all),
+                run(&all)
+            ),
+        )
+        .evidence("serviceaccount/default automountServiceAccountToken", &sa_note);
+    } else {
+        let msg = if bound.is_empty() {
+            "no workload runs as ServiceAccount default, and it is bound to no role"
+        } else {
+            "no workload runs as ServiceAccount default, and it does not automount its token"
+        };
+        out.pass(subject, msg).evidence(
+            "serviceaccount/default automountServiceAccountToken",
+            &sa_note,
+        );
     }
 }
 

@@ -51,7 +51,10 @@ pub static QUOTA_PRESENT: Check = Check {
                 the whole cluster's capacity and starve every other namespace.",
     fix: Some("create ResourceQuota from current requests × (1.5), edited"),
     enabled_by_default: true,
-    scope: Scope::Namespace { run: quota_present },
+    scope: Scope::Namespace {
+        run: quota_present,
+        across: &[],
+    },
     reads: &[
         "ResourceQuota",
         "Namespace",
@@ -119,6 +122,7 @@ pub static LIMITRANGE_PRESENT: Check = Check {
     enabled_by_default: true,
     scope: Scope::Namespace {
         run: limitrange_present,
+        across: &[],
     },
     reads: &[
         "LimitRange",

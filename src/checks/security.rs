@@ -635,6 +635,7 @@ pub static NETWORK_POLICY_DEFAULT_DENY: Check = Check {
     enabled_by_default: true,
     scope: Scope::Namespace {
         run: network_policy_default_deny,
+        across: &[],
     },
     reads: &[
         "NetworkPolicy",

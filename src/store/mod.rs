@@ -3,8 +3,13 @@
 //! change is announced to subscribers (the console, the incremental checker).
 
 mod lookup;
+mod memo;
 
 pub use lookup::pdb_selects;
+
+use std::sync::Arc;
+
+use memo::{Memo, next_stamp};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::mpsc;
@@ -48,6 +53,8 @@ pub struct Change {
 struct KindMap {
     by_ns: BTreeMap<String, BTreeMap<String, ObjRef>>,
     len: usize,
+    /// Namespace → a stamp that changes whenever an object in it does.
+    stamps: HashMap<String, u64>,
 }
 
 impl KindMap {
@@ -56,6 +63,7 @@ impl KindMap {
     }
 
     fn insert(&mut self, key: &ObjKey, obj: ObjRef) -> Option<ObjRef> {
+        self.touch(&key.namespace);
         let names = match self.by_ns.get_mut(key.namespace.as_str()) {
             Some(names) => names,
             None => self.by_ns.entry(key.namespace.clone()).or_default(),
@@ -73,8 +81,18 @@ impl KindMap {
         if names.is_empty() {
             self.by_ns.remove(namespace);
         }
+        self.touch(namespace);
         self.len -= 1;
         Some(old)
+    }
+
+    fn touch(&mut self, namespace: &str) {
+        match self.stamps.get_mut(namespace) {
+            Some(s) => *s = next_stamp(),
+            None => {
+                self.stamps.insert(namespace.to_string(), next_stamp());
+            }
+        }
     }
 
     fn values(&self) -> impl Iterator<Item = &ObjRef> {
@@ -103,6 +121,16 @@ struct KindEntry {
     status: Option<KindStatus>,
     /// Listed in full at least once (a snapshot held it, or a list ended).
     listed: bool,
+    /// Changes whenever an object or the status of the entry does.
+    stamp: u64,
+}
+
+/// The pods bound to one node.
+#[derive(Default, Clone)]
+struct NodePods {
+    keys: Vec<ObjKey>,
+    /// Changes whenever one of them does.
+    stamp: u64,
 }
 
 #[derive(Default)]
@@ -113,6 +141,10 @@ pub struct ClusterStore {
     objects: HashMap<String, Vec<KindEntry>>,
     /// Controlling owner → keys of the objects it controls.
     children: HashMap<ObjKey, Vec<ObjKey>>,
+    /// Node name → the pods bound to it (`spec.nodeName`).
+    by_node: HashMap<String, NodePods>,
+    /// Derived data kept while what it was built from is unchanged.
+    memo: Memo,
     version: u64,
     subscribers: Vec<mpsc::Sender<Change>>,
 }
@@ -132,6 +164,8 @@ impl ClusterStore {
             info: self.info.clone(),
             objects: self.objects.clone(),
             children: self.children.clone(),
+            by_node: self.by_node.clone(),
+            memo: self.memo.clone(),
             version: self.version,
             subscribers: Vec::new(),
         }
@@ -189,26 +223,30 @@ impl ClusterStore {
         if let Some(owner) = obj.controller_key() {
             self.children.entry(owner).or_default().push(key.clone());
         }
-        let old = self
-            .entry_mut(&key.kind, &key.group)
-            .objects
-            .insert(&key, obj);
+        if let Some(node) = node_of(&obj) {
+            let pods = self.by_node.entry(node.to_string()).or_default();
+            pods.keys.push(key.clone());
+            pods.stamp = next_stamp();
+        }
+        let entry = self.entry_mut(&key.kind, &key.group);
+        entry.stamp = next_stamp();
+        let old = entry.objects.insert(&key, obj);
         if let Some(old) = &old {
-            self.unlink_owner(old);
+            self.unlink(old);
         }
         self.notify(key, ChangeKind::Applied);
         old
     }
 
     pub fn delete(&mut self, key: &ObjKey) -> Option<ObjRef> {
-        let old = self
+        let entry = self
             .objects
             .get_mut(&key.kind)?
             .iter_mut()
-            .find(|e| e.group == key.group)?
-            .objects
-            .remove(&key.namespace, &key.name)?;
-        self.unlink_owner(&old);
+            .find(|e| e.group == key.group)?;
+        let old = entry.objects.remove(&key.namespace, &key.name)?;
+        entry.stamp = next_stamp();
+        self.unlink(&old);
         self.notify(key.clone(), ChangeKind::Deleted);
         Some(old)
     }
@@ -248,7 +286,9 @@ impl ClusterStore {
                 group: crate::model::kinds::canonical_group(kind, group),
             });
         }
-        self.entry_mut(kind, group).listed = true;
+        let entry = self.entry_mut(kind, group);
+        entry.listed = true;
+        entry.stamp = next_stamp();
     }
 
     /// Records what the source says of a kind's completeness. `Ready` also
@@ -257,6 +297,7 @@ impl ClusterStore {
         let e = self.entry_mut(kind, group);
         e.listed |= status == KindStatus::Ready;
         e.status = Some(status);
+        e.stamp = next_stamp();
     }
 
     /// What the source last said of a kind (`None`: nothing, e.g. a kind no
@@ -279,17 +320,28 @@ impl ClusterStore {
             .map(|e| &e.objects)
     }
 
-    fn unlink_owner(&mut self, old: &ObjRef) {
-        let Some(owner) = old.controller_key() else {
-            return;
-        };
-        if let Some(list) = self.children.get_mut(&owner) {
-            // Remove one entry: a replaced object pushed its key again first.
+    /// Removes a replaced or deleted object from the owner and node
+    /// indexes. Removes one entry each: a replacement pushed its key first.
+    fn unlink(&mut self, old: &ObjRef) {
+        if let Some(owner) = old.controller_key()
+            && let Some(list) = self.children.get_mut(&owner)
+        {
             if let Some(i) = list.iter().position(|k| *k == old.key) {
                 list.swap_remove(i);
             }
             if list.is_empty() {
                 self.children.remove(&owner);
+            }
+        }
+        if let Some(node) = node_of(old)
+            && let Some(pods) = self.by_node.get_mut(node)
+        {
+            if let Some(i) = pods.keys.iter().position(|k| *k == old.key) {
+                pods.keys.swap_remove(i);
+            }
+            pods.stamp = next_stamp();
+            if pods.keys.is_empty() {
+                self.by_node.remove(node);
             }
         }
     }
@@ -399,10 +451,84 @@ impl ClusterStore {
             .filter_map(|k| self.get(k))
     }
 
+    /// The pods bound to `node` (any phase), in no particular order.
+    pub fn pods_on<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a ObjRef> + use<'a> {
+        self.by_node
+            .get(node)
+            .into_iter()
+            .flat_map(|p| &p.keys)
+            .filter_map(|k| self.get(k))
+    }
+
+    /// Node names that have pods bound to them.
+    pub fn nodes_with_pods(&self) -> impl Iterator<Item = &str> {
+        self.by_node.keys().map(String::as_str)
+    }
+
+    /// Changes whenever a pod bound to `node` does (0: none ever was).
+    pub fn pods_on_stamp(&self, node: &str) -> u64 {
+        self.by_node.get(node).map_or(0, |p| p.stamp)
+    }
+
+    /// The namespaces holding objects of a kind, sorted (per API group).
+    pub fn namespaces_of<'a>(&'a self, label: &str) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.entries(label)
+            .flat_map(|e| e.objects.by_ns.keys())
+            .map(String::as_str)
+    }
+
+    /// Changes whenever an object or the status of one of these kinds does:
+    /// the newest of their stamps (0: none was ever held).
+    pub fn stamp(&self, labels: &[&str]) -> u64 {
+        labels
+            .iter()
+            .flat_map(|l| self.entries(l))
+            .map(|e| e.stamp)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Changes whenever an object of one of these kinds in `namespace` does
+    /// (0: none was ever held there).
+    pub fn stamp_in(&self, labels: &[&str], namespace: &str) -> u64 {
+        labels
+            .iter()
+            .flat_map(|l| self.entries(l))
+            .filter_map(|e| e.objects.stamps.get(namespace).copied())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// `build()`'s value, cached under `key` while `stamp` (from [`stamp`],
+    /// [`stamp_in`] or [`pods_on_stamp`]) is unchanged. `build` must read only what the
+    /// stamp covers.
+    ///
+    /// [`stamp`]: ClusterStore::stamp
+    /// [`stamp_in`]: ClusterStore::stamp_in
+    /// [`pods_on_stamp`]: ClusterStore::pods_on_stamp
+    pub fn memo<T: std::any::Any + Send + Sync>(
+        &self,
+        key: &str,
+        stamp: u64,
+        build: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        self.memo.get_or_build(key, stamp, build)
+    }
+
     /// Every namespace-scoped map, for look-ups across kinds.
     fn namespace_maps(&self) -> impl Iterator<Item = &BTreeMap<String, BTreeMap<String, ObjRef>>> {
         self.objects.values().flatten().map(|e| &e.objects.by_ns)
     }
+}
+
+/// The node a pod is bound to.
+fn node_of(obj: &crate::model::Object) -> Option<&str> {
+    let pod = obj.typed::<crate::model::pod::Pod>()?;
+    pod.spec
+        .as_ref()?
+        .node_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
 }
 
 #[cfg(test)]
@@ -461,5 +587,91 @@ mod tests {
         assert_eq!(s.count("ConfigMap"), 0);
         assert!(!s.has_kind("ConfigMap"));
         assert_eq!(s.kinds(), ["Namespace"]);
+    }
+
+    fn pod(name: &str, node: &str, restarts: u32) -> ObjRef {
+        let yaml = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: ns, resourceVersion: \"{restarts}\"}}\n\
+             spec: {{nodeName: \"{node}\", containers: [{{name: c, image: x}}]}}\n"
+        );
+        let s = store(&yaml);
+        s.list("Pod").next().expect("one pod").clone()
+    }
+
+    fn names_on(s: &ClusterStore, node: &str) -> Vec<String> {
+        let mut v: Vec<String> = s.pods_on(node).map(|p| p.name().to_string()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn pods_by_node_follow_binding_replacement_and_deletion() {
+        let mut s = ClusterStore::default();
+        s.apply(pod("a", "", 0));
+        assert_eq!(
+            s.nodes_with_pods().count(),
+            0,
+            "an unbound pod is on no node"
+        );
+        s.apply(pod("a", "n1", 1));
+        s.apply(pod("b", "n1", 1));
+        assert_eq!(names_on(&s, "n1"), ["a", "b"]);
+        let before = s.pods_on_stamp("n1");
+        s.apply(pod("a", "n1", 2));
+        assert_eq!(names_on(&s, "n1"), ["a", "b"], "replaced once, not twice");
+        assert_ne!(s.pods_on_stamp("n1"), before, "a pod on n1 changed");
+        let n2 = s.pods_on_stamp("n2");
+        s.delete(&ObjKey::new("Pod", "ns", "b"));
+        assert_eq!(names_on(&s, "n1"), ["a"]);
+        assert_eq!(s.pods_on_stamp("n2"), n2, "nothing changed on n2");
+        s.delete(&ObjKey::new("Pod", "ns", "a"));
+        assert_eq!(s.nodes_with_pods().count(), 0);
+        // A replica keeps the index.
+        s.apply(pod("c", "n2", 0));
+        assert_eq!(names_on(&s.replica(), "n2"), ["c"]);
+    }
+
+    #[test]
+    fn stamps_change_with_their_kind_and_namespace_only() {
+        let mut s = store("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\n");
+        let cm = s.stamp(&["ConfigMap"]);
+        let in_a = s.stamp_in(&["ConfigMap"], "a");
+        assert!(cm > 0 && in_a > 0);
+        assert_eq!(s.stamp(&["Pod"]), 0, "never held");
+        s.apply(pod("p", "n1", 0));
+        assert_eq!(s.stamp(&["ConfigMap"]), cm, "a Pod is not a ConfigMap");
+        assert_eq!(s.stamp_in(&["ConfigMap"], "a"), in_a);
+        assert!(
+            s.stamp(&["ConfigMap", "Pod"]) > cm,
+            "the newest of the kinds"
+        );
+        assert!(s.stamp_in(&["Pod"], "ns") > 0);
+        s.delete(&ObjKey::new("ConfigMap", "a", "c"));
+        assert!(s.stamp(&["ConfigMap"]) > cm, "a deletion changes it");
+        assert!(s.stamp_in(&["ConfigMap"], "a") > in_a);
+    }
+
+    #[test]
+    fn memo_rebuilds_only_when_its_stamp_changes() {
+        let mut s = store("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\n");
+        let builds = std::cell::Cell::new(0);
+        let count = |s: &ClusterStore| {
+            *s.memo("configmaps", s.stamp(&["ConfigMap"]), || {
+                builds.set(builds.get() + 1);
+                s.count("ConfigMap")
+            })
+        };
+        assert_eq!(count(&s), 1);
+        assert_eq!(count(&s), 1);
+        s.apply(pod("p", "n1", 0));
+        assert_eq!(count(&s), 1);
+        assert_eq!(builds.get(), 1, "built once while ConfigMaps stay");
+        let r = s.replica();
+        assert_eq!(count(&r), 1);
+        assert_eq!(builds.get(), 1, "a replica shares the cache");
+        s.delete(&ObjKey::new("ConfigMap", "a", "c"));
+        assert_eq!(count(&s), 0);
+        assert_eq!(count(&r), 1, "the replica's own state");
+        assert_eq!(builds.get(), 2, "only the changed store rebuilt");
     }
 }

@@ -66,25 +66,40 @@ pub struct NodeRequests {
     pub pods: usize,
 }
 
-/// Requests per node name, summed once over the pods bound to a node that
-/// have not terminated (Succeeded and Failed pods hold no resources).
-pub fn requests_per_node(store: &ClusterStore) -> HashMap<&str, NodeRequests> {
-    let mut requested: HashMap<&str, NodeRequests> = HashMap::new();
-    for (_, pod) in store.typed::<Pod>() {
-        let Some(spec) = &pod.spec else { continue };
-        let Some(node) = spec.node_name.as_deref().filter(|n| !n.is_empty()) else {
-            continue;
-        };
-        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-        if matches!(phase, Some("Succeeded" | "Failed")) {
-            continue;
+/// What the pods bound to `node` that have not terminated request
+/// (Succeeded and Failed pods hold no resources). Cached on the store until
+/// one of the node's pods changes, so a pod change costs one node's sum.
+pub fn requests_on(store: &ClusterStore, node: &str) -> NodeRequests {
+    let sum = store.memo(node, store.pods_on_stamp(node), || {
+        // In key order: the same sum whatever order the pods arrived in.
+        let mut pods: Vec<&ObjRef> = store.pods_on(node).collect();
+        pods.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        let mut sum = NodeRequests::default();
+        for pod in pods {
+            let Some(spec) = pod.typed::<Pod>().and_then(|p| {
+                let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
+                p.spec
+                    .as_ref()
+                    .filter(|_| !matches!(phase, Some("Succeeded" | "Failed")))
+            }) else {
+                continue;
+            };
+            sum.cpu += pod_request(spec, "cpu");
+            sum.memory += pod_request(spec, "memory");
+            sum.pods += 1;
         }
-        let e = requested.entry(node).or_default();
-        e.cpu += pod_request(spec, "cpu");
-        e.memory += pod_request(spec, "memory");
-        e.pods += 1;
-    }
-    requested
+        sum
+    });
+    *sum
+}
+
+/// Requests per node name, for every node that has pods bound to it.
+pub fn requests_per_node(store: &ClusterStore) -> HashMap<&str, NodeRequests> {
+    store
+        .nodes_with_pods()
+        .map(|node| (node, requests_on(store, node)))
+        .filter(|(_, r)| r.pods > 0)
+        .collect()
 }
 
 /// Top-level workloads in one namespace.
@@ -96,17 +111,25 @@ pub fn workloads_in<'a>(store: &'a ClusterStore, ns: &'a str) -> Vec<&'a ObjRef>
         .collect()
 }
 
-/// Top-level workloads per namespace.
-pub fn workloads_per_namespace(store: &ClusterStore) -> BTreeMap<&str, Vec<&ObjRef>> {
-    let mut out: BTreeMap<&str, Vec<&ObjRef>> = BTreeMap::new();
-    for kind in WORKLOAD_KINDS {
-        for obj in store.list(kind) {
-            if Workload::of(obj).is_some() {
-                out.entry(obj.namespace()).or_default().push(obj);
-            }
-        }
-    }
-    out
+/// How many top-level workloads each namespace holds (namespaces without
+/// any left out). Counted once per namespace until an object of a workload
+/// kind there changes.
+pub fn workload_counts(store: &ClusterStore) -> BTreeMap<&str, usize> {
+    let namespaces: std::collections::BTreeSet<&str> = WORKLOAD_KINDS
+        .iter()
+        .flat_map(|kind| store.namespaces_of(kind))
+        .collect();
+    namespaces
+        .into_iter()
+        .map(|ns| {
+            let stamp = store.stamp_in(WORKLOAD_KINDS, ns);
+            let n = store.memo(&format!("workloads in {ns}"), stamp, || {
+                workloads_in(store, ns).len()
+            });
+            (ns, *n)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect()
 }
 
 /// What a namespace's container defaults lack, by the bar of

@@ -74,7 +74,8 @@ pub struct State {
 /// checker derives after each evaluation (see `Pane::derive`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodesData {
-    nodes: Vec<NodeEntry>,
+    /// Shared with the store's cache until a Node changes.
+    nodes: Arc<Vec<NodeEntry>>,
     /// The domain every node name ends with (shown without it).
     domain: Option<String>,
     /// (detail, row), in component then node order.
@@ -250,47 +251,50 @@ fn derive_rows(input: &DeriveInput) -> NodesData {
         }
     };
 
-    let node_entries: Vec<NodeEntry> = nodes
-        .iter()
-        .map(|(o, n)| {
-            let (status, tone, rank) = status_of(n);
-            let (pressure, ptone) = pressure_of(n);
-            let role = role_of(o);
-            let zone = zone_of(o).unwrap_or("-").to_string();
-            let pool = pool_of(o).to_string();
-            let kubelet = n
-                .status
-                .as_ref()
-                .and_then(|s| s.node_info.as_ref())
-                .map_or("?".to_string(), |i| i.kubelet_version.clone());
-            let row = Row::new(Some(o.key.clone()))
-                .cell(short(o.name()))
-                .word(status, tone)
-                .cell(role.clone())
-                .cell(zone.clone())
-                .cell(pool.clone())
-                .word(pressure, ptone)
-                .cell(kubelet)
-                .cell(alloc_cap(n, "cpu"))
-                .cell(alloc_cap(n, "memory"))
-                .cell(o.label("node.kubernetes.io/instance-type").unwrap_or("-"))
-                // AGE: filled in at view time, against the model's clock.
-                .cell("-");
-            NodeEntry {
-                detail: node_detail(o, n),
-                cp: is_control_plane_node(o),
-                role,
-                zone,
-                pool,
-                rank,
-                created: o.meta.creation_timestamp.as_ref().map(|t| t.0),
-                row,
-            }
-        })
-        .collect();
+    // Node rows read only Nodes: built once per state of the Nodes.
+    let node_entries = store.memo("ui/nodes", store.stamp(&["Node"]), || {
+        nodes
+            .iter()
+            .map(|(o, n)| {
+                let (status, tone, rank) = status_of(n);
+                let (pressure, ptone) = pressure_of(n);
+                let role = role_of(o);
+                let zone = zone_of(o).unwrap_or("-").to_string();
+                let pool = pool_of(o).to_string();
+                let kubelet = n
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.node_info.as_ref())
+                    .map_or("?".to_string(), |i| i.kubelet_version.clone());
+                let row = Row::new(Some(o.key.clone()))
+                    .cell(short(o.name()))
+                    .word(status, tone)
+                    .cell(role.clone())
+                    .cell(zone.clone())
+                    .cell(pool.clone())
+                    .word(pressure, ptone)
+                    .cell(kubelet)
+                    .cell(alloc_cap(n, "cpu"))
+                    .cell(alloc_cap(n, "memory"))
+                    .cell(o.label("node.kubernetes.io/instance-type").unwrap_or("-"))
+                    // AGE: filled in at view time, against the model's clock.
+                    .cell("-");
+                NodeEntry {
+                    detail: node_detail(o, n),
+                    cp: is_control_plane_node(o),
+                    role,
+                    zone,
+                    pool,
+                    rank,
+                    created: o.meta.creation_timestamp.as_ref().map(|t| t.0),
+                    row,
+                }
+            })
+            .collect::<Vec<NodeEntry>>()
+    });
 
     let mut rows = Vec::new();
-    let findings = findings_by_pod(input.results);
+    let (findings, on_components) = control_plane_findings(input.results);
     let mut seen: BTreeMap<&str, Vec<&str>> = BTreeMap::new(); // node → components
     for component in COMPONENTS {
         for (o, pod) in static_pods(store, component) {
@@ -302,12 +306,11 @@ fn derive_rows(input: &DeriveInput) -> NodesData {
             seen.entry(node).or_default().push(component);
             let (status, tone) = pod_state(pod);
             let mut found: Vec<&CheckResult> = findings.get(o.name()).cloned().unwrap_or_default();
-            found.extend(input.results.iter().filter(|r| {
-                r.status != Status::Pass
-                    && r.subject.kind == "Component"
-                    && r.subject.name == component
-                    && r.message.contains(o.name())
-            }));
+            found.extend(
+                on_components
+                    .iter()
+                    .filter(|r| r.subject.name == component && r.message.contains(o.name())),
+            );
             let (word, ctone) = checks_word(&found);
             let failing: Vec<&str> = found
                 .iter()
@@ -521,17 +524,26 @@ fn view_of(d: &NodesData, cx: &Cx, nav: &Nav, sort: SortKey) -> View {
 }
 
 /// Non-passing results about kube-system pods, by pod name.
-fn findings_by_pod(results: &Results) -> BTreeMap<&str, Vec<&CheckResult>> {
-    let mut out: BTreeMap<&str, Vec<&CheckResult>> = BTreeMap::new();
-    for r in results.iter() {
-        if r.status != Status::Pass
-            && r.subject.kind == "Pod"
-            && r.subject.namespace.as_deref() == Some("kube-system")
-        {
-            out.entry(r.subject.name.as_str()).or_default().push(r);
+/// Findings (not passes) on kube-system pods by pod name, and those on
+/// control-plane components: one pass over the results.
+type ControlPlaneFindings<'a> = (
+    BTreeMap<&'a str, Vec<&'a CheckResult>>,
+    Vec<&'a CheckResult>,
+);
+
+fn control_plane_findings(results: &Results) -> ControlPlaneFindings<'_> {
+    let mut pods: BTreeMap<&str, Vec<&CheckResult>> = BTreeMap::new();
+    let mut components = Vec::new();
+    for r in results.iter().filter(|r| r.status != Status::Pass) {
+        match r.subject.kind.as_str() {
+            "Pod" if r.subject.namespace.as_deref() == Some("kube-system") => {
+                pods.entry(r.subject.name.as_str()).or_default().push(r)
+            }
+            "Component" => components.push(r),
+            _ => {}
         }
     }
-    out
+    (pods, components)
 }
 
 fn checks_word(found: &[&CheckResult]) -> (String, Tone) {

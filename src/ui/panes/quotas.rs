@@ -25,7 +25,7 @@ use crate::ui::memo::Memo;
 use crate::ui::widgets::gauge::{Level, bar, percent_cell};
 use crate::ui::widgets::sections::{Sections, section_line, title, unfocused};
 use crate::ui::widgets::table::{self, Keep, Nav};
-use crate::view::resources::{container_defaults, missing_defaults, workloads_per_namespace};
+use crate::view::resources::{container_defaults, missing_defaults, workload_counts};
 use crate::view::usage::{self, percent};
 
 // ───────────────────────────── derived rows ─────────────────────────────
@@ -207,7 +207,7 @@ pub fn derive(store: &ClusterStore, config: &Config) -> QuotaData {
     }
 
     let mut gaps = Vec::new();
-    for (ns, workloads) in workloads_per_namespace(store) {
+    for (ns, workloads) in workload_counts(store) {
         if config.is_system_namespace(ns) {
             continue;
         }
@@ -218,7 +218,7 @@ pub fn derive(store: &ClusterStore, config: &Config) -> QuotaData {
         }
         gaps.push(GapRow {
             namespace: ns.to_string(),
-            workloads: workloads.len(),
+            workloads,
             has_quota,
             limits,
         });
