@@ -3,22 +3,27 @@
 //!
 //! Container-level checks run on the pod template of top-level workloads
 //! (`Workload::of`), so a Deployment yields one result per container, not one
-//! per replica. Control-plane checks read the static pods in `kube-system`
-//! and say `unknown` where a managed provider hides them.
+//! per replica; native sidecars are init containers there like any other.
+//! Ephemeral (debug) containers are in no template: the container-level
+//! checks that apply to them (privileged, privilege-escalation,
+//! run-as-non-root, capabilities, secrets-in-env) judge them on the pod,
+//! controlled or not (`each_ephemeral`). Control-plane checks read the
+//! static pods in `kube-system` and say `unknown` where a managed provider
+//! hides them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::core::v1::{Container, Namespace, PodSpec, SecurityContext};
+use k8s_openapi::api::core::v1::{Container, EnvVar, Namespace, PodOS, PodSpec, SecurityContext};
 use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer,
 };
 use serde_json::Value;
 
 use super::control_plane::managed_reason;
-use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
+use super::{Category, Check, CheckResult, Ctx, Out, Scope, Severity, Status, Subject};
 use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::mask::{NOT_SHOWN, secret_literal};
-use crate::model::pod::Pod;
+use crate::model::pod::{self, Pod};
 use crate::model::selector;
 use crate::model::workload::{WORKLOAD_KINDS, Workload};
 use crate::model::{ObjRef, Object};
@@ -50,12 +55,8 @@ pub const CHECKS: &[&Check] = &[
 /// securityContext fields there (privileged, allowPrivilegeEscalation,
 /// capabilities, readOnlyRootFilesystem, runAsUser), so checks on them do
 /// not apply.
-fn is_windows(spec: &PodSpec) -> bool {
-    spec.os.as_ref().is_some_and(|os| os.name == "windows")
-}
-
-fn sc(c: &Container) -> Option<&SecurityContext> {
-    c.security_context.as_ref()
+fn is_windows(os: Option<&PodOS>) -> bool {
+    os.is_some_and(|os| os.name == "windows")
 }
 
 /// A capability name as container runtimes read it: any case, with or
@@ -68,40 +69,210 @@ fn cap_name(cap: &str) -> String {
     }
 }
 
-fn added_caps(c: &Container) -> Vec<String> {
-    sc(c)
-        .and_then(|s| s.capabilities.as_ref())
+fn added_caps(sc: Option<&SecurityContext>) -> Vec<String> {
+    sc.and_then(|s| s.capabilities.as_ref())
         .and_then(|caps| caps.add.as_ref())
         .map(|add| add.iter().map(|a| cap_name(a)).collect())
         .unwrap_or_default()
 }
 
-fn dropped_caps(c: &Container) -> Vec<String> {
-    sc(c)
-        .and_then(|s| s.capabilities.as_ref())
+fn dropped_caps(sc: Option<&SecurityContext>) -> Vec<String> {
+    sc.and_then(|s| s.capabilities.as_ref())
         .and_then(|caps| caps.drop.as_ref())
         .map(|d| d.iter().map(|a| cap_name(a)).collect())
         .unwrap_or_default()
 }
 
-fn is_privileged(c: &Container) -> bool {
-    sc(c).and_then(|s| s.privileged) == Some(true)
+fn is_privileged(sc: Option<&SecurityContext>) -> bool {
+    sc.and_then(|s| s.privileged) == Some(true)
 }
 
-/// Runs `f` for every container (init containers included) of a top-level
-/// workload; `skip_windows` leaves Windows pods out.
+/// The pod-level settings a container inherits when it sets none of its own.
+#[derive(Clone, Copy)]
+struct PodLevel {
+    run_as_non_root: Option<bool>,
+    run_as_user: Option<i64>,
+    host_process: Option<bool>,
+}
+
+impl PodLevel {
+    fn of_template(spec: &PodSpec) -> PodLevel {
+        let sc = spec.security_context.as_ref();
+        PodLevel {
+            run_as_non_root: sc.and_then(|s| s.run_as_non_root),
+            run_as_user: sc.and_then(|s| s.run_as_user),
+            host_process: sc
+                .and_then(|s| s.windows_options.as_ref())
+                .and_then(|o| o.host_process),
+        }
+    }
+
+    fn of_pod(spec: &pod::PodSpec) -> PodLevel {
+        let sc = spec.security_context.as_ref();
+        PodLevel {
+            run_as_non_root: sc.and_then(|s| s.run_as_non_root),
+            run_as_user: sc.and_then(|s| s.run_as_user),
+            host_process: sc
+                .and_then(|s| s.windows_options.as_ref())
+                .and_then(|o| o.host_process),
+        }
+    }
+}
+
+/// One container as the container-level checks read it: a container of a
+/// workload's template, or an ephemeral container of a live pod.
+struct Ctr<'a> {
+    sc: Option<&'a SecurityContext>,
+    pod: PodLevel,
+    env: Env<'a>,
+}
+
+enum Env<'a> {
+    Template(&'a [EnvVar]),
+    Ephemeral(&'a [pod::EnvVar]),
+}
+
+impl Env<'_> {
+    /// (name, literal value) of each var that has a literal.
+    fn literals(&self) -> Vec<(&str, &str)> {
+        match self {
+            Env::Template(vars) => vars
+                .iter()
+                .filter_map(|e| Some((e.name.as_str(), e.value.as_deref()?)))
+                .collect(),
+            Env::Ephemeral(vars) => vars
+                .iter()
+                .filter_map(|e| Some((e.name.as_str(), e.value.as_deref()?)))
+                .collect(),
+        }
+    }
+}
+
+/// Runs `f` for every container of a top-level workload's template (init
+/// containers, sidecars included), then for the ephemeral containers of a
+/// pod (`each_ephemeral`); `skip_windows` leaves Windows pods out.
 fn each_container(
     obj: &ObjRef,
     out: &mut Out,
     skip_windows: bool,
-    mut f: impl FnMut(&Workload, &Container, Subject, &mut Out),
+    mut f: impl FnMut(&Ctr, Subject, &mut Out),
+) {
+    each_template_container(obj, out, skip_windows, &mut f);
+    each_ephemeral(obj, out, skip_windows, f);
+}
+
+fn each_template_container(
+    obj: &ObjRef,
+    out: &mut Out,
+    skip_windows: bool,
+    mut f: impl FnMut(&Ctr, Subject, &mut Out),
 ) {
     let Some(w) = Workload::of(obj) else { return };
-    if skip_windows && is_windows(w.spec) {
+    if skip_windows && is_windows(w.spec.os.as_ref()) {
         return;
     }
+    let pod = PodLevel::of_template(w.spec);
     for c in w.containers() {
-        f(&w, c, Subject::container(obj, &c.name), out);
+        let ctr = Ctr {
+            sc: c.security_context.as_ref(),
+            pod,
+            env: Env::Template(c.env.as_deref().unwrap_or_default()),
+        };
+        f(&ctr, Subject::container(obj, &c.name), out);
+    }
+}
+
+/// Runs `f` for each ephemeral (debug) container of a pod, controlled or
+/// not: `kubectl debug` adds them to running pods and no template holds
+/// them, so they are judged on the pod itself (its controller's results say
+/// nothing about them). Each result then says which debug container it is,
+/// what it targets, and its state.
+fn each_ephemeral(
+    obj: &ObjRef,
+    out: &mut Out,
+    skip_windows: bool,
+    mut f: impl FnMut(&Ctr, Subject, &mut Out),
+) {
+    let Some(pod) = obj.typed::<Pod>() else {
+        return;
+    };
+    let Some(spec) = pod.spec.as_ref() else {
+        return;
+    };
+    if skip_windows && is_windows(spec.os.as_deref()) {
+        return;
+    }
+    let level = PodLevel::of_pod(spec);
+    for e in spec.ephemeral_containers.iter().flatten() {
+        let ctr = Ctr {
+            sc: e.security_context.as_ref(),
+            pod: level,
+            env: Env::Ephemeral(e.env.as_deref().unwrap_or_default()),
+        };
+        let first = out.results.len();
+        f(&ctr, Subject::container(obj, &e.name), out);
+        let state = ephemeral_state(pod, &e.name);
+        for r in &mut out.results[first..] {
+            describe_ephemeral(r, e, state.as_deref());
+        }
+    }
+}
+
+/// An ephemeral container's state from `status.ephemeralContainerStatuses`.
+fn ephemeral_state(pod: &Pod, name: &str) -> Option<String> {
+    let cs = pod
+        .status
+        .as_ref()?
+        .ephemeral_container_statuses
+        .iter()
+        .flatten()
+        .find(|c| c.name == name)?;
+    let state = cs.state.as_ref()?;
+    if state.running.is_some() {
+        Some("running".into())
+    } else if let Some(t) = &state.terminated {
+        Some(format!(
+            "terminated ({}, exit code {})",
+            t.reason.as_deref().unwrap_or("no reason"),
+            t.exit_code
+        ))
+    } else {
+        state
+            .waiting
+            .as_ref()
+            .map(|w| format!("waiting ({})", w.reason.as_deref().unwrap_or("no reason")))
+    }
+}
+
+/// Names an ephemeral container in a result: it is no template's, so the
+/// reader needs to know it was added to this pod, for what, and that it
+/// stays in the pod's spec (ephemeral containers cannot be removed).
+fn describe_ephemeral(r: &mut CheckResult, e: &pod::EphemeralContainer, state: Option<&str>) {
+    let target = match e.target_container_name.as_deref() {
+        Some(t) => format!(", targeting container {t}"),
+        None => String::new(),
+    };
+    let what = format!("ephemeral (debug) container added to the running pod{target}");
+    r.message = match r.status {
+        Status::Fail => format!(
+            "{what}: {}; ephemeral containers cannot be removed: delete the pod once \
+             debugging is done",
+            r.message
+        ),
+        _ => format!("{what}: {}", r.message),
+    };
+    let at = format!("spec.ephemeralContainers[{}]", e.name);
+    if let Some(t) = &e.target_container_name {
+        r.evidence(&format!("{at}.targetContainerName"), t);
+    }
+    if let Some(image) = &e.image {
+        r.evidence(&format!("{at}.image"), image);
+    }
+    if let Some(state) = state {
+        r.evidence(
+            &format!("ephemeralContainerStatuses[{}].state", e.name),
+            state,
+        );
     }
 }
 
@@ -129,18 +300,12 @@ pub static PRIVILEGED: Check = Check {
 };
 
 fn privileged(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    each_container(obj, out, false, |w, c, subject, out| {
-        let host_process = sc(c)
-            .and_then(|s| s.windows_options.as_ref())
-            .and_then(|o| o.host_process)
-            .or_else(|| {
-                w.spec
-                    .security_context
-                    .as_ref()
-                    .and_then(|s| s.windows_options.as_ref())
-                    .and_then(|o| o.host_process)
-            });
-        if is_privileged(c) {
+    each_container(obj, out, false, |c, subject, out| {
+        let host_process =
+            c.sc.and_then(|s| s.windows_options.as_ref())
+                .and_then(|o| o.host_process)
+                .or(c.pod.host_process);
+        if is_privileged(c.sc) {
             out.fail(
                 subject,
                 "runs privileged: every capability and the host's devices",
@@ -222,9 +387,9 @@ pub static PRIVILEGE_ESCALATION: Check = Check {
 };
 
 fn privilege_escalation(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    each_container(obj, out, true, |_, c, subject, out| {
-        let field = sc(c).and_then(|s| s.allow_privilege_escalation);
-        if is_privileged(c) {
+    each_container(obj, out, true, |c, subject, out| {
+        let field = c.sc.and_then(|s| s.allow_privilege_escalation);
+        if is_privileged(c.sc) {
             out.fail(
                 subject,
                 "privilege escalation is always allowed: the container is privileged",
@@ -234,7 +399,7 @@ fn privilege_escalation(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
                 "securityContext.allowPrivilegeEscalation",
                 fmt_opt(field, "unset"),
             );
-        } else if added_caps(c).iter().any(|c| c == "SYS_ADMIN") {
+        } else if added_caps(c.sc).iter().any(|c| c == "SYS_ADMIN") {
             out.fail(
                 subject,
                 "privilege escalation is always allowed: CAP_SYS_ADMIN is added",
@@ -289,12 +454,11 @@ pub static RUN_AS_NON_ROOT: Check = Check {
 };
 
 fn run_as_non_root(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    each_container(obj, out, false, |w, c, subject, out| {
-        let pod = w.spec.security_context.as_ref();
-        let c_non_root = sc(c).and_then(|s| s.run_as_non_root);
-        let p_non_root = pod.and_then(|s| s.run_as_non_root);
-        let c_user = sc(c).and_then(|s| s.run_as_user);
-        let p_user = pod.and_then(|s| s.run_as_user);
+    each_container(obj, out, false, |c, subject, out| {
+        let c_non_root = c.sc.and_then(|s| s.run_as_non_root);
+        let p_non_root = c.pod.run_as_non_root;
+        let c_user = c.sc.and_then(|s| s.run_as_user);
+        let p_user = c.pod.run_as_user;
         // The container's settings override the pod's.
         let (non_root, non_root_at) = match (c_non_root, p_non_root) {
             (Some(v), _) => (Some(v), "securityContext.runAsNonRoot"),
@@ -371,8 +535,13 @@ pub static READ_ONLY_ROOT_FS: Check = Check {
 };
 
 fn read_only_root_fs(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    each_container(obj, out, true, |_, c, subject, out| {
-        match sc(c).and_then(|s| s.read_only_root_filesystem) {
+    // Template containers only. An ephemeral (debug) container is an
+    // interactive session that installs tools and writes dumps by design;
+    // the practice protects a long-running container's image from being
+    // altered, and no Pod Security level (nor `kubectl debug --profile`,
+    // restricted included) asks it of a debug container.
+    each_template_container(obj, out, true, |c, subject, out| {
+        match c.sc.and_then(|s| s.read_only_root_filesystem) {
             Some(true) => {
                 out.pass(subject, "root filesystem is read-only");
             }
@@ -441,13 +610,13 @@ fn capabilities(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     } else {
         (BASELINE_CAPS, "baseline")
     };
-    each_container(obj, out, true, |_, c, subject, out| {
-        let added = added_caps(c);
+    each_container(obj, out, true, |c, subject, out| {
+        let added = added_caps(c.sc);
         let beyond: Vec<&String> = added
             .iter()
             .filter(|a| !allowed.contains(&a.as_str()))
             .collect();
-        let dropped_all = dropped_caps(c).iter().any(|d| d == "ALL");
+        let dropped_all = dropped_caps(c.sc).iter().any(|d| d == "ALL");
         let mut problems = Vec::new();
         if !beyond.is_empty() {
             let names: Vec<&str> = beyond.iter().map(|s| s.as_str()).collect();
@@ -476,14 +645,14 @@ fn capabilities(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
             out.pass(subject, msg);
         } else {
             let mut msg = problems.join("; ");
-            if is_privileged(c) {
+            if is_privileged(c.sc) {
                 msg.push_str(" (privileged: it has every capability anyway)");
             }
             out.fail(subject, msg)
                 .evidence("securityContext.capabilities.add", fmt_list(&added))
                 .evidence(
                     "securityContext.capabilities.drop",
-                    fmt_list(&dropped_caps(c)),
+                    fmt_list(&dropped_caps(c.sc)),
                 );
         }
     });
@@ -564,7 +733,7 @@ fn pod_security_labels(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     let enforce = obj.label(PSA_ENFORCE);
     let warn = obj.label(PSA_WARN);
     let audit = obj.label(PSA_AUDIT);
-    let evidence = |r: &mut super::CheckResult| {
+    let evidence = |r: &mut CheckResult| {
         for (k, v) in [(PSA_ENFORCE, enforce), (PSA_WARN, warn), (PSA_AUDIT, audit)] {
             if let Some(v) = v {
                 r.evidence(&format!("metadata.labels[{k}]"), v);
@@ -846,17 +1015,13 @@ pub static SECRETS_IN_ENV: Check = Check {
 };
 
 fn secrets_in_env(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    each_container(obj, out, false, |_, c, subject, out| {
+    each_container(obj, out, false, |c, subject, out| {
         let literal: Vec<&str> = c
             .env
-            .iter()
-            .flatten()
-            .filter(|e| {
-                e.value
-                    .as_deref()
-                    .is_some_and(|v| secret_literal(&e.name, v))
-            })
-            .map(|e| e.name.as_str())
+            .literals()
+            .into_iter()
+            .filter(|(name, value)| secret_literal(name, value))
+            .map(|(name, _)| name)
             .collect();
         if literal.is_empty() {
             out.pass(subject, "no secret-looking env var has a literal value");

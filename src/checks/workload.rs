@@ -2,8 +2,12 @@
 //!
 //! Container-level checks run on the pod template of the top-level workload
 //! (`Workload::of`), so one Deployment yields one result per container, not
-//! one per replica. Pod-scoped checks (crashloop, naked-pod, critical-on-spot)
-//! read runtime facts only a Pod carries: status and node placement.
+//! one per replica. Native sidecars (init containers with `restartPolicy:
+//! Always`) run for the pod's lifetime and are judged as regular containers,
+//! probes included; run-to-completion init containers are never asked for
+//! probes (the API rejects them). Pod-scoped checks (crashloop, naked-pod,
+//! critical-on-spot) read runtime facts only a Pod carries: status and node
+//! placement.
 
 use std::collections::BTreeMap;
 
@@ -351,26 +355,41 @@ fn readiness_probe(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
         return;
     }
     let services = services.join(", ");
-    // Regular containers decide whether the pod serves; init containers
-    // (sidecars included) are left out.
-    for c in &w.spec.containers {
+    // The pod is Ready (an endpoint of the Service) when its regular
+    // containers and its native sidecars are ready (the kubelet's
+    // ContainersReady condition). Run-to-completion init containers cannot
+    // have probes and are done before the pod serves.
+    let regular = w.spec.containers.iter().map(|c| (c, false));
+    for (c, sidecar) in regular.chain(w.sidecars().map(|c| (c, true))) {
         let subject = Subject::container(obj, &c.name);
         if c.readiness_probe.is_some() {
             out.pass(subject, "has a readiness probe")
                 .evidence("service", &services);
+            continue;
+        }
+        let msg = if sidecar {
+            format!(
+                "native sidecar (init container with restartPolicy: Always) without a \
+                 readiness probe: its readiness gates the pod's for Service {services}, and \
+                 without a probe it counts as ready as soon as it starts"
+            )
         } else {
-            let r = out.fail(
-                subject,
-                format!(
-                    "no readiness probe, but Service {services} sends it traffic: requests \
-                     reach the pod before it can serve and after it stops answering"
-                ),
+            format!(
+                "no readiness probe, but Service {services} sends it traffic: requests \
+                 reach the pod before it can serve and after it stops answering"
+            )
+        };
+        let r = out.fail(subject, msg);
+        r.evidence("readinessProbe", "none")
+            .evidence("service", &services);
+        if sidecar {
+            r.evidence(
+                &format!("initContainers[{}].restartPolicy", c.name),
+                "Always",
             );
-            r.evidence("readinessProbe", "none")
-                .evidence("service", &services);
-            if let Some(p) = c.ports.iter().flatten().next() {
-                r.evidence("ports[0].containerPort", p.container_port);
-            }
+        }
+        if let Some(p) = c.ports.iter().flatten().next() {
+            r.evidence("ports[0].containerPort", p.container_port);
         }
     }
 }
@@ -400,16 +419,32 @@ fn liveness_probe(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     if w.is_batch() {
         return;
     }
-    for c in w.long_running_containers() {
+    // Native sidecars run for the pod's lifetime too, and the kubelet
+    // restarts a sidecar whose liveness probe fails, as it does a regular
+    // container. Run-to-completion init containers cannot have probes.
+    let regular = w.spec.containers.iter().map(|c| (c, false));
+    for (c, sidecar) in regular.chain(w.sidecars().map(|c| (c, true))) {
         let subject = Subject::container(obj, &c.name);
         if c.liveness_probe.is_some() {
             out.pass(subject, "has a liveness probe");
+            continue;
+        }
+        let what = if sidecar {
+            "native sidecar (init container with restartPolicy: Always) without a liveness \
+             probe: it runs for the pod's lifetime, and"
         } else {
-            out.fail(
-                subject,
-                "no liveness probe: if it hangs without exiting, the kubelet never restarts it",
-            )
-            .evidence("livenessProbe", "none");
+            "no liveness probe:"
+        };
+        let r = out.fail(
+            subject,
+            format!("{what} if it hangs without exiting, the kubelet never restarts it"),
+        );
+        r.evidence("livenessProbe", "none");
+        if sidecar {
+            r.evidence(
+                &format!("initContainers[{}].restartPolicy", c.name),
+                "Always",
+            );
         }
     }
 }
@@ -1049,6 +1084,12 @@ pub static IMAGE_TAG_PINNED: Check = Check {
 
 fn image_tag_pinned(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     let Some(w) = Workload::of(obj) else { return };
+    // Native sidecars are in `containers()`: they run the pod's whole life.
+    // Ephemeral (debug) containers are not judged here: the rule is about
+    // replicas running the same code and rollbacks returning to a known
+    // version, and a debug container runs once, in one pod, and is never
+    // rolled out or back (`busybox:latest` there is no reliability risk).
+    // The security checks judge them.
     for c in w.containers() {
         let subject = Subject::container(obj, &c.name);
         let image = c.image.as_deref().unwrap_or("").trim();
@@ -1184,8 +1225,17 @@ fn crashloop(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
         return;
     }
     let threshold = ctx.config.thresholds.crashloop_restarts;
+    // Native sidecars report in initContainerStatuses; they restart for the
+    // pod's lifetime, so their restarts count as a regular container's.
+    let sidecar = |name: &str| {
+        pod.spec
+            .iter()
+            .flat_map(|s| s.init_containers.iter().flatten())
+            .any(|c| c.name == name && c.is_sidecar())
+    };
     for (cs, field) in statuses {
         let subject = Subject::container(obj, &cs.name);
+        let sidecar = field == "initContainerStatuses" && sidecar(&cs.name);
         let waiting = cs
             .state
             .as_ref()
@@ -1229,12 +1279,23 @@ fn crashloop(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
                     .unwrap_or_default()
             )
         };
+        let head = if sidecar {
+            format!("native sidecar {head}")
+        } else {
+            head
+        };
         let msg = match &last {
             Some(l) => format!("{head}; {l}"),
             None => head,
         };
         let r = out.fail(subject, msg);
         r.evidence(&format!("{field}.restartCount"), cs.restart_count);
+        if sidecar {
+            r.evidence(
+                &format!("initContainers[{}].restartPolicy", cs.name),
+                "Always",
+            );
+        }
         if let Some(w) = waiting {
             r.evidence(&format!("{field}.state.waiting.reason"), w);
         }

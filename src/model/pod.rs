@@ -9,6 +9,11 @@
 //! (no workload controller manages it: bare pods, static pods) also keeps
 //! its whole spec in `full_spec`. Field names follow the API, so check
 //! code reads a pod as it reads any other kind.
+//!
+//! Ephemeral containers (`kubectl debug`) are the exception to "the
+//! template says it all": they are added to running pods and no template
+//! holds them, so a pod keeps what the security checks read of them, and
+//! the pod-level settings they inherit (`securityContext`, `os`).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -55,6 +60,63 @@ pub struct PodSpec {
     /// Pod-level resources (they win over the containers' when set).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<PodSecurityContext>,
+    /// `windows` makes the Linux-only securityContext fields not apply.
+    /// (Boxed, like the rare lists below: most pods have none, and a pod
+    /// should not pay inline for them.)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os: Option<Box<api::PodOS>>,
+    /// Exactly sized: the loader does not shrink these as it does the
+    /// containers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ephemeral_containers: Option<Box<[EphemeralContainer]>>,
+}
+
+/// The pod-level security settings a container inherits when it sets none
+/// of its own (inline and without heap: every admitted pod has one).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodSecurityContext {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_as_non_root: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_as_user: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub windows_options: Option<WindowsOptions>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WindowsOptions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_process: Option<bool>,
+}
+
+/// An ephemeral (debug) container: what the security checks read. The API
+/// forbids probes, ports and resources on them, so there are none to keep.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EphemeralContainer {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The container whose namespaces (processes) it shares, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_container_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<api::SecurityContext>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<Box<[EnvVar]>>,
+}
+
+/// An env var's name and literal value; `valueFrom` is not kept (only a
+/// literal can leak a secret).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct EnvVar {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -65,6 +127,14 @@ pub struct Container {
     pub restart_policy: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
+}
+
+impl Container {
+    /// An init container with `restartPolicy: Always` is a native sidecar:
+    /// it keeps running for the pod's lifetime.
+    pub fn is_sidecar(&self) -> bool {
+        self.restart_policy.as_deref() == Some("Always")
+    }
 }
 
 /// A container's resources, read alike from a pod template (`api::Container`)
@@ -178,6 +248,8 @@ pub struct PodStatus {
     pub container_statuses: Option<Vec<ContainerStatus>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub init_container_statuses: Option<Vec<ContainerStatus>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ephemeral_container_statuses: Option<Box<[ContainerStatus]>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -198,7 +270,9 @@ impl Pod {
     /// The fields read of a managed pod, for the YAML view.
     pub const KEPT_FIELDS: &'static str = "spec.nodeName, priority, priorityClassName, \
         nodeSelector and affinity; the containers' names, restartPolicy and resources; \
-        spec.overhead; status phase, startTime, conditions and container states";
+        spec.overhead; securityContext runAsNonRoot, runAsUser and hostProcess; spec.os; \
+        ephemeral containers' name, image, targetContainerName, securityContext and env \
+        literals; status phase, startTime, conditions and container states";
 
     /// Whether the pod keeps only the fields checks read (see the module doc).
     pub fn is_trimmed(&self) -> bool {

@@ -58,6 +58,13 @@ pub fn managed_by_workload(meta: &ObjectMeta) -> bool {
         .is_some_and(|o| WORKLOAD_KINDS.contains(&o.kind.as_str()))
 }
 
+/// A native sidecar (KEP-753): an init container with `restartPolicy:
+/// Always`. It starts before the later init containers and the regular
+/// containers and keeps running for the pod's lifetime.
+pub fn is_sidecar(c: &Container) -> bool {
+    c.restart_policy.as_deref() == Some("Always")
+}
+
 impl<'a> Workload<'a> {
     /// The workload view of `obj` when it is a top-level workload.
     pub fn of(obj: &'a Object) -> Option<Workload<'a>> {
@@ -154,6 +161,8 @@ impl<'a> Workload<'a> {
     }
 
     /// Regular containers, then init containers (sidecars included).
+    /// Ephemeral containers are never in a template: a live pod's are read
+    /// from the stored pod (`pod::PodSpec::ephemeral_containers`).
     pub fn containers(&self) -> impl Iterator<Item = &'a Container> {
         self.spec
             .containers
@@ -161,16 +170,20 @@ impl<'a> Workload<'a> {
             .chain(self.spec.init_containers.iter().flatten())
     }
 
-    /// Long-running containers: regular ones plus restartable init
-    /// containers (native sidecars), not run-to-completion init containers.
+    /// The containers that run for the pod's lifetime: regular ones plus
+    /// native sidecars, not run-to-completion init containers. Probes apply
+    /// to these only (the API rejects probes on other init containers).
     pub fn long_running_containers(&self) -> impl Iterator<Item = &'a Container> {
-        self.spec.containers.iter().chain(
-            self.spec
-                .init_containers
-                .iter()
-                .flatten()
-                .filter(|c| c.restart_policy.as_deref() == Some("Always")),
-        )
+        self.spec.containers.iter().chain(self.sidecars())
+    }
+
+    /// The native sidecars, in start order.
+    pub fn sidecars(&self) -> impl Iterator<Item = &'a Container> {
+        self.spec
+            .init_containers
+            .iter()
+            .flatten()
+            .filter(|c| is_sidecar(c))
     }
 
     /// Runs to completion (Job, CronJob, or a Pod with restartPolicy != Always).

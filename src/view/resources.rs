@@ -32,12 +32,12 @@ pub fn container_request(c: &impl ContainerResources, res: &str) -> f64 {
 /// What the scheduler counts for a pod (`resourcehelper.PodRequests`): the
 /// sum of the app containers and restartable init containers (sidecars),
 /// or the largest init container (plus the sidecars started before it) if
-/// that is more, plus the pod overhead. Pod-level requests win.
+/// that is more, plus the pod overhead. Pod-level requests win (cpu, memory
+/// and hugepages only).
 pub fn pod_request(spec: &pod::PodSpec, res: &str) -> f64 {
-    if let Some(v) = spec.resources.as_ref().and_then(|r| {
-        quantity(r.requests.as_ref(), res).or_else(|| quantity(r.limits.as_ref(), res))
-    }) {
-        return v + quantity(spec.overhead.as_ref(), res).unwrap_or(0.0);
+    let overhead = quantity(spec.overhead.as_ref(), res).unwrap_or(0.0);
+    if let Some(v) = pod_level_request(spec, res) {
+        return v + overhead;
     }
     let req = |c: &pod::Container| container_request(c, res);
     let mut total: f64 = spec.containers.iter().map(req).sum();
@@ -45,7 +45,7 @@ pub fn pod_request(spec: &pod::PodSpec, res: &str) -> f64 {
     let mut init_max: f64 = 0.0;
     for c in spec.init_containers.iter().flatten() {
         let r = req(c);
-        if c.restart_policy.as_deref() == Some("Always") {
+        if c.is_sidecar() {
             total += r;
             sidecars += r;
             init_max = init_max.max(sidecars);
@@ -53,7 +53,37 @@ pub fn pod_request(spec: &pod::PodSpec, res: &str) -> f64 {
             init_max = init_max.max(r + sidecars);
         }
     }
-    total.max(init_max) + quantity(spec.overhead.as_ref(), res).unwrap_or(0.0)
+    total.max(init_max) + overhead
+}
+
+/// The pod-level request for `res`, as the API server defaults it: the
+/// request if set; else, when pod-level limits are set and no container
+/// sets `res` (request or limit), the pod-level limit. When a container
+/// sets it, the pod-level request defaults to the containers' effective
+/// sum, which is what `pod_request` computes without one.
+fn pod_level_request(spec: &pod::PodSpec, res: &str) -> Option<f64> {
+    if !(res == "cpu" || res == "memory" || res.starts_with("hugepages-")) {
+        return None;
+    }
+    let pod = spec.resources.as_ref()?;
+    if let Some(v) = quantity(pod.requests.as_ref(), res) {
+        return Some(v);
+    }
+    // Only overcommittable resources default from the containers' sum;
+    // hugepages go straight to the pod-level limit.
+    let overcommit = res == "cpu" || res == "memory";
+    let containers = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten());
+    let set_by_container = containers.flat_map(|c| c.resources.iter()).any(|r| {
+        r.requests.as_ref().is_some_and(|l| l.get(res).is_some())
+            || r.limits.as_ref().is_some_and(|l| l.get(res).is_some())
+    });
+    if overcommit && set_by_container {
+        return None;
+    }
+    quantity(pod.limits.as_ref(), res)
 }
 
 /// The requests of the pods bound to one node.

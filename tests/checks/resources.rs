@@ -317,6 +317,127 @@ status:
     assert_fail(&r, "squeezed", Severity::Error);
 }
 
+#[test]
+fn node_pressure_counts_sidecars_by_start_order_and_pod_level_requests() {
+    // Effective pod request = max(max over init containers i of (request_i +
+    // sidecars started before i), regular containers + all sidecars) (+
+    // overhead); pod-level requests win (KEP-753, KEP-2837).
+    let node = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Node\nmetadata: {{name: {name}}}\nstatus:\n  \
+             allocatable: {{cpu: \"10\", memory: 64Gi}}\n  conditions: [{{type: Ready, status: \"True\"}}]\n---\n"
+        )
+    };
+    let mut text = String::new();
+    for n in [
+        "early",
+        "late",
+        "sum",
+        "pod-level",
+        "pod-limit",
+        "pod-limit-ctr",
+    ] {
+        text.push_str(&node(n));
+    }
+    text.push_str(
+        r#"
+# The 4-cpu init container runs before the sidecar: max(4, 1 + 1) = 4.
+apiVersion: v1
+kind: Pod
+metadata: {name: early, namespace: shop}
+spec:
+  nodeName: early
+  initContainers:
+    - {name: warm, image: w:1, resources: {requests: {cpu: "4"}}}
+    - {name: proxy, image: p:1, restartPolicy: Always, resources: {requests: {cpu: "1"}}}
+  containers:
+    - {name: app, image: a:1, resources: {requests: {cpu: "1"}}}
+status: {phase: Running}
+---
+# The same init container after the sidecar runs next to it: 4 + 1 = 5.
+apiVersion: v1
+kind: Pod
+metadata: {name: late, namespace: shop}
+spec:
+  nodeName: late
+  initContainers:
+    - {name: proxy, image: p:1, restartPolicy: Always, resources: {requests: {cpu: "1"}}}
+    - {name: warm, image: w:1, resources: {requests: {cpu: "4"}}}
+  containers:
+    - {name: app, image: a:1, resources: {requests: {cpu: "1"}}}
+status: {phase: Running}
+---
+# Small init container: the long-running sum wins, two sidecars included:
+# 3 + 2 + 1.5 = 6.5, plus 500m overhead = 7.
+apiVersion: v1
+kind: Pod
+metadata: {name: sum, namespace: shop}
+spec:
+  nodeName: sum
+  overhead: {cpu: 500m}
+  initContainers:
+    - {name: proxy, image: p:1, restartPolicy: Always, resources: {requests: {cpu: "2"}}}
+    - {name: setup, image: s:1, resources: {requests: {cpu: 100m}}}
+    - {name: logs, image: l:1, restartPolicy: Always, resources: {limits: {cpu: 1500m}}}
+  containers:
+    - {name: app, image: a:1, resources: {requests: {cpu: "3"}}}
+status: {phase: Running}
+---
+# Pod-level requests win over the containers'.
+apiVersion: v1
+kind: Pod
+metadata: {name: pod-level, namespace: shop}
+spec:
+  nodeName: pod-level
+  resources: {requests: {cpu: "2"}, limits: {cpu: "8"}}
+  initContainers:
+    - {name: proxy, image: p:1, restartPolicy: Always, resources: {requests: {cpu: "1"}}}
+  containers:
+    - {name: app, image: a:1, resources: {requests: {cpu: "6"}}}
+status: {phase: Running}
+---
+# Pod-level limits only, no container sets cpu: the request defaults to the
+# pod-level limit.
+apiVersion: v1
+kind: Pod
+metadata: {name: pod-limit, namespace: shop}
+spec:
+  nodeName: pod-limit
+  resources: {limits: {cpu: "3", memory: 1Gi}}
+  containers:
+    - {name: app, image: a:1}
+status: {phase: Running}
+---
+# Pod-level limits, and the containers set cpu: the request defaults to
+# their sum (1 + 1), not to the pod-level limit.
+apiVersion: v1
+kind: Pod
+metadata: {name: pod-limit-ctr, namespace: shop}
+spec:
+  nodeName: pod-limit-ctr
+  resources: {limits: {cpu: "9"}}
+  initContainers:
+    - {name: proxy, image: p:1, restartPolicy: Always, resources: {requests: {cpu: "1"}}}
+  containers:
+    - {name: app, image: a:1, resources: {requests: {cpu: "1"}}}
+status: {phase: Running}
+"#,
+    );
+    let store = yaml(&text);
+    let r = run("resources/node-pressure", &store);
+    for (node, cpu) in [
+        ("early", "cpu requests 4 of 10"),
+        ("late", "cpu requests 5 of 10"),
+        ("sum", "cpu requests 7 of 10"),
+        ("pod-level", "cpu requests 2 of 10"),
+        ("pod-limit", "cpu requests 3 of 10"),
+        ("pod-limit-ctr", "cpu requests 2 of 10"),
+    ] {
+        let res = assert_status(&r, node, Status::Pass);
+        assert!(res.message.contains(cpu), "{node}: {}", res.message);
+    }
+}
+
 // --- resources/cost-labels ---------------------------------------------------
 
 const COST: &str = r#"

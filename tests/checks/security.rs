@@ -696,6 +696,240 @@ spec:
     assert_status(&r, "clean", Status::Pass);
 }
 
+// ─────────────────────── ephemeral (debug) containers ─────────────
+
+/// The container-level security checks that judge ephemeral containers.
+const EPHEMERAL_CHECKS: &[&str] = &[
+    "security/privileged",
+    "security/privilege-escalation",
+    "security/run-as-non-root",
+    "security/capabilities",
+    "security/secrets-in-env",
+];
+
+#[test]
+fn privileged_ephemeral_container_is_a_finding_on_the_controlled_pod() {
+    let store = fixture("security/ephemeral.yaml");
+    let r = run("security/privileged", &store);
+    let dbg = for_container(&r, "api-5d4c-x1", "debugger-h7x2q");
+    assert_eq!((dbg.status, dbg.severity), (Status::Fail, Severity::Error));
+    assert_eq!(dbg.subject.kind, "Pod");
+    assert_eq!(dbg.subject.namespace.as_deref(), Some("shop"));
+    for part in [
+        "ephemeral (debug) container",
+        "targeting container app",
+        "runs privileged",
+        "delete the pod",
+    ] {
+        assert!(dbg.message.contains(part), "{part}: {}", dbg.message);
+    }
+    assert!(
+        has_evidence(dbg, "securityContext.privileged = true"),
+        "{dbg:#?}"
+    );
+    assert!(
+        has_evidence(
+            dbg,
+            "spec.ephemeralContainers[debugger-h7x2q].targetContainerName = app"
+        ),
+        "{dbg:#?}"
+    );
+    assert!(
+        has_evidence(
+            dbg,
+            "ephemeralContainerStatuses[debugger-h7x2q].state = running"
+        ),
+        "{dbg:#?}"
+    );
+    // The template is judged on the Deployment, once; the pod has no result
+    // for its template containers.
+    assert_eq!(for_container(&r, "api", "app").status, Status::Pass);
+    assert!(
+        r.iter()
+            .filter(|x| x.subject.kind == "Pod")
+            .all(|x| x.subject.container.as_deref() != Some("app")),
+        "{r:#?}"
+    );
+    // A pod without debug containers has nothing of its own, even when its
+    // own (trimmed) spec differs from the template.
+    assert!(r.iter().all(|x| x.subject.name != "api-5d4c-x3"), "{r:#?}");
+    // kube-system is left out by default, included on request.
+    assert!(r.iter().all(|x| x.subject.name != "coredns-5d-a"), "{r:#?}");
+    let config = Config {
+        include_system_namespaces: true,
+        ..Config::default()
+    };
+    let r = run_with("security/privileged", &store, &config);
+    assert_eq!(
+        for_container(&r, "coredns-5d-a", "debugger-sys").status,
+        Status::Fail
+    );
+}
+
+#[test]
+fn privileged_ephemeral_container_fails_the_other_container_rules() {
+    let store = fixture("security/ephemeral.yaml");
+    let esc = run("security/privilege-escalation", &store);
+    let r = for_container(&esc, "api-5d4c-x1", "debugger-h7x2q");
+    assert_eq!((r.status, r.severity), (Status::Fail, Severity::Warning));
+    assert!(
+        r.message.contains("ephemeral (debug) container")
+            && r.message.contains("the container is privileged"),
+        "{}",
+        r.message
+    );
+    let root = run("security/run-as-non-root", &store);
+    let r = for_container(&root, "api-5d4c-x1", "debugger-h7x2q");
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.message.contains("runAsUser is 0"), "{}", r.message);
+    assert!(has_evidence(r, "securityContext.runAsUser = 0"), "{r:#?}");
+    let caps = run("security/capabilities", &store);
+    let r = for_container(&caps, "api-5d4c-x1", "debugger-h7x2q");
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.message.contains("does not drop ALL"), "{}", r.message);
+    // Its literal token is a finding; the value is never shown.
+    let env = run("security/secrets-in-env", &store);
+    let r = for_container(&env, "api-5d4c-x1", "debugger-h7x2q");
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.message.contains("API_TOKEN"), "{}", r.message);
+    assert!(
+        format!("{r:?}").contains("not shown") && !format!("{r:?}").contains("tok-literal"),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn ephemeral_container_with_a_safe_security_context_is_no_finding() {
+    let store = fixture("security/ephemeral.yaml");
+    for check in EPHEMERAL_CHECKS {
+        let r = run(check, &store);
+        let safe = for_container(&r, "api-5d4c-x2", "debugger-safe");
+        assert_eq!(safe.status, Status::Pass, "{check}: {safe:#?}");
+        assert!(
+            safe.message.starts_with("ephemeral (debug) container"),
+            "{check}: {}",
+            safe.message
+        );
+        assert!(!safe.message.contains("delete the pod"), "{}", safe.message);
+        assert!(
+            has_evidence(safe, "state = terminated (Completed, exit code 0)"),
+            "{check}: {safe:#?}"
+        );
+    }
+    // runAsNonRoot is inherited from the pod's securityContext.
+    let r = run("security/run-as-non-root", &store);
+    let safe = for_container(&r, "api-5d4c-x2", "debugger-safe");
+    assert!(
+        safe.message.contains("spec.securityContext.runAsNonRoot"),
+        "{}",
+        safe.message
+    );
+}
+
+#[test]
+fn read_only_root_fs_does_not_judge_debug_containers() {
+    let store = fixture("security/ephemeral.yaml");
+    let r = run("security/read-only-root-fs", &store);
+    assert!(
+        r.iter()
+            .all(|x| x.subject.kind != "Pod" || x.subject.name == "scratch"),
+        "{r:#?}"
+    );
+    assert!(
+        r.iter()
+            .all(|x| x.subject.container.as_deref() != Some("tcpdump")),
+        "{r:#?}"
+    );
+    assert_eq!(for_container(&r, "scratch", "sh").status, Status::Pass);
+}
+
+#[test]
+fn ephemeral_containers_of_bare_and_windows_pods() {
+    let store = fixture("security/ephemeral.yaml");
+    // A bare pod: its own container from its spec, its debug container too,
+    // each once.
+    let caps = run("security/capabilities", &store);
+    assert_eq!(for_container(&caps, "scratch", "sh").status, Status::Pass);
+    let tcpdump = for_container(&caps, "scratch", "tcpdump");
+    assert_eq!(tcpdump.status, Status::Fail);
+    assert!(
+        tcpdump
+            .message
+            .contains("adds NET_ADMIN, NET_RAW beyond the baseline set"),
+        "{}",
+        tcpdump.message
+    );
+    // No target: the message says what it is without one.
+    assert!(
+        tcpdump
+            .message
+            .starts_with("ephemeral (debug) container added to the running pod:"),
+        "{}",
+        tcpdump.message
+    );
+    assert!(
+        !has_evidence(tcpdump, "targetContainerName"),
+        "{tcpdump:#?}"
+    );
+    assert!(
+        has_evidence(
+            tcpdump,
+            "spec.ephemeralContainers[tcpdump].image = corfr/tcpdump:latest"
+        ),
+        "{tcpdump:#?}"
+    );
+    assert_eq!(
+        caps.iter().filter(|x| x.subject.name == "scratch").count(),
+        2
+    );
+    // Windows pods: the Linux-only fields do not apply.
+    for check in ["security/privilege-escalation", "security/capabilities"] {
+        let r = run(check, &store);
+        assert!(
+            r.iter().all(|x| x.subject.name != "win-7f-a"),
+            "{check}: {r:#?}"
+        );
+    }
+    let r = run("security/privileged", &store);
+    assert_eq!(
+        for_container(&r, "win-7f-a", "debugger-win").status,
+        Status::Pass
+    );
+}
+
+#[test]
+fn ephemeral_containers_survive_the_json_loader_and_yaml_view() {
+    // The JSON fast path (`Pod::from_json_text`) keeps the same fields as
+    // the YAML one, and the YAML view shows them with the literal masked.
+    let json = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"api-1","namespace":"shop","ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"api-1","uid":"u","controller":true}]},"spec":{"securityContext":{"runAsUser":0},"containers":[{"name":"app","image":"shop/api:1"}],"ephemeralContainers":[{"name":"dbg","image":"busybox:1.36","targetContainerName":"app","securityContext":{"privileged":true},"env":[{"name":"DB_PASSWORD","value":"hunter2"}]}]},"status":{"phase":"Running","ephemeralContainerStatuses":[{"name":"dbg","image":"busybox:1.36","imageID":"","ready":false,"restartCount":0,"state":{"running":{}}}]}}"#;
+    let store = kready::source::snapshot::load_str(
+        std::path::Path::new("pods.json"),
+        json,
+        &Default::default(),
+    )
+    .expect("loads")
+    .into_store();
+    let r = run("security/privileged", &store);
+    let dbg = for_container(&r, "api-1", "dbg");
+    assert_eq!(dbg.status, Status::Fail);
+    assert!(has_evidence(dbg, "state = running"), "{dbg:#?}");
+    // runAsUser 0 inherited from the pod.
+    let r = run("security/run-as-non-root", &store);
+    let dbg = for_container(&r, "api-1", "dbg");
+    assert!(
+        has_evidence(dbg, "spec.securityContext.runAsUser = 0"),
+        "{dbg:#?}"
+    );
+    let obj = store
+        .get(&kready::model::ObjKey::new("Pod", "shop", "api-1"))
+        .expect("pod");
+    let view = kready::model::yaml::render(obj);
+    assert!(view.contains("ephemeralContainers"), "{view}");
+    assert!(view.contains("targetContainerName: app"), "{view}");
+    assert!(view.contains("DB_PASSWORD"), "{view}");
+    assert!(!view.contains("hunter2"), "{view}");
+}
+
 // ─────────────────────── control plane: apiserver ─────────────────
 
 fn apiserver(flags: &[&str]) -> String {

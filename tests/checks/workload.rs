@@ -308,8 +308,20 @@ fn readiness_probe_only_for_pods_behind_a_service() {
     assert!(bad.message.contains("Service web"), "{}", bad.message);
     assert!(has_evidence(bad, "containerPort = 8080"), "{bad:#?}");
     assert_eq!(result(&r, "web", Some("probed")).status, Status::Pass);
-    // Init containers (sidecar or not) do not gate Service traffic here.
-    assert_eq!(results_for(&r, "web").len(), 2, "{r:#?}");
+    // The native sidecar's readiness gates the pod's; the run-to-completion
+    // init container is not judged (the API rejects probes on it).
+    let proxy = result(&r, "web", Some("proxy"));
+    assert_eq!(proxy.status, Status::Fail, "{proxy:#?}");
+    assert!(
+        proxy.message.contains("native sidecar"),
+        "{}",
+        proxy.message
+    );
+    assert_eq!(results_for(&r, "web").len(), 3, "{r:#?}");
+    assert!(
+        r.iter()
+            .all(|x| x.subject.container.as_deref() != Some("migrate"))
+    );
     // Not selected by any Service in its namespace, or only by a Service
     // without selector: not applicable.
     assert!(results_for(&r, "worker").is_empty());
@@ -337,6 +349,183 @@ fn liveness_probe_long_running_only() {
     for batch in ["report", "once", "debug"] {
         assert!(results_for(&r, batch).is_empty(), "{batch}: {r:#?}");
     }
+}
+
+// --- native sidecars ---------------------------------------------------------
+
+#[test]
+fn sidecar_without_probes_fails_both_probe_checks() {
+    let store = fixture("workload/sidecars.yaml");
+    let r = run("workload/readiness-probe", &store);
+    let proxy = result(&r, "checkout", Some("mesh-proxy"));
+    assert_eq!(
+        (proxy.status, proxy.severity),
+        (Status::Fail, Severity::Warning)
+    );
+    assert_eq!(proxy.subject.kind, "Deployment");
+    assert!(
+        proxy.message.contains("native sidecar") && proxy.message.contains("Service checkout"),
+        "{}",
+        proxy.message
+    );
+    assert!(
+        has_evidence(proxy, "initContainers[mesh-proxy].restartPolicy = Always"),
+        "{proxy:#?}"
+    );
+    assert!(has_evidence(proxy, "containerPort = 15001"), "{proxy:#?}");
+    assert_eq!(
+        result(&r, "checkout", Some("log-agent")).status,
+        Status::Fail
+    );
+    let app = result(&r, "checkout", Some("app"));
+    assert_eq!(app.status, Status::Pass);
+    assert!(!app.message.contains("sidecar"), "{}", app.message);
+
+    let r = run("workload/liveness-probe", &store);
+    let proxy = result(&r, "checkout", Some("mesh-proxy"));
+    assert_eq!(
+        (proxy.status, proxy.severity),
+        (Status::Fail, Severity::Info)
+    );
+    assert!(
+        proxy.message.contains("native sidecar")
+            && proxy.message.contains("the kubelet never restarts it"),
+        "{}",
+        proxy.message
+    );
+    assert!(has_evidence(proxy, "livenessProbe = none"), "{proxy:#?}");
+    assert_eq!(result(&r, "checkout", Some("app")).status, Status::Pass);
+}
+
+#[test]
+fn sidecar_with_probes_passes() {
+    let store = fixture("workload/sidecars.yaml");
+    for check in ["workload/readiness-probe", "workload/liveness-probe"] {
+        let r = run(check, &store);
+        let proxy = result(&r, "cart", Some("mesh-proxy"));
+        assert_eq!(proxy.status, Status::Pass, "{check}: {proxy:#?}");
+        assert!(proxy.message.contains("has a"), "{}", proxy.message);
+        assert_eq!(result(&r, "cart", Some("app")).status, Status::Pass);
+    }
+}
+
+#[test]
+fn regular_init_containers_are_not_asked_for_probes() {
+    let store = fixture("workload/sidecars.yaml");
+    for check in ["workload/readiness-probe", "workload/liveness-probe"] {
+        let r = run(check, &store);
+        assert!(
+            r.iter()
+                .all(|x| x.subject.container.as_deref() != Some("migrate")),
+            "{check}: {r:#?}"
+        );
+        // One result per long-running container, none per replica pod.
+        assert_eq!(results_for(&r, "checkout").len(), 3, "{check}: {r:#?}");
+        assert!(r.iter().all(|x| x.subject.kind == "Deployment"), "{r:#?}");
+    }
+    // Other container rules still apply to them.
+    let r = run("workload/requests-set", &store);
+    assert_eq!(result(&r, "checkout", Some("migrate")).status, Status::Fail);
+}
+
+#[test]
+fn sidecar_images_are_judged() {
+    let store = fixture("workload/sidecars.yaml");
+    let r = run("workload/image-tag-pinned", &store);
+    let agent = result(&r, "checkout", Some("log-agent"));
+    assert_eq!(
+        (agent.status, agent.severity),
+        (Status::Fail, Severity::Warning)
+    );
+    assert!(agent.message.contains(":latest"), "{}", agent.message);
+    assert_eq!(
+        result(&r, "checkout", Some("mesh-proxy")).status,
+        Status::Pass
+    );
+}
+
+#[test]
+fn sidecar_restarts_are_counted() {
+    let store = fixture("workload/sidecars.yaml");
+    let r = run("workload/crashloop", &store);
+    // Restarted 9 times, above the default 5: a flapping sidecar.
+    let proxy = result(&r, "checkout-7c9f-a", Some("mesh-proxy"));
+    assert_eq!(
+        (proxy.status, proxy.severity),
+        (Status::Fail, Severity::Error)
+    );
+    assert_eq!(proxy.subject.kind, "Pod");
+    assert!(
+        proxy.message.contains("native sidecar restarted 9 times"),
+        "{}",
+        proxy.message
+    );
+    assert!(
+        proxy.message.contains("OOMKilled, exit code 137"),
+        "{}",
+        proxy.message
+    );
+    assert!(
+        has_evidence(proxy, "initContainerStatuses.restartCount = 9"),
+        "{proxy:#?}"
+    );
+    assert!(
+        has_evidence(proxy, "initContainers[mesh-proxy].restartPolicy = Always"),
+        "{proxy:#?}"
+    );
+    // A sidecar in CrashLoopBackOff after fewer restarts.
+    let agent = result(&r, "checkout-7c9f-a", Some("log-agent"));
+    assert_eq!(agent.status, Status::Fail);
+    assert!(
+        agent
+            .message
+            .contains("native sidecar in CrashLoopBackOff after 3 restart(s)"),
+        "{}",
+        agent.message
+    );
+    // The completed init container and the app container are fine.
+    let migrate = result(&r, "checkout-7c9f-a", Some("migrate"));
+    assert_eq!(migrate.status, Status::Pass);
+    assert!(!migrate.message.contains("sidecar"), "{}", migrate.message);
+    assert_eq!(
+        result(&r, "checkout-7c9f-a", Some("app")).status,
+        Status::Pass
+    );
+    // The threshold applies to sidecars as to any container.
+    let mut config = Config::default();
+    config.thresholds.crashloop_restarts = 10;
+    let r = run_with("workload/crashloop", &store, &config);
+    assert_eq!(
+        result(&r, "checkout-7c9f-a", Some("mesh-proxy")).status,
+        Status::Pass
+    );
+}
+
+#[test]
+fn ephemeral_debug_images_are_not_image_pinning_findings() {
+    // `kubectl debug --image=busybox:latest` on a controlled pod: a one-off
+    // session, never rolled out or back; the security checks judge it.
+    let store = fixture("security/ephemeral.yaml");
+    let r = run("workload/image-tag-pinned", &store);
+    assert!(
+        r.iter()
+            .all(|x| x.subject.kind != "Pod" || x.subject.name == "scratch")
+    );
+    assert!(
+        r.iter().all(|x| !x
+            .subject
+            .container
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("debugger")),
+        "{r:#?}"
+    );
+    assert!(
+        r.iter()
+            .all(|x| x.subject.container.as_deref() != Some("tcpdump")),
+        "{r:#?}"
+    );
+    assert_eq!(result(&r, "scratch", Some("sh")).status, Status::Pass);
 }
 
 // --- replicas ---------------------------------------------------------------
