@@ -1,5 +1,6 @@
 //! The console's event loop: one tokio loop over terminal events, source
-//! changes (the demo replay today, watches later), a fold timer and signals.
+//! changes (the demo replay, or a live cluster's watches), a fold timer and
+//! signals.
 //! It owns the model and the UI state, calls the pure `update`, performs the
 //! effects, and redraws only when something changed, at most every ~16 ms.
 //! With nothing pending it arms no timer at all, so an idle console sleeps
@@ -37,6 +38,7 @@ use crate::model::inert::inert;
 use crate::runtime::Model;
 use crate::source::Event as SourceEvent;
 use crate::source::demo::{self, ReplayStep};
+use crate::source::live;
 use crate::ui::state::{Effect, Msg, State, update};
 
 /// The shortest time between two frames.
@@ -48,11 +50,21 @@ const FOLD: Duration = Duration::from_millis(250);
 pub struct Options {
     pub theme: Theme,
     pub keymap: Keymap,
-    /// Demo replay steps, when `--demo` without `--no-replay`.
-    pub replay: Vec<ReplayStep>,
+    /// What keeps changing the cluster after the console opens.
+    pub feed: Feed,
     pub export_dir: PathBuf,
     /// The status line to start with (start-up warnings).
     pub status: Option<String>,
+}
+
+/// The source of changes while the console runs.
+pub enum Feed {
+    /// A snapshot: nothing changes.
+    None,
+    /// The demo's incident, replayed (`--demo` without `--no-replay`).
+    Replay(Vec<ReplayStep>),
+    /// A live cluster's watches.
+    Live(Box<(live::Connection, live::WatchScope)>),
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -218,13 +230,16 @@ async fn event_loop(
         model.results.len()
     );
 
-    // Sources send batches of events; the demo replay is the only live one
-    // today (a snapshot was folded in before the loop started).
+    // Sources send batches of events (a snapshot was folded in before the
+    // loop started).
     let (tx, mut source) = mpsc::channel::<Vec<SourceEvent>>(16);
-    if !opts.replay.is_empty() {
-        tokio::spawn(demo::play(opts.replay, tx));
-    } else {
-        drop(tx);
+    match opts.feed {
+        Feed::Replay(steps) => drop(tokio::spawn(demo::play(steps, tx))),
+        Feed::Live(live) => {
+            let (conn, scope) = *live;
+            drop(tokio::spawn(live::run(conn, scope, tx)))
+        }
+        Feed::None => drop(tx),
     }
     // Effects run as tasks and report back here.
     let (done_tx, mut done) = mpsc::unbounded_channel::<Msg>();

@@ -23,6 +23,33 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub snapshot: Option<PathBuf>,
 
+    /// Kubeconfig file (default: KUBECONFIG, whose files are merged, else
+    /// ~/.kube/config). Without --snapshot or --demo, kready opens the
+    /// cluster of its current context.
+    #[arg(long, global = true, value_name = "FILE", conflicts_with_all = ["snapshot", "demo"])]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Kubeconfig context to open (default: the current context).
+    #[arg(long, global = true, value_name = "NAME", conflicts_with_all = ["snapshot", "demo"])]
+    pub context: Option<String>,
+
+    /// Namespace: only results there; live, only its namespaced objects are
+    /// watched (repeat, or comma-separate, for several).
+    #[arg(
+        long,
+        short = 'n',
+        global = true,
+        value_name = "NS",
+        value_delimiter = ','
+    )]
+    pub namespace: Vec<String>,
+
+    /// How long one API request may take before the server counts as not
+    /// answering (`10s`, `1m`, or seconds).
+    #[arg(long, global = true, value_name = "DURATION", default_value = "10s",
+          value_parser = parse_timeout)]
+    pub request_timeout: std::time::Duration,
+
     /// Configuration file (default: config.toml in the kready config directory).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -63,10 +90,6 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Only results in this namespace.
-    #[arg(long, short = 'n', value_name = "NS")]
-    pub namespace: Option<String>,
-
     /// Only these categories (repeatable).
     #[arg(long = "category", value_name = "C", value_parser = parse_category)]
     pub categories: Vec<crate::checks::Category>,
@@ -108,6 +131,23 @@ pub enum FailOn {
     Error,
     Warning,
     Never,
+}
+
+/// `10s`, `1m30s`, `500ms` or a whole number of seconds, as kubectl's
+/// `--request-timeout` takes them; above zero.
+fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
+    let parsed = match s.parse::<u64>() {
+        Ok(secs) => Ok(std::time::Duration::from_secs(secs)),
+        Err(_) => s
+            .parse::<jiff::SignedDuration>()
+            .map_err(|e| e.to_string())
+            .and_then(|d| std::time::Duration::try_from(d).map_err(|e| e.to_string())),
+    };
+    match parsed {
+        Ok(d) if !d.is_zero() => Ok(d),
+        Ok(_) => Err("the timeout must be above zero".into()),
+        Err(e) => Err(format!("{s:?} is not a duration such as 10s or 1m ({e})")),
+    }
 }
 
 fn parse_category(s: &str) -> Result<crate::checks::Category, String> {

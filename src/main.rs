@@ -12,6 +12,7 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use k8s_openapi::jiff::Timestamp;
 
+use kready::app::Feed;
 use kready::checks::engine::{Engine, Selection};
 use kready::checks::{Severity, catalog, validate_config};
 use kready::cli::{CheckArgs, Cli, Command, FailOn, ListFormat};
@@ -20,8 +21,10 @@ use kready::config::console::ConsoleSettings;
 use kready::model::inert::{inert, inert_lines};
 use kready::report::{self, Report};
 use kready::runtime::Model;
+use kready::source::live;
 use kready::source::snapshot::{self, LoadOptions};
-use kready::store::ClusterStore;
+use kready::store::{ClusterStore, KindStatus};
+use tracing::info;
 
 /// glibc's malloc grows its per-thread arenas a page range at a time (an
 /// `mprotect` each), which cost a fifth of loading a large snapshot on two
@@ -50,8 +53,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check(args)) => {
-            let store = load_store(&cli)?;
-            let code = check(&store, &config, args);
+            let store = if is_live(&cli) {
+                live_store(&cli)?
+            } else {
+                load_store(&cli)?
+            };
+            let code = check(&store, &config, &cli, args);
             // The process ends here: freeing a large cluster object by
             // object would take most of a second for nothing.
             std::mem::forget(store);
@@ -86,18 +93,33 @@ fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
     }
     let runtime = kready::app::runtime()?;
     let mut signals = kready::app::Signals::install(&runtime)?;
-    let loading = Arc::clone(&cli);
-    let store = match kready::app::until_signal(&runtime, &mut signals, "loading", move || {
-        load_store(&loading)
-    })? {
-        Ok(store) => store?,
-        Err(ended) => return Ok(ExitCode::from(ended.exit_code())),
-    };
-    let replay = if cli.demo && !cli.no_replay {
-        let start = store.info.captured_at.unwrap_or_else(Timestamp::now);
-        kready::source::demo::load_steps(&demo_dir().join("../demo-replay"), start)?
+    let (store, feed) = if is_live(&cli) {
+        // The console opens at once on an empty store; the watches fill it.
+        let conn = runtime.block_on(live::connect(&connect_options(&cli)))?;
+        info!(
+            "connected to {} ({}, {})",
+            conn.context, conn.server, conn.version
+        );
+        let store = ClusterStore::new(live::cluster_info(&conn));
+        (store, Feed::Live(Box::new((conn, watch_scope(&cli)))))
     } else {
-        Vec::new()
+        let loading = Arc::clone(&cli);
+        let store = match kready::app::until_signal(&runtime, &mut signals, "loading", move || {
+            load_store(&loading)
+        })? {
+            Ok(store) => store?,
+            Err(ended) => return Ok(ExitCode::from(ended.exit_code())),
+        };
+        let feed = if cli.demo && !cli.no_replay {
+            let start = store.info.captured_at.unwrap_or_else(Timestamp::now);
+            Feed::Replay(kready::source::demo::load_steps(
+                &demo_dir().join("../demo-replay"),
+                start,
+            )?)
+        } else {
+            Feed::None
+        };
+        (store, feed)
     };
     let export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     // The first evaluation of a big cluster takes a while too.
@@ -113,7 +135,7 @@ fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
         status: settings.status_line(),
         theme: settings.theme,
         keymap: settings.keymap,
-        replay,
+        feed,
         export_dir,
     };
     let ended = kready::app::run(&runtime, &mut signals, model, options)?;
@@ -145,14 +167,58 @@ fn demo_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo"))
 }
 
+/// Without --snapshot or --demo, kready opens a live cluster.
+fn is_live(cli: &Cli) -> bool {
+    cli.snapshot.is_none() && !cli.demo
+}
+
+fn connect_options(cli: &Cli) -> live::ConnectOptions {
+    live::ConnectOptions {
+        kubeconfig: cli.kubeconfig.clone(),
+        context: cli.context.clone(),
+        request_timeout: cli.request_timeout,
+    }
+}
+
+/// What the live source watches: every kind a check reads, in the
+/// namespaces of `-n` (all without).
+fn watch_scope(cli: &Cli) -> live::WatchScope {
+    live::WatchScope {
+        kinds: live::wanted(kready::checks::kinds_read()),
+        namespaces: cli.namespace.clone(),
+    }
+}
+
+/// A live cluster read once, for `kready check`. Kinds that could not be
+/// read are named on stderr (their checks say `unknown`).
+fn live_store(cli: &Cli) -> Result<ClusterStore> {
+    let runtime = kready::app::runtime()?;
+    runtime.block_on(async {
+        let conn = live::connect(&connect_options(cli)).await?;
+        let context = conn.context.clone();
+        let (store, notices) = live::sync_once(conn, watch_scope(cli))
+            .await
+            .map_err(|e| anyhow::anyhow!("context {context}: {e}"))?;
+        for n in notices {
+            eprintln!("kready: {}", inert(&n));
+        }
+        for (label, status) in store.statuses() {
+            match status {
+                KindStatus::Forbidden(why) => {
+                    eprintln!("kready: {label}: forbidden ({})", inert(why))
+                }
+                KindStatus::Error(why) => eprintln!("kready: {label}: {}", inert(why)),
+                _ => {}
+            }
+        }
+        Ok(store)
+    })
+}
+
 fn load_store(cli: &Cli) -> Result<ClusterStore> {
     let (path, source) = match (&cli.snapshot, cli.demo) {
         (Some(p), _) => (p.clone(), "snapshot"),
-        (None, true) => (demo_dir(), "demo"),
-        (None, false) => bail!(
-            "no cluster to read: pass --snapshot PATH (a YAML/JSON file or directory) or --demo; \
-             live clusters through a kubeconfig are not supported in this build yet"
-        ),
+        (None, _) => (demo_dir(), "demo"),
     };
     let opts = LoadOptions {
         keep_going: cli.keep_going,
@@ -175,9 +241,9 @@ fn load_store(cli: &Cli) -> Result<ClusterStore> {
     Ok(loaded.into_store())
 }
 
-fn check(store: &ClusterStore, config: &Config, args: &CheckArgs) -> Result<ExitCode> {
+fn check(store: &ClusterStore, config: &Config, cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
     let selection = Selection {
-        namespace: args.namespace.clone(),
+        namespaces: cli.namespace.clone(),
         categories: args.categories.clone(),
         checks: args.checks.clone(),
     };

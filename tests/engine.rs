@@ -91,7 +91,7 @@ fn selection_filters_namespace_category_and_check() {
     let store = store();
     let config = Config::default();
     let other_ns = Selection {
-        namespace: Some("elsewhere".into()),
+        namespaces: vec!["elsewhere".into()],
         ..Default::default()
     };
     assert!(ids_for(&store, &config, other_ns, "bad<&>").is_empty());
@@ -323,5 +323,80 @@ status: {phase: Running}
     assert_eq!(
         status_of(&findings, "resources/node-pressure", "n1").map(|s| s.0),
         Some(Status::Pass)
+    );
+}
+
+/// A live source's per-kind status: a check that needs a kind the user may
+/// not list, or that is still being listed, says `unknown` with the reason
+/// — never pass, never fail for "absent"; kinds only read to refine a
+/// message (Namespaces) block nothing.
+#[test]
+fn checks_whose_inputs_are_forbidden_or_syncing_say_unknown() {
+    use kready::store::KindStatus;
+    let mut store = store();
+    let engine = Engine::new(&Config::default(), Selection::default(), None);
+    let before = engine.evaluate(&store);
+    let pdb_results = |f: &kready::checks::engine::Findings| {
+        f.sorted()
+            .into_iter()
+            .filter(|r| r.check == "workload/pdb-present")
+            .map(|r| (r.status, r.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        pdb_results(&before)
+            .iter()
+            .any(|(s, _)| *s != Status::Unknown),
+        "the fixture has PDB results"
+    );
+
+    store.set_status(
+        "PodDisruptionBudget",
+        "policy",
+        KindStatus::Forbidden(
+            "poddisruptionbudgets.policy is forbidden: User \"dev\" cannot list resource".into(),
+        ),
+    );
+    store.set_status("Namespace", "", KindStatus::Forbidden("no".into()));
+    store.set_status("Service", "", KindStatus::Syncing { seen: 10 });
+    assert!(engine.blocked_changed(&store, &before));
+    let after = engine.evaluate(&store);
+    assert!(!engine.blocked_changed(&store, &after));
+    let pdb = pdb_results(&after);
+    assert_eq!(pdb.len(), 1, "one unknown for the check: {pdb:?}");
+    assert_eq!(pdb[0].0, Status::Unknown);
+    assert!(
+        pdb[0].1.contains("PodDisruptionBudget may not be listed")
+            && pdb[0].1.contains("cannot list resource"),
+        "{}",
+        pdb[0].1
+    );
+    let readiness: Vec<_> = after
+        .sorted()
+        .into_iter()
+        .filter(|r| r.check == "workload/readiness-probe")
+        .collect();
+    assert_eq!(readiness.len(), 1, "reads Services, which are still listed");
+    assert!(
+        readiness[0]
+            .message
+            .contains("Service is still being listed")
+    );
+    assert!(
+        after
+            .sorted()
+            .iter()
+            .any(|r| r.check == "workload/replicas" && r.status == Status::Fail),
+        "a forbidden Namespace list blocks nothing"
+    );
+
+    // Listed at last: the check runs again.
+    store.set_status("Service", "", KindStatus::Ready);
+    let listed = engine.evaluate(&store);
+    assert!(
+        listed
+            .sorted()
+            .iter()
+            .all(|r| r.check != "workload/readiness-probe" || !r.message.contains("still")),
     );
 }

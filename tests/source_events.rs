@@ -188,6 +188,7 @@ fn a_relist_swaps_the_kind_and_keeps_what_did_not_change() {
     Event::Relist {
         kind: "Backup".into(),
         group: "velero.io".into(),
+        namespace: None,
         objects: vec![kept.clone(), backup("velero.io/v1", "gone", "3")],
     }
     .apply_to(&mut store);
@@ -199,6 +200,7 @@ fn a_relist_swaps_the_kind_and_keeps_what_did_not_change() {
     Event::Relist {
         kind: "Backup".into(),
         group: "velero.io".into(),
+        namespace: None,
         objects: vec![
             backup("velero.io/v1", "kept", "7"),
             backup("velero.io/v1", "new", "9"),
@@ -222,6 +224,7 @@ fn a_relist_swaps_the_kind_and_keeps_what_did_not_change() {
     Event::Relist {
         kind: "Backup".into(),
         group: "velero.io".into(),
+        namespace: None,
         objects: vec![
             backup("velero.io/v1", "kept", "7"),
             backup("velero.io/v1", "kept", "8"),

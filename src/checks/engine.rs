@@ -4,11 +4,12 @@
 //! console debounces that; `kready check` runs everything once).
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use k8s_openapi::jiff::Timestamp;
 
-use super::{Category, Check, CheckResult, Ctx, Out, Scope, catalog};
+use super::{Category, Check, CheckResult, Ctx, Out, Scope, Subject, catalog};
 use crate::config::Config;
 use crate::model::{ObjKey, ObjRef, Object};
 use crate::store::{Change, ChangeKind, ClusterStore};
@@ -20,9 +21,17 @@ pub const IGNORE_ANNOTATION: &str = "kready.io/ignore";
 /// Which checks and subjects a run covers (the CLI's filters).
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
-    pub namespace: Option<String>,
+    /// Only results in these namespaces; empty: all.
+    pub namespaces: Vec<String>,
     pub categories: Vec<Category>,
     pub checks: Vec<String>,
+}
+
+impl Selection {
+    /// Whether results in `ns` are selected.
+    pub fn includes(&self, ns: &str) -> bool {
+        self.namespaces.is_empty() || self.namespaces.iter().any(|n| n == ns)
+    }
 }
 
 /// The engine owns its copy of the configuration so the console can keep it
@@ -54,6 +63,8 @@ pub struct Findings {
     /// What changed since `take_changes`, for readers that keep results
     /// of their own up to date (the console's checker).
     changes: FindingChanges,
+    /// The checks that could not run when these were evaluated.
+    blocked: Arc<super::inputs::Blocked>,
 }
 
 /// The difference between the findings at the last `take_changes` and now.
@@ -131,6 +142,7 @@ impl Engine {
     fn ctx<'s>(&'s self, store: &'s ClusterStore) -> Ctx<'s> {
         Ctx {
             store,
+            blocked: super::inputs::blocked(store),
             config: &self.config,
             now: self
                 .now
@@ -201,7 +213,24 @@ impl Engine {
             f.per_check.extend(part.per_check);
             f.per_namespace.extend(part.per_namespace);
         }
+        // A check of objects or namespaces that cannot run says so once.
+        for c in &self.checks {
+            if let (Some(why), Scope::Object { .. } | Scope::Namespace { .. }) =
+                (ctx.blocked.get(c.id), &c.scope)
+            {
+                let mut out = Out::new(c);
+                out.unknown(Subject::cluster(), why);
+                f.per_check.insert(c.id, out.results);
+            }
+        }
+        f.blocked = ctx.blocked.clone();
         f
+    }
+
+    /// Whether the checks that cannot run on `store` are others than when
+    /// `f` was evaluated: then `f` must be evaluated anew.
+    pub fn blocked_changed(&self, store: &ClusterStore, f: &Findings) -> bool {
+        *super::inputs::blocked(store) != *f.blocked
     }
 
     /// Takes chunks of `work` until none is left.
@@ -254,7 +283,7 @@ impl Engine {
         };
         ns.is_empty()
             || ((self.config.include_system_namespaces || !self.config.is_system_namespace(ns))
-                && self.selection.namespace.as_deref().is_none_or(|s| s == ns))
+                && self.selection.includes(ns))
     }
 
     /// Runs the object-scoped checks `indexes` on `obj`, adding their
@@ -281,6 +310,9 @@ impl Engine {
         let Scope::Object { run, .. } = self.checks[i].scope else {
             return;
         };
+        if ctx.blocked.contains_key(self.checks[i].id) {
+            return; // one `unknown` for the check says why (see `evaluate`)
+        }
         let mut out = Out::new(self.checks[i]);
         run(ctx, near.obj, &mut out);
         if !out.results.is_empty() {
@@ -292,6 +324,9 @@ impl Engine {
         let Scope::Namespace { run, .. } = self.checks[i].scope else {
             return Vec::new();
         };
+        if ctx.blocked.contains_key(self.checks[i].id) {
+            return Vec::new();
+        }
         let mut out = Out::new(self.checks[i]);
         run(ctx, ns, &mut out);
         self.finish(ctx.store, out.results, None)
@@ -302,6 +337,10 @@ impl Engine {
             return Vec::new();
         };
         let mut out = Out::new(self.checks[i]);
+        if let Some(why) = ctx.blocked.get(self.checks[i].id) {
+            out.unknown(Subject::cluster(), why);
+            return out.results;
+        }
         run(ctx, &mut out);
         self.finish(ctx.store, out.results, None)
     }
@@ -315,8 +354,8 @@ impl Engine {
     ) -> Vec<CheckResult> {
         results.retain(|r| {
             let ns = r.subject.scope_namespace();
-            if let Some(want) = &self.selection.namespace
-                && ns != Some(want.as_str())
+            if !self.selection.namespaces.is_empty()
+                && !ns.is_some_and(|ns| self.selection.includes(ns))
             {
                 return false;
             }

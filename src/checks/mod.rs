@@ -3,6 +3,7 @@
 //! The same table drives `kready check`, `kready checks` and the help text.
 
 pub mod engine;
+pub mod inputs;
 pub mod score;
 
 mod autoscaling;
@@ -220,6 +221,8 @@ pub struct Ctx<'a> {
     pub store: &'a ClusterStore,
     pub config: &'a Config,
     pub now: Timestamp,
+    /// Checks whose inputs cannot be read now (see `inputs`).
+    pub blocked: std::sync::Arc<inputs::Blocked>,
 }
 
 impl Ctx<'_> {
@@ -351,6 +354,27 @@ pub fn catalog() -> &'static [&'static Check] {
         ]
         .concat()
     })
+}
+
+impl Check {
+    /// The kinds the check reads: its subjects' and `reads` (without `*`).
+    pub fn kinds(&self) -> impl Iterator<Item = &'static str> {
+        let subjects: &'static [&'static str] = match self.scope {
+            Scope::Object { kinds, .. } => kinds,
+            _ => &[],
+        };
+        subjects
+            .iter()
+            .chain(self.reads)
+            .copied()
+            .filter(|k| *k != "*")
+    }
+}
+
+/// Every kind some check reads, as kind labels (`Kind` or `Kind.group`),
+/// sorted: what a live source must watch for the catalog.
+pub fn kinds_read() -> std::collections::BTreeSet<&'static str> {
+    catalog().iter().flat_map(|c| c.kinds()).collect()
 }
 
 pub fn find(id: &str) -> Option<&'static Check> {

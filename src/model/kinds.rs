@@ -45,6 +45,9 @@ macro_rules! typed_kinds {
             matches!(kind, $(stringify!($variant))|*)
         }
 
+        /// Every kind read into a typed body.
+        pub const TYPED: &[&str] = &[$(stringify!($variant)),*];
+
         /// Whether objects of a typed kind live in a namespace. `None` for
         /// kinds kready does not know (decided from the object itself).
         pub fn namespaced(kind: &str) -> Option<bool> {

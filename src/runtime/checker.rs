@@ -123,6 +123,15 @@ impl Checker {
                         self.now = now;
                     }
                 }
+                // A kind became readable or unreadable (a live source's
+                // list ended, or was forbidden): every check is run anew.
+                if self.engine.blocked_changed(&self.store, &self.findings) {
+                    while self.changes.try_recv().is_ok() {}
+                    self.findings = self.engine.evaluate(&self.store);
+                    self.results = Results::new(&self.findings);
+                    self.pending = true;
+                    return None;
+                }
                 // Object-scoped checks re-run now, the rest when evaluating.
                 while let Ok(change) = self.changes.try_recv() {
                     self.engine

@@ -19,9 +19,11 @@ pub enum Event {
     Delete(ObjKey),
     /// Every object of one kind, as a (re-)list returned them: what the store
     /// held of the kind and is not here is gone. The kind counts as listed.
+    /// With a `namespace`, the list was of that namespace only.
     Relist {
         kind: String,
         group: String,
+        namespace: Option<String>,
         objects: Vec<ObjRef>,
     },
     /// How complete the source's view of a kind is.
@@ -51,8 +53,9 @@ impl Event {
             Event::Relist {
                 kind,
                 group,
+                namespace,
                 objects,
-            } => store.relist(&kind, &group, objects),
+            } => store.relist(&kind, &group, namespace.as_deref(), objects),
             Event::Status {
                 kind,
                 group,
@@ -93,6 +96,7 @@ pub fn relists(objects: Vec<ObjRef>) -> Vec<Event> {
                 Event::Relist {
                     kind: kind.clone(),
                     group: group.clone(),
+                    namespace: None,
                     objects,
                 },
                 Event::Status {

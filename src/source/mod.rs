@@ -5,6 +5,7 @@
 pub mod decode;
 pub mod demo;
 pub mod event;
+pub mod live;
 pub mod snapshot;
 mod yaml;
 

@@ -145,6 +145,8 @@ pub struct ClusterStore {
     by_node: HashMap<String, NodePods>,
     /// Derived data kept while what it was built from is unchanged.
     memo: Memo,
+    /// Changes whenever a kind's status or listed flag does.
+    status_version: u64,
     version: u64,
     subscribers: Vec<mpsc::Sender<Change>>,
 }
@@ -166,6 +168,7 @@ impl ClusterStore {
             children: self.children.clone(),
             by_node: self.by_node.clone(),
             memo: self.memo.clone(),
+            status_version: self.status_version,
             version: self.version,
             subscribers: Vec::new(),
         }
@@ -254,13 +257,22 @@ impl ClusterStore {
     /// Replaces every object of `kind` in `group` with `objects` (a re-list,
     /// as kube-runtime's reflector swaps its store): objects missing from
     /// the list are deleted, new or changed ones applied, and unchanged ones
-    /// (same non-empty resourceVersion) kept without a change notice. The
-    /// kind counts as listed from now on.
-    pub fn relist(&mut self, kind: &str, group: &str, objects: Vec<ObjRef>) {
+    /// (same non-empty resourceVersion) kept without a change notice. With
+    /// a `namespace`, the list was of that namespace only (a user who may
+    /// not list cluster-wide): only its objects can be gone. The kind counts
+    /// as listed from now on.
+    pub fn relist(
+        &mut self,
+        kind: &str,
+        group: &str,
+        namespace: Option<&str>,
+        objects: Vec<ObjRef>,
+    ) {
         let mut gone: BTreeSet<(String, String)> = self
             .entries_exact(kind, group)
             .map(|m| {
                 m.values()
+                    .filter(|o| namespace.is_none_or(|ns| o.key.namespace == ns))
                     .map(|o| (o.key.namespace.clone(), o.key.name.clone()))
                     .collect()
             })
@@ -289,6 +301,7 @@ impl ClusterStore {
         let entry = self.entry_mut(kind, group);
         entry.listed = true;
         entry.stamp = next_stamp();
+        self.status_version = next_stamp();
     }
 
     /// Records what the source says of a kind's completeness. `Ready` also
@@ -298,12 +311,36 @@ impl ClusterStore {
         e.listed |= status == KindStatus::Ready;
         e.status = Some(status);
         e.stamp = next_stamp();
+        self.status_version = next_stamp();
     }
 
     /// What the source last said of a kind (`None`: nothing, e.g. a kind no
     /// file of a snapshot held).
     pub fn status(&self, label: &str) -> Option<&KindStatus> {
         self.entries(label).find_map(|e| e.status.as_ref())
+    }
+
+    /// Changes whenever what the source says of a kind (its status, or
+    /// that it was listed) does.
+    pub fn status_version(&self) -> u64 {
+        self.status_version
+    }
+
+    /// What the source said of each kind, by label, sorted.
+    pub fn statuses(&self) -> Vec<(String, &KindStatus)> {
+        let mut out: Vec<(String, &KindStatus)> = self
+            .objects
+            .iter()
+            .flat_map(|(kind, entries)| {
+                entries.iter().filter_map(move |e| {
+                    e.status
+                        .as_ref()
+                        .map(|s| (kinds::label(kind, &e.group).into_owned(), s))
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 
     /// Whether the store ever held the whole of a kind: tells "no Roles"

@@ -1,0 +1,479 @@
+//! Watch streams into source events. One kube-runtime `watcher` per kind
+//! (per namespace when the user's scope is a list of namespaces): paginated
+//! initial list, bookmarks, `default_backoff`, and a re-list on 410 Gone,
+//! all as kube-runtime does them. A (re-)list arrives as one `Relist`, so
+//! objects deleted while the watch was down are dropped; changes arrive as
+//! `Apply`/`Delete`; every kind reports its status (syncing with a count,
+//! ready, forbidden with the server's reason, error since when).
+//!
+//! Objects are decoded as the snapshot loader decodes them (managedFields
+//! dropped, Secrets scrubbed, pods trimmed), so memory stays flat at scale.
+//! Secrets are watched as metadata only: their data is never requested.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
+use k8s_openapi::api::core::v1::Node;
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{Api, DynamicObject, ListParams};
+use kube::core::PartialObjectMeta;
+use kube::runtime::WatchStreamExt;
+use kube::runtime::watcher::{self, Event as WatchEvent};
+use serde_json::Value;
+use tokio::sync::mpsc;
+use tracing::{debug, info, warn};
+
+use super::connect::Connection;
+use super::resources::{self, Watched};
+use crate::model::ObjRef;
+use crate::source::Event;
+use crate::source::decode::decode;
+use crate::store::KindStatus;
+
+/// How often cluster time moves for time-based checks (ages, RPOs).
+const CLOCK: Duration = Duration::from_secs(30);
+/// How often discovery runs again, for CRDs installed later.
+const REDISCOVER: Duration = Duration::from_secs(300);
+/// Discovery's retry after a failure, before anything is watched.
+const RETRY: Duration = Duration::from_secs(5);
+/// Objects per page of an initial list.
+const PAGE: u32 = 500;
+/// A syncing kind reports its count every this many objects.
+const PROGRESS_EVERY: usize = 1000;
+/// Most events handed to the console at once.
+const BATCH: usize = 5000;
+/// Concurrent `/configz` requests.
+const CONFIGZ_PARALLEL: usize = 4;
+/// Kubelet settings, as snapshots hold them.
+const KUBELET_KIND: &str = "KubeletConfiguration";
+const KUBELET_GROUP: &str = "kubelet.config.k8s.io";
+
+/// What to watch beyond the connection.
+#[derive(Debug, Clone, Default)]
+pub struct WatchScope {
+    /// Kind labels to watch where the server has them (see
+    /// `resources::wanted`).
+    pub kinds: BTreeSet<String>,
+    /// Namespaced kinds only in these namespaces (`-n`); empty: all.
+    pub namespaces: Vec<String>,
+}
+
+/// Watches the cluster until `out` is closed, sending batches of events.
+pub async fn run(conn: Connection, scope: WatchScope, out: mpsc::Sender<Vec<Event>>) {
+    let (tx, rx) = mpsc::unbounded_channel::<Event>();
+    let batcher = tokio::spawn(batch(rx, out));
+    tokio::spawn(clock(tx.clone()));
+    let mut started: BTreeSet<String> = BTreeSet::new();
+    let mut configz = false;
+    while !tx.is_closed() {
+        let found = tokio::time::timeout(
+            conn.request_timeout * 3,
+            resources::resolve(conn.client.clone(), &scope.kinds),
+        )
+        .await;
+        let wait = match found {
+            Ok(Ok(list)) => {
+                let new: Vec<Watched> = list
+                    .into_iter()
+                    .filter(|w| started.insert(w.label()))
+                    .collect();
+                // Every new kind is announced before any is listed, so a
+                // reader waiting for all to settle knows them all.
+                for w in &new {
+                    let _ = tx.send(syncing(&w.resource.kind, &w.resource.group));
+                }
+                if !configz {
+                    let _ = tx.send(syncing(KUBELET_KIND, KUBELET_GROUP));
+                }
+                for w in new {
+                    spawn_watchers(&conn, &scope, w, &tx);
+                }
+                if !configz {
+                    configz = true;
+                    tokio::spawn(kubelet_configs(conn.clone(), tx.clone()));
+                }
+                REDISCOVER
+            }
+            Ok(Err(e)) => {
+                let _ = tx.send(Event::Notice(format!("discovery failed: {}", describe(&e))));
+                if started.is_empty() {
+                    RETRY
+                } else {
+                    REDISCOVER
+                }
+            }
+            Err(_) => {
+                let _ = tx.send(Event::Notice(format!(
+                    "discovery did not answer within {}s",
+                    (conn.request_timeout * 3).as_secs()
+                )));
+                if started.is_empty() {
+                    RETRY
+                } else {
+                    REDISCOVER
+                }
+            }
+        };
+        tokio::time::sleep(wait).await;
+    }
+    batcher.abort();
+}
+
+fn syncing(kind: &str, group: &str) -> Event {
+    Event::Status {
+        kind: kind.into(),
+        group: group.into(),
+        status: KindStatus::Syncing { seen: 0 },
+    }
+}
+
+/// Hands events to the console in batches: whatever queued up while the
+/// console handled the previous batch goes in the next.
+async fn batch(mut rx: mpsc::UnboundedReceiver<Event>, out: mpsc::Sender<Vec<Event>>) {
+    while let Some(first) = rx.recv().await {
+        let mut events = vec![first];
+        while events.len() < BATCH {
+            match rx.try_recv() {
+                Ok(e) => events.push(e),
+                Err(_) => break,
+            }
+        }
+        if out.send(events).await.is_err() {
+            return; // the console is gone
+        }
+    }
+}
+
+async fn clock(tx: mpsc::UnboundedSender<Event>) {
+    loop {
+        if tx.send(Event::Clock(Timestamp::now())).is_err() {
+            return;
+        }
+        tokio::time::sleep(CLOCK).await;
+    }
+}
+
+fn spawn_watchers(
+    conn: &Connection,
+    scope: &WatchScope,
+    w: Watched,
+    tx: &mpsc::UnboundedSender<Event>,
+) {
+    if w.namespaced && !scope.namespaces.is_empty() {
+        for ns in &scope.namespaces {
+            let conn = conn.clone();
+            tokio::spawn(watch_kind(conn, w.clone(), Some(ns.clone()), tx.clone()));
+        }
+    } else {
+        tokio::spawn(watch_kind(conn.clone(), w, None, tx.clone()));
+    }
+}
+
+/// One kind's watch, until the console is gone.
+async fn watch_kind(
+    conn: Connection,
+    w: Watched,
+    namespace: Option<String>,
+    tx: mpsc::UnboundedSender<Event>,
+) {
+    fn api<K>(conn: &Connection, w: &Watched, namespace: Option<&str>) -> Api<K>
+    where
+        K: kube::Resource<
+                DynamicType = kube::discovery::ApiResource,
+                Scope = kube::core::DynamicResourceScope,
+            >,
+    {
+        match namespace {
+            Some(ns) => Api::namespaced_with(conn.client.clone(), ns, &w.resource),
+            None => Api::all_with(conn.client.clone(), &w.resource),
+        }
+    }
+    let config = watcher::Config::default().page_size(PAGE);
+    let r = w.resource.clone();
+    let typed = move |obj: DynamicObject| -> Value {
+        let mut v = serde_json::to_value(obj).unwrap_or(Value::Null);
+        with_type(&mut v, &r.api_version, &r.kind);
+        v
+    };
+    let r = w.resource.clone();
+    let meta_only = move |obj: PartialObjectMeta<DynamicObject>| -> Value {
+        let mut v = serde_json::json!({ "metadata": obj.metadata });
+        with_type(&mut v, &r.api_version, &r.kind);
+        v
+    };
+    if w.metadata_only {
+        // A metadata-only Api asks for PartialObjectMetadata: no data.
+        let api: Api<PartialObjectMeta<DynamicObject>> = api(&conn, &w, namespace.as_deref());
+        let s = watcher::watcher(api, config)
+            .default_backoff()
+            .map(move |e| e.map(|e| map_event(e, &meta_only)));
+        pump(s, &w, namespace, &tx).await;
+    } else {
+        let api: Api<DynamicObject> = api(&conn, &w, namespace.as_deref());
+        let s = watcher::watcher(api, config)
+            .default_backoff()
+            .map(move |e| e.map(|e| map_event(e, &typed)));
+        pump(s, &w, namespace, &tx).await;
+    }
+}
+
+fn map_event<K>(e: WatchEvent<K>, f: &impl Fn(K) -> Value) -> WatchEvent<Value> {
+    match e {
+        WatchEvent::Apply(o) => WatchEvent::Apply(f(o)),
+        WatchEvent::Delete(o) => WatchEvent::Delete(f(o)),
+        WatchEvent::Init => WatchEvent::Init,
+        WatchEvent::InitApply(o) => WatchEvent::InitApply(f(o)),
+        WatchEvent::InitDone => WatchEvent::InitDone,
+    }
+}
+
+/// List items come without apiVersion and kind; the decoder needs them.
+fn with_type(v: &mut Value, api_version: &str, kind: &str) {
+    if let Value::Object(map) = v {
+        map.entry("apiVersion")
+            .or_insert_with(|| Value::String(api_version.to_string()));
+        map.entry("kind")
+            .or_insert_with(|| Value::String(kind.to_string()));
+    }
+}
+
+/// Turns one kind's watch events into source events.
+async fn pump(
+    stream: impl Stream<Item = Result<WatchEvent<Value>, watcher::Error>>,
+    w: &Watched,
+    namespace: Option<String>,
+    tx: &mpsc::UnboundedSender<Event>,
+) {
+    let kind = w.resource.kind.clone();
+    let group = w.resource.group.clone();
+    let status = |s: KindStatus| Event::Status {
+        kind: kind.clone(),
+        group: group.clone(),
+        status: s,
+    };
+    let mut stream = std::pin::pin!(stream);
+    let mut listed: Vec<ObjRef> = Vec::new();
+    let mut failing_since: Option<Timestamp> = None;
+    let where_ = namespace
+        .as_deref()
+        .map_or(String::new(), |ns| format!(" in {ns}"));
+    while let Some(event) = stream.next().await {
+        let sent = match event {
+            Ok(WatchEvent::Init) => {
+                listed.clear();
+                tx.send(status(KindStatus::Syncing { seen: 0 }))
+            }
+            Ok(WatchEvent::InitApply(v)) => {
+                if let Some(obj) = object(v, &kind) {
+                    listed.push(obj);
+                }
+                if listed.len().is_multiple_of(PROGRESS_EVERY) {
+                    tx.send(status(KindStatus::Syncing { seen: listed.len() }))
+                } else {
+                    Ok(())
+                }
+            }
+            Ok(WatchEvent::InitDone) => {
+                failing_since = None;
+                debug!("{kind}.{group}{where_}: listed {}", listed.len());
+                let objects = std::mem::take(&mut listed);
+                tx.send(Event::Relist {
+                    kind: kind.clone(),
+                    group: group.clone(),
+                    namespace: namespace.clone(),
+                    objects,
+                })
+                .and_then(|_| tx.send(status(KindStatus::Ready)))
+            }
+            Ok(WatchEvent::Apply(v)) => match object(v, &kind) {
+                Some(obj) => tx.send(Event::Apply(obj)),
+                None => Ok(()),
+            },
+            Ok(WatchEvent::Delete(v)) => match object(v, &kind) {
+                Some(obj) => tx.send(Event::Delete(obj.key.clone())),
+                None => Ok(()),
+            },
+            Err(e) => match status_of(&e) {
+                Some(KindStatus::Error(reason)) => {
+                    let since = *failing_since.get_or_insert_with(Timestamp::now);
+                    warn!("{kind}.{group}{where_}: {reason}");
+                    tx.send(status(KindStatus::Error(format!(
+                        "{reason}; retrying (stale since {})",
+                        since.strftime("%H:%M:%S UTC")
+                    ))))
+                }
+                Some(s) => {
+                    info!("{kind}.{group}{where_}: {s:?}");
+                    tx.send(status(s))
+                }
+                None => Ok(()),
+            },
+        };
+        if sent.is_err() {
+            return; // the console is gone
+        }
+    }
+}
+
+/// Decodes one watched object as the snapshot loader would.
+fn object(v: Value, kind: &str) -> Option<ObjRef> {
+    match decode(v, None) {
+        Ok(obj) => Some(Arc::new(obj)),
+        Err(e) => {
+            let at = e
+                .field
+                .as_deref()
+                .map_or(String::new(), |f| format!(" at {f}"));
+            warn!("a {kind} could not be read{at}: {}", e.message);
+            None
+        }
+    }
+}
+
+/// What a watch error means for the kind: forbidden, an error to show, or
+/// nothing (410 Gone: the watcher lists again by itself).
+fn status_of(e: &watcher::Error) -> Option<KindStatus> {
+    let api = match e {
+        watcher::Error::InitialListFailed(ke)
+        | watcher::Error::WatchStartFailed(ke)
+        | watcher::Error::WatchFailed(ke) => match ke {
+            kube::Error::Api(s) => Some((s.code, s.message.clone())),
+            other => return Some(KindStatus::Error(describe(other))),
+        },
+        watcher::Error::WatchError(s) => Some((s.code, s.message.clone())),
+        watcher::Error::NoResourceVersion => None,
+    };
+    match api {
+        Some((403, m)) => Some(KindStatus::Forbidden(m)),
+        Some((410, _)) | None => None,
+        Some((code, m)) => Some(KindStatus::Error(format!("{code} {m}"))),
+    }
+}
+
+/// A kube error in a sentence (the API server's message where it sent one).
+pub fn describe(e: &kube::Error) -> String {
+    match e {
+        kube::Error::Api(s) => match s.code {
+            401 => format!(
+                "401 unauthorized: the server rejected the credentials ({})",
+                s.message
+            ),
+            code => format!("{code} {}", s.message),
+        },
+        other => {
+            // The innermost cause says what happened (connection refused …).
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(other);
+            while let Some(s) = source {
+                let part = s.to_string();
+                // Layers often repeat their cause's words.
+                if !text.contains(&part) {
+                    text = format!("{text}: {part}");
+                }
+                source = s.source();
+            }
+            text
+        }
+    }
+}
+
+/// Kubelet settings from each node's `/configz` (through the API server's
+/// node proxy), once at start: as `KubeletConfiguration` objects named
+/// after their node, the form snapshots capture. Forbidden or absent, the
+/// checks that need them say `unknown`.
+async fn kubelet_configs(conn: Connection, tx: mpsc::UnboundedSender<Event>) {
+    let status = |s: KindStatus| Event::Status {
+        kind: KUBELET_KIND.into(),
+        group: KUBELET_GROUP.into(),
+        status: s,
+    };
+    let nodes: Api<Node> = Api::all(conn.client.clone());
+    let names = match list_names(&nodes, conn.request_timeout).await {
+        Ok(n) => n,
+        Err(s) => {
+            let _ = tx.send(status(s));
+            return;
+        }
+    };
+    let fetched = futures::stream::iter(names)
+        .map(|node| {
+            let conn = conn.clone();
+            async move { (configz(&conn, &node).await, node) }
+        })
+        .buffer_unordered(CONFIGZ_PARALLEL)
+        .collect::<Vec<_>>()
+        .await;
+    let mut objects = Vec::new();
+    for (result, node) in fetched {
+        match result {
+            Ok(Some(obj)) => objects.push(obj),
+            Ok(None) => debug!("node {node}: no /configz"),
+            Err(s @ KindStatus::Forbidden(_)) => {
+                let _ = tx.send(status(s));
+                return;
+            }
+            Err(s) => warn!("node {node}: /configz: {s:?}"),
+        }
+    }
+    let _ = tx.send(Event::Relist {
+        kind: KUBELET_KIND.into(),
+        group: KUBELET_GROUP.into(),
+        namespace: None,
+        objects,
+    });
+    let _ = tx.send(status(KindStatus::Ready));
+}
+
+async fn list_names(nodes: &Api<Node>, timeout: Duration) -> Result<Vec<String>, KindStatus> {
+    let mut names = Vec::new();
+    let mut params = ListParams::default().limit(PAGE);
+    loop {
+        let page = tokio::time::timeout(timeout, nodes.list_metadata(&params))
+            .await
+            .map_err(|_| KindStatus::Error("listing nodes timed out".into()))?
+            .map_err(|e| match &e {
+                kube::Error::Api(s) if s.code == 403 => KindStatus::Forbidden(s.message.clone()),
+                other => KindStatus::Error(describe(other)),
+            })?;
+        names.extend(page.items.into_iter().filter_map(|n| n.metadata.name));
+        match page.metadata.continue_ {
+            Some(token) if !token.is_empty() => params = params.continue_token(&token),
+            _ => return Ok(names),
+        }
+    }
+}
+
+/// One node's kubelet configuration; `None` when the node has none to give.
+async fn configz(conn: &Connection, node: &str) -> Result<Option<ObjRef>, KindStatus> {
+    let path = format!("/api/v1/nodes/{node}/proxy/configz");
+    let request = http::Request::get(&path)
+        .body(Vec::new())
+        .map_err(|e| KindStatus::Error(e.to_string()))?;
+    let text =
+        match tokio::time::timeout(conn.request_timeout, conn.client.request_text(request)).await {
+            Err(_) => return Err(KindStatus::Error(format!("{path}: timed out"))),
+            Ok(Err(kube::Error::Api(s))) if s.code == 403 => {
+                return Err(KindStatus::Forbidden(s.message.clone()));
+            }
+            Ok(Err(kube::Error::Api(s))) if s.code == 404 => return Ok(None),
+            Ok(Err(e)) => return Err(KindStatus::Error(describe(&e))),
+            Ok(Ok(text)) => text,
+        };
+    let Ok(Value::Object(mut body)) = serde_json::from_str::<Value>(&text) else {
+        return Err(KindStatus::Error(format!("{path}: not a JSON object")));
+    };
+    // `{"kubeletconfig": {...}}`; accept it unwrapped too.
+    let mut config = match body.remove("kubeletconfig") {
+        Some(Value::Object(c)) => c,
+        _ => body,
+    };
+    config.insert(
+        "apiVersion".into(),
+        Value::String(format!("{KUBELET_GROUP}/v1beta1")),
+    );
+    config.insert("kind".into(), Value::String(KUBELET_KIND.into()));
+    config.insert("metadata".into(), serde_json::json!({ "name": node }));
+    Ok(object(Value::Object(config), KUBELET_KIND))
+}
