@@ -25,6 +25,8 @@ pub struct ClusterInfo {
     pub name: String,
     /// When the state was captured; time-based checks measure against it.
     pub captured_at: Option<k8s_openapi::jiff::Timestamp>,
+    /// The API server's URL (live).
+    pub server: Option<String>,
     /// The API server's `gitVersion` (e.g. `v1.31.4`), when known.
     pub server_version: Option<String>,
     /// Set for managed control planes (EKS, GKE, AKS): control-plane flags
@@ -111,6 +113,34 @@ pub enum KindStatus {
     Forbidden(String),
     /// Listing or watching failed; what the store holds may be stale.
     Error(String),
+}
+
+/// Kinds by status (see `ClusterStore::sync_summary`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncSummary {
+    pub ready: usize,
+    pub syncing: usize,
+    pub forbidden: usize,
+    pub failing: usize,
+}
+
+impl std::fmt::Display for SyncSummary {
+    /// `syncing 12/40 kinds`, `synced`, `synced · 2 forbidden · 1 failing`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total = self.ready + self.syncing + self.forbidden + self.failing;
+        if self.syncing > 0 {
+            write!(f, "syncing {}/{total} kinds", total - self.syncing)?;
+        } else {
+            f.write_str("synced")?;
+        }
+        if self.forbidden > 0 {
+            write!(f, " · {} forbidden", self.forbidden)?;
+        }
+        if self.failing > 0 {
+            write!(f, " · {} failing", self.failing)?;
+        }
+        Ok(())
+    }
 }
 
 /// The objects and the state of one kind in one API group.
@@ -324,6 +354,26 @@ impl ClusterStore {
     /// that it was listed) does.
     pub fn status_version(&self) -> u64 {
         self.status_version
+    }
+
+    /// What the source says of the whole: `None` for a snapshot (its kinds
+    /// have no status), else how many kinds are listed, still listing,
+    /// forbidden and failing.
+    pub fn sync_summary(&self) -> Option<SyncSummary> {
+        let statuses = self.statuses();
+        if statuses.is_empty() {
+            return None;
+        }
+        let mut s = SyncSummary::default();
+        for (_, status) in statuses {
+            match status {
+                KindStatus::Ready => s.ready += 1,
+                KindStatus::Syncing { .. } => s.syncing += 1,
+                KindStatus::Forbidden(_) => s.forbidden += 1,
+                KindStatus::Error(_) => s.failing += 1,
+            }
+        }
+        Some(s)
     }
 
     /// What the source said of each kind, by label, sorted.

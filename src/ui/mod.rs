@@ -83,13 +83,20 @@ fn draw_tabs(f: &mut Frame, area: Rect, state: &State, model: &Model) {
     let info = &model.store.info;
     // The context name comes from the snapshot: shown inert.
     let right = format!(
-        " {}:{}{} ",
+        " {}:{}{}{} ",
         inert(&info.source),
         inert(&info.name),
         state
             .namespace
             .as_ref()
             .map(|n| format!(" ns:{}", inert(n)))
+            .unwrap_or_default(),
+        // Snapshots are whole by nature: only a live source syncs.
+        model
+            .store
+            .sync_summary()
+            .filter(|_| info.source == "live")
+            .map(|s| format!(" · {s}"))
             .unwrap_or_default()
     );
     let used: usize = spans.iter().map(|s| s.width()).sum();

@@ -15,6 +15,9 @@ use crate::model::kinds;
 /// settings come from each node's `/configz`, pod metrics are polled.
 const NOT_WATCHED: &[&str] = &["KubeletConfiguration", "PodMetrics"];
 
+/// The one API that is polled: metrics.k8s.io cannot be watched.
+pub const METRICS: (&str, &str) = ("PodMetrics", "metrics.k8s.io");
+
 /// One resource to watch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Watched {
@@ -56,20 +59,28 @@ fn is_wanted(wanted: &BTreeSet<String>, r: &ApiResource) -> bool {
     })
 }
 
-/// Runs discovery (aggregated when the server offers it) and returns the
-/// resources to watch, in kind order.
-pub async fn resolve(
-    client: Client,
-    wanted: &BTreeSet<String>,
-) -> Result<Vec<Watched>, kube::Error> {
+/// What discovery found: the resources to watch, in kind order, and the
+/// pod metrics resource to poll when the server has one.
+pub struct Found {
+    pub watched: Vec<Watched>,
+    pub metrics: Option<ApiResource>,
+}
+
+/// Runs discovery (aggregated when the server offers it).
+pub async fn resolve(client: Client, wanted: &BTreeSet<String>) -> Result<Found, kube::Error> {
     let discovery = match Discovery::new(client.clone()).run_aggregated().await {
         Ok(d) => d,
         Err(_) => Discovery::new(client).run().await?,
     };
     let mut out: Vec<Watched> = Vec::new();
+    let mut metrics = None;
     for group in discovery.groups() {
         for (resource, caps) in group.recommended_resources() {
-            if is_wanted(wanted, &resource) && can_watch(&caps) {
+            if (resource.kind.as_str(), resource.group.as_str()) == METRICS
+                && caps.supports_operation(verbs::LIST)
+            {
+                metrics = Some(resource);
+            } else if is_wanted(wanted, &resource) && can_watch(&caps) {
                 out.push(Watched {
                     namespaced: caps.scope == Scope::Namespaced,
                     metadata_only: resource.kind == "Secret" && resource.group.is_empty(),
@@ -82,7 +93,10 @@ pub async fn resolve(
         (&a.resource.kind, &a.resource.group).cmp(&(&b.resource.kind, &b.resource.group))
     });
     out.dedup_by(|a, b| a.resource.kind == b.resource.kind && a.resource.group == b.resource.group);
-    Ok(out)
+    Ok(Found {
+        watched: out,
+        metrics,
+    })
 }
 
 fn can_watch(caps: &ApiCapabilities) -> bool {

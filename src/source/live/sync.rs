@@ -17,6 +17,7 @@ pub fn cluster_info(conn: &Connection) -> ClusterInfo {
     ClusterInfo {
         source: "live".into(),
         name: conn.context.clone(),
+        server: Some(conn.server.clone()),
         captured_at: Some(Timestamp::now()),
         server_version: Some(conn.version.clone()),
         managed: managed(&conn.version),

@@ -19,6 +19,7 @@ use k8s_openapi::api::core::v1::Node;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, DynamicObject, ListParams};
 use kube::core::PartialObjectMeta;
+use kube::discovery::ApiResource;
 use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event as WatchEvent};
 use serde_json::Value;
@@ -44,6 +45,8 @@ const PAGE: u32 = 500;
 const PROGRESS_EVERY: usize = 1000;
 /// Most events handed to the console at once.
 const BATCH: usize = 5000;
+/// How often pod metrics are listed again.
+const METRICS_EVERY: Duration = Duration::from_secs(60);
 /// Concurrent `/configz` requests.
 const CONFIGZ_PARALLEL: usize = 4;
 /// Kubelet settings, as snapshots hold them.
@@ -74,8 +77,15 @@ pub async fn run(conn: Connection, scope: WatchScope, out: mpsc::Sender<Vec<Even
         )
         .await;
         let wait = match found {
-            Ok(Ok(list)) => {
-                let new: Vec<Watched> = list
+            Ok(Ok(found)) => {
+                if let Some(metrics) = found.metrics
+                    && started.insert(metrics.kind.clone())
+                {
+                    let _ = tx.send(syncing(&metrics.kind, &metrics.group));
+                    tokio::spawn(poll_metrics(conn.clone(), metrics, tx.clone()));
+                }
+                let new: Vec<Watched> = found
+                    .watched
                     .into_iter()
                     .filter(|w| started.insert(w.label()))
                     .collect();
@@ -376,6 +386,55 @@ pub fn describe(e: &kube::Error) -> String {
             }
             text
         }
+    }
+}
+
+/// Pod metrics (metrics.k8s.io cannot be watched): listed every
+/// `METRICS_EVERY`, each list replacing the last.
+async fn poll_metrics(conn: Connection, resource: ApiResource, tx: mpsc::UnboundedSender<Event>) {
+    let api: Api<DynamicObject> = Api::all_with(conn.client.clone(), &resource);
+    loop {
+        let mut objects = Vec::new();
+        let mut params = ListParams::default().limit(PAGE);
+        let status = loop {
+            match tokio::time::timeout(conn.request_timeout, api.list(&params)).await {
+                Err(_) => break KindStatus::Error("listing pod metrics timed out".into()),
+                Ok(Err(kube::Error::Api(s))) if s.code == 403 => {
+                    break KindStatus::Forbidden(s.message.clone());
+                }
+                Ok(Err(e)) => break KindStatus::Error(describe(&e)),
+                Ok(Ok(page)) => {
+                    objects.extend(page.items.into_iter().filter_map(|o| {
+                        let mut v = serde_json::to_value(o).ok()?;
+                        with_type(&mut v, &resource.api_version, &resource.kind);
+                        object(v, &resource.kind)
+                    }));
+                    match page.metadata.continue_ {
+                        Some(t) if !t.is_empty() => params = params.continue_token(&t),
+                        _ => break KindStatus::Ready,
+                    }
+                }
+            }
+        };
+        let relist = (status == KindStatus::Ready).then(|| Event::Relist {
+            kind: resource.kind.clone(),
+            group: resource.group.clone(),
+            namespace: None,
+            objects,
+        });
+        let status = Event::Status {
+            kind: resource.kind.clone(),
+            group: resource.group.clone(),
+            status,
+        };
+        if relist
+            .into_iter()
+            .chain([status])
+            .any(|e| tx.send(e).is_err())
+        {
+            return;
+        }
+        tokio::time::sleep(METRICS_EVERY).await;
     }
 }
 

@@ -13,6 +13,7 @@ use super::{Cx, Outcome, Pane, PaneEvent, derived};
 use crate::checks::Category;
 use crate::report::score_text;
 use crate::runtime::checker::{Derive, DeriveInput};
+use crate::store::KindStatus;
 use crate::ui::memo::Memo;
 use crate::ui::widgets::inert_lines;
 
@@ -160,9 +161,10 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
         Line::from(vec![
             Span::styled("server  ", theme.muted),
             Span::raw(
-                info.server_version
-                    .clone()
-                    .unwrap_or_else(|| "unknown".into()),
+                match (info.server.as_deref(), info.server_version.as_deref()) {
+                    (Some(url), Some(v)) => format!("{url} {v}"),
+                    (url, v) => url.or(v).unwrap_or("unknown").to_string(),
+                },
             ),
         ]),
         Line::from(vec![
@@ -182,10 +184,27 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
             Span::styled("objects ", theme.muted),
             Span::raw({
                 let counts = derived(cx, st.slug(), derive_counts, &st.counts);
-                format!("{} in {} kinds (all synced)", counts.objects, counts.kinds)
+                let state = match m.store.sync_summary() {
+                    Some(s) if info.source == "live" => s.to_string(),
+                    _ => format!("a {}", info.source),
+                };
+                format!("{} in {} kinds ({state})", counts.objects, counts.kinds)
             }),
         ]),
     ];
+    // Kinds not (yet) readable, as the live source says.
+    for (label, status) in m.store.statuses() {
+        let text = match status {
+            KindStatus::Ready => continue,
+            KindStatus::Syncing { seen } => format!("{label}: listing, {seen} so far"),
+            KindStatus::Forbidden(why) => format!("{label}: forbidden ({why})"),
+            KindStatus::Error(why) => format!("{label}: {why}"),
+        };
+        source.push(Line::from(vec![
+            Span::styled("kind    ", theme.muted),
+            Span::raw(text),
+        ]));
+    }
     let busiest: Vec<String> = {
         let mut v: Vec<(&String, &u64)> = m.changes_by_kind.iter().collect();
         v.sort_by(|a, b| b.1.cmp(a.1));
