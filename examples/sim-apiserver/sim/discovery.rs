@@ -1,0 +1,185 @@
+//! Legacy discovery documents (`/api`, `/apis`, `/apis/{g}`, and the
+//! resource lists) and `/version`.
+//!
+//! Aggregated discovery (`as=APIGroupDiscoveryList`) is not served: the
+//! real server answers an `Accept` that lists it with plain `application/json`
+//! when it cannot, and client-go (kubectl) then falls back to the legacy
+//! documents, as kube-rs always uses.
+
+use serde_json::{Value, json};
+
+use super::resources::{Registry, Resource};
+
+pub fn version(git_version: &str) -> Value {
+    let v = git_version.trim_start_matches('v');
+    let mut parts = v.split(['.', '-', '+']);
+    let major = parts.next().unwrap_or("1");
+    let minor = parts.next().unwrap_or("33");
+    json!({
+        "major": major,
+        "minor": minor,
+        "gitVersion": git_version,
+        "gitCommit": "0000000000000000000000000000000000000000",
+        "gitTreeState": "clean",
+        "buildDate": "2025-01-01T00:00:00Z",
+        "goVersion": "go1.24.4",
+        "compiler": "gc",
+        "platform": "linux/amd64",
+    })
+}
+
+pub fn core_versions(addr: &str) -> Value {
+    json!({
+        "kind": "APIVersions",
+        "versions": ["v1"],
+        "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": addr}],
+    })
+}
+
+fn group_entry(reg: &Registry, group: &str) -> Value {
+    let versions: Vec<Value> = reg
+        .versions(group)
+        .iter()
+        .map(|v| json!({"groupVersion": format!("{group}/{v}"), "version": v}))
+        .collect();
+    let preferred = versions.first().cloned().unwrap_or(Value::Null);
+    json!({"name": group, "versions": versions, "preferredVersion": preferred})
+}
+
+pub fn group_list(reg: &Registry) -> Value {
+    let groups: Vec<Value> = reg.groups().iter().map(|g| group_entry(reg, g)).collect();
+    json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+}
+
+pub fn group(reg: &Registry, group: &str) -> Option<Value> {
+    if !reg.groups().iter().any(|g| g == group) {
+        return None;
+    }
+    let mut v = group_entry(reg, group);
+    if let Some(m) = v.as_object_mut() {
+        m.insert("kind".into(), "APIGroup".into());
+        m.insert("apiVersion".into(), "v1".into());
+    }
+    Some(v)
+}
+
+fn resource_entry(r: &Resource) -> Value {
+    let mut e = json!({
+        "name": r.plural,
+        "singularName": r.singular,
+        "namespaced": r.namespaced,
+        "kind": r.kind,
+        "verbs": r.verbs,
+    });
+    if let Some(m) = e.as_object_mut() {
+        if !r.short_names.is_empty() {
+            m.insert("shortNames".into(), json!(r.short_names));
+        }
+        if !r.categories.is_empty() {
+            m.insert("categories".into(), json!(r.categories));
+        }
+    }
+    e
+}
+
+pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value> {
+    let mut resources: Vec<Value> = Vec::new();
+    for r in reg
+        .all
+        .iter()
+        .filter(|r| r.group == group && r.version == version)
+    {
+        resources.push(resource_entry(r));
+        // The one subresource served: the kubelet's configz through the
+        // node proxy.
+        if group.is_empty() && r.plural == "nodes" {
+            resources.push(json!({
+                "name": "nodes/proxy", "singularName": "", "namespaced": false,
+                "kind": "NodeProxyOptions", "verbs": ["create", "delete", "get", "patch", "update"],
+            }));
+        }
+    }
+    if resources.is_empty() {
+        return None;
+    }
+    let gv = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
+    Some(
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}),
+    )
+}
+
+/// `/openapi/v3`: the index of group-version documents.
+pub fn openapi_root(reg: &Registry) -> Value {
+    let mut paths = serde_json::Map::new();
+    let mut gvs: Vec<(String, String)> = Vec::new();
+    for r in reg.all.iter().filter(|r| r.stored()) {
+        let gv = (r.group.clone(), r.version.clone());
+        if !gvs.contains(&gv) {
+            gvs.push(gv);
+        }
+    }
+    for (g, v) in gvs {
+        let key = if g.is_empty() {
+            format!("api/{v}")
+        } else {
+            format!("apis/{g}/{v}")
+        };
+        paths.insert(
+            key.clone(),
+            json!({"serverRelativeURL": format!("/openapi/v3/{key}?hash=sim")}),
+        );
+    }
+    json!({"paths": paths})
+}
+
+/// `/openapi/v3/{api/v1|apis/g/v}`: no schemas, only each resource's PATCH
+/// operation with its `x-kubernetes-group-version-kind` and the
+/// `fieldValidation` parameter. That is what kubectl looks for to leave
+/// validation to the server (`fieldValidation=Strict`) instead of
+/// validating against schemas itself.
+pub fn openapi_group_version(reg: &Registry, group: &str, version: &str) -> Option<Value> {
+    let mut paths = serde_json::Map::new();
+    let prefix = if group.is_empty() {
+        format!("/api/{version}")
+    } else {
+        format!("/apis/{group}/{version}")
+    };
+    for r in reg
+        .all
+        .iter()
+        .filter(|r| r.group == group && r.version == version && r.stored())
+    {
+        let path = if r.namespaced {
+            format!("{prefix}/namespaces/{{namespace}}/{}/{{name}}", r.plural)
+        } else {
+            format!("{prefix}/{}/{{name}}", r.plural)
+        };
+        let gvk = json!({"group": group, "version": version, "kind": r.kind});
+        paths.insert(
+            path,
+            json!({"patch": {
+                "x-kubernetes-group-version-kind": gvk,
+                "parameters": [
+                    {"name": "dryRun", "in": "query", "schema": {"type": "string"}},
+                    {"name": "fieldManager", "in": "query", "schema": {"type": "string"}},
+                    {"name": "fieldValidation", "in": "query", "schema": {"type": "string"}},
+                    {"name": "force", "in": "query", "schema": {"type": "boolean"}},
+                ],
+                "responses": {"200": {"description": "OK"}},
+            }}),
+        );
+    }
+    if paths.is_empty() {
+        return None;
+    }
+    Some(json!({
+        "openapi": "3.0.0",
+        "info": {"title": "Kubernetes", "version": "unversioned"},
+        "paths": paths,
+        "components": {},
+    }))
+}
