@@ -436,9 +436,12 @@ pub fn apply(
 
     let mut out = base.clone();
     for p in &applied_set {
-        if let Some(v) = get(applied, p)
-            && !matches!(p.last(), Some(Elem::Itself))
-        {
+        let Some(v) = get(applied, p) else { continue };
+        // An empty map in the configuration (`emptyDir: {}`) owns the
+        // field without clearing what is in it.
+        let keeps = v.as_object().is_some_and(|m| m.is_empty())
+            && get(&out, p).is_some_and(Value::is_object);
+        if !matches!(p.last(), Some(Elem::Itself)) && !keeps {
             set(&mut out, p, v.clone());
         }
     }

@@ -1,7 +1,7 @@
 //! The mutation driver: changes pods at a steady rate to make watch
 //! traffic. Of every ten changes, six bump an annotation, three a
 //! container's `restartCount`, and one adds or deletes a churn pod
-//! (`sim-churn-N`, a copy of an existing pod).
+//! (`sim-churn-N`, N < 10, a copy of an existing pod).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -51,9 +51,9 @@ fn change_one(shared: &Shared, pods: usize, keys: &[Key], n: u64) {
     let res = store.res(pods).clone();
     let change = match n % 10 {
         9 => {
-            // 50 slots, each alternately created and deleted next to the
-            // same pod: the number of pods stays bounded.
-            let slot = ((n / 10) % 50) as usize;
+            // Ten slots, each alternately created and deleted next to the
+            // same pod: at most ten pods more than at the start.
+            let slot = ((n / 10) % 10) as usize;
             let key = &keys[slot * 7919 % keys.len()];
             let churn = format!("sim-churn-{slot}");
             match store.get(pods, &key.0, &churn) {

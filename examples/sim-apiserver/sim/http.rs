@@ -152,7 +152,9 @@ fn refuse(shared: &Shared, cfg: &Config, r: &Req, authorization: &str) -> Option
     if f.only_path.as_deref().is_some_and(|p| !r.path.contains(p)) {
         return None;
     }
-    if f.throttle_every.is_some_and(|k| k > 0 && n.is_multiple_of(k)) {
+    if f.throttle_every
+        .is_some_and(|k| k > 0 && n.is_multiple_of(k))
+    {
         let mut resp = status(
             429,
             "TooManyRequests",

@@ -11,12 +11,14 @@
 //! runtime, so a test needs no runtime of its own, and `Handle::stop` (or
 //! dropping the handle) ends it and every open connection.
 
-#![allow(dead_code)] // Each test uses part of the API.
+#![allow(dead_code)]
+// Each test uses part of the API.
 // Handlers return an error response as `Err`; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 
 pub mod apply;
 pub mod auth;
+pub mod client;
 pub mod config;
 pub mod discovery;
 pub mod driver;

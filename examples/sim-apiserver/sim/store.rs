@@ -197,6 +197,9 @@ impl Store {
         if meta_missing(&value, "creationTimestamp") {
             set_meta(&mut value, "creationTimestamp", now_rfc3339().into());
         }
+        if meta_missing(&value, "generation") && value.get("spec").is_some() {
+            set_meta(&mut value, "generation", 1.into());
+        }
         let obj = Obj::new(&self.registry.all[res], value, self.rv);
         let key = (obj.namespace.clone(), obj.name.clone());
         self.objects
