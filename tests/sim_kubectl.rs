@@ -201,7 +201,7 @@ fn kubectl_watch_sees_changes_the_handle_makes() {
             }
         }
     });
-    let mut next = |what: &str| -> String {
+    let next = |what: &str| -> String {
         loop {
             match rx.recv_timeout(Duration::from_secs(15)) {
                 Ok(l) if l.starts_with("EVENT") => continue,
