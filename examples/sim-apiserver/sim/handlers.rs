@@ -38,8 +38,14 @@ pub async fn list(shared: &Arc<Shared>, r: &Req, t: &Target) -> Response<Body> {
         Ok(s) => s,
         Err(e) => return status(400, "BadRequest", &e, None),
     };
-    let limit: usize = r.param("limit").and_then(|l| l.parse().ok()).unwrap_or(0);
     let rv_param = r.param("resourceVersion");
+    // `resourceVersion=0` is served from the watch cache, which ignores
+    // `limit` (through 1.33: `shouldDelegateList` in the cacher): the whole
+    // list in one answer, as kube-runtime's default watcher then gets it.
+    let limit: usize = match rv_param {
+        Some("0") => 0,
+        _ => r.param("limit").and_then(|l| l.parse().ok()).unwrap_or(0),
+    };
     let rv_match = r.param("resourceVersionMatch");
     if rv_match.is_some() && rv_param.is_none() {
         return invalid(
