@@ -1148,6 +1148,53 @@ mod kube_rs {
         }
     }
 
+    /// kube-rs discovery, legacy (a request per group version) and
+    /// aggregated (two requests), finds the same resources.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn kube_rs_discovery_legacy_and_aggregated() {
+        let s = start(|_| {});
+        let client = client(&s.handle).await;
+        let legacy = kube::Discovery::new(client.clone())
+            .run()
+            .await
+            .expect("discovery");
+        let aggregated = kube::Discovery::new(client)
+            .run_aggregated()
+            .await
+            .expect("aggregated discovery");
+        for d in [&legacy, &aggregated] {
+            let (ar, caps) = d
+                .resolve_gvk(&kube::api::GroupVersionKind::gvk(
+                    "apps",
+                    "v1",
+                    "Deployment",
+                ))
+                .expect("Deployment");
+            assert_eq!(ar.plural, "deployments");
+            assert_eq!(caps.scope, kube::discovery::Scope::Namespaced);
+            assert!(
+                d.resolve_gvk(&kube::api::GroupVersionKind::gvk(
+                    "velero.io",
+                    "v1",
+                    "Backup"
+                ))
+                .is_some()
+            );
+            let (node, caps) = d
+                .resolve_gvk(&kube::api::GroupVersionKind::gvk("", "v1", "Node"))
+                .expect("Node");
+            assert_eq!(node.plural, "nodes");
+            assert_eq!(caps.scope, kube::discovery::Scope::Cluster);
+        }
+        let mut legacy_groups: Vec<String> =
+            legacy.groups().map(|g| g.name().to_string()).collect();
+        let mut aggregated_groups: Vec<String> =
+            aggregated.groups().map(|g| g.name().to_string()).collect();
+        legacy_groups.sort();
+        aggregated_groups.sort();
+        assert_eq!(legacy_groups, aggregated_groups);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn kube_rs_relists_after_410_and_applies() {
         let s = start(|c| c.history = 2);

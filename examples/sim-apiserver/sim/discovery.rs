@@ -1,10 +1,8 @@
-//! Legacy discovery documents (`/api`, `/apis`, `/apis/{g}`, and the
-//! resource lists) and `/version`.
-//!
-//! Aggregated discovery (`as=APIGroupDiscoveryList`) is not served: the
-//! real server answers an `Accept` that lists it with plain `application/json`
-//! when it cannot, and client-go (kubectl) then falls back to the legacy
-//! documents, as kube-rs always uses.
+//! Discovery documents and `/version`: the legacy ones (`/api`, `/apis`,
+//! `/apis/{g}`, the resource lists) and aggregated discovery
+//! (`apidiscovery.k8s.io/v2` `APIGroupDiscoveryList` at `/api` and `/apis`
+//! when the `Accept` header asks for it, as kubectl does and kube-rs's
+//! `Discovery::run_aggregated` does).
 
 use serde_json::{Value, json};
 
@@ -182,4 +180,84 @@ pub fn openapi_group_version(reg: &Registry, group: &str, version: &str) -> Opti
         "paths": paths,
         "components": {},
     }))
+}
+
+/// The `Content-Type` of an aggregated discovery answer.
+pub const AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/// Does this `Accept` header ask for aggregated discovery v2?
+pub fn wants_aggregated(accept: &str) -> bool {
+    accept.split(',').any(|t| {
+        let params: Vec<&str> = t.split(';').map(str::trim).collect();
+        params.contains(&"g=apidiscovery.k8s.io")
+            && params.contains(&"v=v2")
+            && params.contains(&"as=APIGroupDiscoveryList")
+    })
+}
+
+fn aggregated_resource(r: &Resource) -> Value {
+    let gvk = json!({"group": r.group, "version": r.version, "kind": r.kind});
+    let mut subresources = Vec::new();
+    if r.stored() && r.group != "metrics.k8s.io" {
+        subresources.push(json!({"subresource": "status", "responseKind": gvk, "verbs": ["get", "patch", "update"]}));
+    }
+    if r.group.is_empty() && r.plural == "nodes" {
+        subresources.push(json!({"subresource": "proxy", "responseKind": {"group": "", "version": "v1", "kind": "NodeProxyOptions"},
+            "verbs": ["create", "delete", "get", "patch", "update"]}));
+    }
+    let mut e = json!({
+        "resource": r.plural,
+        "responseKind": gvk,
+        "scope": if r.namespaced { "Namespaced" } else { "Cluster" },
+        "singularResource": r.singular,
+        "verbs": r.verbs,
+    });
+    if let Some(m) = e.as_object_mut() {
+        if !r.short_names.is_empty() {
+            m.insert("shortNames".into(), json!(r.short_names));
+        }
+        if !r.categories.is_empty() {
+            m.insert("categories".into(), json!(r.categories));
+        }
+        if !subresources.is_empty() {
+            m.insert("subresources".into(), Value::Array(subresources));
+        }
+    }
+    e
+}
+
+fn aggregated_group(reg: &Registry, group: &str) -> Value {
+    let versions: Vec<Value> = reg
+        .versions(group)
+        .iter()
+        .map(|v| {
+            let resources: Vec<Value> = reg
+                .all
+                .iter()
+                .filter(|r| r.group == group && &r.version == v)
+                .map(aggregated_resource)
+                .collect();
+            json!({"version": v, "resources": resources, "freshness": "Current"})
+        })
+        .collect();
+    let mut meta = json!({"creationTimestamp": null});
+    if !group.is_empty()
+        && let Some(m) = meta.as_object_mut()
+    {
+        m.insert("name".into(), group.into());
+    }
+    json!({"metadata": meta, "versions": versions})
+}
+
+/// `/api` (core only) or `/apis` (every named group) as one document.
+pub fn aggregated(reg: &Registry, core: bool) -> Value {
+    let items: Vec<Value> = if core {
+        vec![aggregated_group(reg, "")]
+    } else {
+        reg.groups()
+            .iter()
+            .map(|g| aggregated_group(reg, g))
+            .collect()
+    };
+    json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {}, "items": items})
 }

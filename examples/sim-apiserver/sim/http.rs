@@ -56,6 +56,7 @@ pub struct Req {
     pub path: String,
     pub query: HashMap<String, String>,
     pub content_type: String,
+    pub accept: String,
     pub user_agent: String,
     pub body: Bytes,
 }
@@ -99,6 +100,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Body> {
     };
     let authorization = header("authorization");
     let content_type = header("content-type");
+    let accept = header("accept");
     let user_agent = header("user-agent");
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
@@ -112,6 +114,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Body> {
         path,
         query,
         content_type,
+        accept,
         user_agent,
         body,
     };
@@ -183,6 +186,15 @@ async fn route(shared: &Arc<Shared>, cfg: &Config, r: &Req) -> Response<Body> {
     match segs.as_slice() {
         ["version"] if get => json_ok(&discovery::version(&shared.store().server_version)),
         ["healthz" | "livez" | "readyz"] if get => text(200, "ok"),
+        ["api" | "apis"] if get && discovery::wants_aggregated(&r.accept) => {
+            let doc = discovery::aggregated(&shared.store().registry, segs[0] == "api");
+            let mut resp = json_ok(&doc);
+            resp.headers_mut().insert(
+                "content-type",
+                hyper::header::HeaderValue::from_static(discovery::AGGREGATED),
+            );
+            resp
+        }
         ["api"] if get => json_ok(&discovery::core_versions(&shared.addr.to_string())),
         ["apis"] if get => json_ok(&discovery::group_list(&shared.store().registry)),
         ["apis", g] if get => match discovery::group(&shared.store().registry, g) {
