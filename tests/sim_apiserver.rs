@@ -43,6 +43,8 @@ fn fixture(dir: &Path) {
         json!({"apiVersion": "velero.io/v1", "kind": "Backup", "metadata": {"name": "nightly", "namespace": "a"},
                "status": {"phase": "Completed"}}),
         json!({"apiVersion": "example.com/v1", "kind": "Gadget", "metadata": {"name": "g1"}}),
+        json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "namespace": "a"},
+               "type": "Opaque", "data": {"password": "c2VjcmV0"}}),
     ];
     for i in 0..12 {
         let ns = if i < 8 { "a" } else { "b" };
@@ -402,6 +404,47 @@ fn a_large_list_streams_whole_and_in_pages() {
         }
     }
     assert_eq!(n, stored);
+}
+
+#[test]
+fn metadata_only_lists_gets_and_watches() {
+    let mut s = start(|_| {});
+    s.http.accept =
+        "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json".into();
+    let list = s.http.get("/api/v1/secrets");
+    assert!(
+        !String::from_utf8_lossy(&list.body).contains("c2VjcmV0"),
+        "no secret data"
+    );
+    let list = list.json();
+    assert_eq!(list["kind"], "PartialObjectMetadataList");
+    assert_eq!(list["apiVersion"], "meta.k8s.io/v1");
+    assert_eq!(list["items"][0]["kind"], "PartialObjectMetadata");
+    assert_eq!(list["items"][0]["metadata"]["name"], "db");
+    assert!(list["items"][0].get("data").is_none());
+    s.http.accept =
+        "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json".into();
+    let one = s.http.get("/api/v1/namespaces/a/secrets/db").json();
+    assert_eq!(one["kind"], "PartialObjectMetadata");
+    assert!(one.get("data").is_none());
+    let rv = s.handle.resource_version();
+    let mut w = s
+        .http
+        .watch(&format!("/api/v1/secrets?watch=1&resourceVersion={rv}"));
+    s.handle
+        .mutate("v1", "Secret", "a", "db", |v| {
+            v["data"]["password"] = json!("bmV3")
+        })
+        .expect("mutate");
+    let e = w.next(2 * SEC).expect("MODIFIED");
+    assert_eq!(e["object"]["kind"], "PartialObjectMetadata");
+    assert!(e["object"].get("data").is_none());
+    assert!(
+        s.handle
+            .requests()
+            .iter()
+            .all(|r| r.accept.contains("PartialObjectMetadata"))
+    );
 }
 
 // ───────────────────────────── watches ─────────────────────────────
@@ -1193,6 +1236,49 @@ mod kube_rs {
         legacy_groups.sort();
         aggregated_groups.sort();
         assert_eq!(legacy_groups, aggregated_groups);
+    }
+
+    /// Secrets as kready watches them: metadata only, never their data.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn kube_runtime_metadata_watcher_gets_no_secret_data() {
+        let s = start(|_| {});
+        let client = client(&s.handle).await;
+        let secrets: Api<k8s_openapi::api::core::v1::Secret> = Api::all(client.clone());
+        let (reader, writer) = reflector::store();
+        let stream = reflector(
+            writer,
+            kube::runtime::metadata_watcher(secrets, watcher::Config::default()),
+        )
+        .applied_objects();
+        let task = tokio::spawn(async move {
+            let mut stream = std::pin::pin!(stream);
+            while stream.try_next().await.is_ok() {}
+        });
+        tokio::time::timeout(5 * SEC, reader.wait_until_ready())
+            .await
+            .expect("synced")
+            .expect("ready");
+        assert_eq!(reader.state().len(), 1);
+        assert_eq!(reader.state()[0].metadata.name.as_deref(), Some("db"));
+        task.abort();
+        let secret_requests: Vec<_> = s
+            .handle
+            .requests()
+            .into_iter()
+            .filter(|r| r.path.contains("/secrets"))
+            .collect();
+        assert!(!secret_requests.is_empty());
+        assert!(
+            secret_requests
+                .iter()
+                .all(|r| r.accept.contains("as=PartialObjectMetadata")),
+            "metadata only"
+        );
+        let meta = Api::<k8s_openapi::api::core::v1::Secret>::namespaced(client, "a")
+            .get_metadata("db")
+            .await
+            .expect("metadata");
+        assert_eq!(meta.metadata.name.as_deref(), Some("db"));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

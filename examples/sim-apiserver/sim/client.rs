@@ -31,6 +31,8 @@ pub struct Client {
     pub addr: SocketAddr,
     pub token: Option<String>,
     pub timeout: Duration,
+    /// The `Accept` header sent.
+    pub accept: String,
 }
 
 impl Client {
@@ -39,6 +41,7 @@ impl Client {
             addr,
             token: token.map(String::from),
             timeout: Duration::from_secs(10),
+            accept: "application/json".into(),
         }
     }
 
@@ -52,8 +55,8 @@ impl Client {
         let mut stream = TcpStream::connect_timeout(&self.addr, self.timeout)?;
         stream.set_read_timeout(Some(self.timeout))?;
         let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nAccept: application/json\r\nUser-Agent: sim-test/1.0\r\n",
-            self.addr
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nAccept: {}\r\nUser-Agent: sim-test/1.0\r\n",
+            self.addr, self.accept
         );
         if let Some(t) = &self.token {
             head.push_str(&format!("Authorization: Bearer {t}\r\n"));

@@ -15,7 +15,7 @@ use super::apply;
 use super::http::{Body, Req, Target, json_response, json_text, parse_body, status};
 use super::resources::Resource;
 use super::select::{FieldSelector, LabelSelector};
-use super::store::{Key, ListError, Obj, Store, now_rfc3339, set_meta};
+use super::store::{Form, Key, ListError, Obj, Store, now_rfc3339, set_meta};
 
 // ───────────────────────────── list ─────────────────────────────
 
@@ -143,10 +143,12 @@ pub async fn list(shared: &Arc<Shared>, r: &Req, t: &Target) -> Response<Body> {
             m.insert("remainingItemCount".into(), remaining.into());
         }
     }
+    let form = Form::of(&r.accept);
+    let (list_kind, list_api_version) = form.list_type(&res);
     let head = format!(
         "{{\"kind\":{},\"apiVersion\":{},\"metadata\":{meta},\"items\":[",
-        Value::from(format!("{}List", res.kind)),
-        Value::from(res.api_version())
+        Value::from(list_kind),
+        Value::from(list_api_version)
     );
     if page.len() <= STREAM_ABOVE {
         let mut body = head;
@@ -154,15 +156,15 @@ pub async fn list(shared: &Arc<Shared>, r: &Req, t: &Target) -> Response<Body> {
             if i > 0 {
                 body.push(',');
             }
-            body.push_str(&o.json_for_list(&res));
+            body.push_str(&o.list_item(&res, form));
         }
         body.push_str("]}");
         return json_text(200, body);
     }
-    stream_list(head, page, res)
+    stream_list(head, page, res, form)
 }
 
-fn stream_list(head: String, page: Vec<Arc<Obj>>, res: Resource) -> Response<Body> {
+fn stream_list(head: String, page: Vec<Arc<Obj>>, res: Resource, form: Form) -> Response<Body> {
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
     tokio::spawn(async move {
         let mut buf = head;
@@ -170,7 +172,7 @@ fn stream_list(head: String, page: Vec<Arc<Obj>>, res: Resource) -> Response<Bod
             if i > 0 {
                 buf.push(',');
             }
-            buf.push_str(&o.json_for_list(&res));
+            buf.push_str(&o.list_item(&res, form));
             if buf.len() >= CHUNK
                 && tx
                     .send(Bytes::from(std::mem::take(&mut buf)))
@@ -313,12 +315,12 @@ fn plural_for_message(res: &Resource) -> String {
     }
 }
 
-pub fn get(shared: &Arc<Shared>, t: &Target) -> Response<Body> {
+pub fn get(shared: &Arc<Shared>, r: &Req, t: &Target) -> Response<Body> {
     let store = shared.store();
     let res = store.res(t.res);
     let name = t.name.as_deref().unwrap_or_default();
     match store.get(t.res, t.namespace.as_deref().unwrap_or_default(), name) {
-        Some(o) => json_text(200, o.json_with_type(res)),
+        Some(o) => json_text(200, o.json_as(res, Form::of(&r.accept))),
         None => not_found(res, name),
     }
 }

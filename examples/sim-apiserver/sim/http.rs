@@ -128,6 +128,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Body> {
         method: r.method,
         path: path_q,
         status: resp.status().as_u16(),
+        accept: r.accept,
         duration_ms: start.elapsed().as_secs_f64() * 1000.0,
         watch,
     });
@@ -344,7 +345,7 @@ async fn resource(
     match verb {
         "list" => handlers::list(shared, r, &t).await,
         "watch" => watch::watch(shared, cfg, r, &t),
-        "get" => handlers::get(shared, &t),
+        "get" => handlers::get(shared, r, &t),
         "create" => handlers::create(shared, r, &t),
         "update" => handlers::update(shared, r, &t),
         "patch" => handlers::patch(shared, r, &t),

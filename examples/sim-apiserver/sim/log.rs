@@ -17,6 +17,9 @@ pub struct Record {
     /// Path and query, as sent.
     pub path: String,
     pub status: u16,
+    /// The `Accept` header: shows whether a client asked for whole objects,
+    /// metadata only (`as=PartialObjectMetadata…`) or a Table.
+    pub accept: String,
     /// Until the response head was sent (a watch's stream runs on).
     pub duration_ms: f64,
     pub watch: bool,

@@ -69,6 +69,22 @@ impl Obj {
         }
     }
 
+    /// The object as a single answer or watch event asks for it.
+    pub fn json_as(&self, res: &Resource, form: Form) -> String {
+        match form {
+            Form::Full => self.json_with_type(res),
+            Form::Metadata => partial_metadata(&self.body),
+        }
+    }
+
+    /// The object as a list item in the asked form.
+    pub fn list_item(&self, res: &Resource, form: Form) -> String {
+        match form {
+            Form::Full => self.json_for_list(res),
+            Form::Metadata => partial_metadata(&self.body),
+        }
+    }
+
     /// The whole object as a `Value` (for patches and mutations).
     pub fn value(&self, res: &Resource) -> Value {
         let mut v: Value = serde_json::from_str(&self.body).unwrap_or(Value::Null);
@@ -78,6 +94,43 @@ impl Obj {
         }
         v
     }
+}
+
+/// What a client asked to get back: whole objects, or only their metadata
+/// (`Accept: application/json;as=PartialObjectMetadata[List];g=meta.k8s.io;v=v1`,
+/// as kube-rs's `metadata_watcher` and `Api::get_metadata` ask).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    Full,
+    Metadata,
+}
+
+impl Form {
+    pub fn of(accept: &str) -> Form {
+        let metadata = accept.split(',').next().is_some_and(|first| {
+            first.contains("as=PartialObjectMetadata") && first.contains("g=meta.k8s.io")
+        });
+        if metadata { Form::Metadata } else { Form::Full }
+    }
+
+    /// The list's kind and apiVersion for a resource in this form.
+    pub fn list_type(self, res: &Resource) -> (String, String) {
+        match self {
+            Form::Full => (format!("{}List", res.kind), res.api_version()),
+            Form::Metadata => ("PartialObjectMetadataList".into(), "meta.k8s.io/v1".into()),
+        }
+    }
+}
+
+/// A `PartialObjectMetadata` of a stored body (or any object's JSON).
+pub fn partial_metadata(body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    serde_json::json!({
+        "kind": "PartialObjectMetadata",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": v.get("metadata").cloned().unwrap_or_default(),
+    })
+    .to_string()
 }
 
 fn str_at(v: &Value, pointer: &str) -> String {

@@ -30,10 +30,11 @@ use super::handlers::streaming_response;
 use super::http::{Body, Req, Target, status, status_value};
 use super::resources::Resource;
 use super::select::{FieldSelector, LabelSelector};
-use super::store::{ChangeType, ListError, Obj};
+use super::store::{ChangeType, Form, ListError, Obj, partial_metadata};
 
 struct Filter {
     res: usize,
+    form: Form,
     namespace: Option<String>,
     labels: LabelSelector,
     fields: FieldSelector,
@@ -51,7 +52,7 @@ fn event(typ: &str, object: &str) -> Bytes {
     Bytes::from(format!("{{\"type\":\"{typ}\",\"object\":{object}}}\n"))
 }
 
-fn bookmark(res: &Resource, rv: u64, initial_end: bool) -> Bytes {
+fn bookmark(res: &Resource, form: Form, rv: u64, initial_end: bool) -> Bytes {
     let mut meta = json!({"resourceVersion": rv.to_string(), "creationTimestamp": null});
     if initial_end && let Some(m) = meta.as_object_mut() {
         m.insert(
@@ -59,7 +60,14 @@ fn bookmark(res: &Resource, rv: u64, initial_end: bool) -> Bytes {
             json!({"k8s.io/initial-events-end": "true"}),
         );
     }
-    let obj = json!({"kind": res.kind, "apiVersion": res.api_version(), "metadata": meta});
+    let (kind, api_version) = match form {
+        Form::Full => (res.kind.clone(), res.api_version()),
+        Form::Metadata => (
+            "PartialObjectMetadata".to_string(),
+            "meta.k8s.io/v1".to_string(),
+        ),
+    };
+    let obj = json!({"kind": kind, "apiVersion": api_version, "metadata": meta});
     event("BOOKMARK", &obj.to_string())
 }
 
@@ -106,8 +114,10 @@ pub fn watch(shared: &Arc<Shared>, cfg: &Config, r: &Req, t: &Target) -> Respons
             }
         },
     };
+    let form = Form::of(&r.accept);
     let filter = Filter {
         res: t.res,
+        form,
         namespace: t.namespace.clone(),
         labels,
         fields,
@@ -131,11 +141,11 @@ pub fn watch(shared: &Arc<Shared>, cfg: &Config, r: &Req, t: &Target) -> Respons
                 .unwrap_or_default()
             {
                 if filter.matches(&o) {
-                    first.push((event("ADDED", &o.json_with_type(&res)), true));
+                    first.push((event("ADDED", &o.json_as(&res, form)), true));
                 }
             }
             if send_initial {
-                first.push((bookmark(&res, current, true), false));
+                first.push((bookmark(&res, form, current, true), false));
             }
         } else if let Some(n) = since {
             match store.changes_since(n) {
@@ -195,7 +205,7 @@ pub fn watch(shared: &Arc<Shared>, cfg: &Config, r: &Req, t: &Target) -> Respons
             tokio::select! {
                 _ = &mut deadline => return,
                 _ = ticker.tick(), if bookmarks => {
-                    if tx.send(bookmark(&res, seen_rv, false)).await.is_err() {
+                    if tx.send(bookmark(&res, filter.form, seen_rv, false)).await.is_err() {
                         return;
                     }
                 }
@@ -253,9 +263,13 @@ fn render(
             // change's resourceVersion.
             let mut old = prev?.value(res);
             super::store::set_meta(&mut old, "resourceVersion", obj.rv.to_string().into());
-            return Some(event("DELETED", &old.to_string()));
+            let json = match f.form {
+                Form::Full => old.to_string(),
+                Form::Metadata => partial_metadata(&old.to_string()),
+            };
+            return Some(event("DELETED", &json));
         }
         _ => return None,
     };
-    Some(event(typ, &obj.json_with_type(res)))
+    Some(event(typ, &obj.json_as(res, f.form)))
 }
