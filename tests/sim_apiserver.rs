@@ -1243,13 +1243,12 @@ mod kube_rs {
     async fn kube_runtime_metadata_watcher_gets_no_secret_data() {
         let s = start(|_| {});
         let client = client(&s.handle).await;
-        let secrets: Api<k8s_openapi::api::core::v1::Secret> = Api::all(client.clone());
+        // kube 5: an Api of PartialObjectMeta asks for metadata only.
+        let secrets: Api<kube::core::PartialObjectMeta<k8s_openapi::api::core::v1::Secret>> =
+            Api::all(client.clone());
         let (reader, writer) = reflector::store();
-        let stream = reflector(
-            writer,
-            kube::runtime::metadata_watcher(secrets, watcher::Config::default()),
-        )
-        .applied_objects();
+        let stream =
+            reflector(writer, watcher(secrets, watcher::Config::default())).applied_objects();
         let task = tokio::spawn(async move {
             let mut stream = std::pin::pin!(stream);
             while stream.try_next().await.is_ok() {}
