@@ -1100,7 +1100,7 @@ fn the_mutation_driver_makes_watch_traffic() {
 
 mod kube_rs {
     use super::*;
-    use futures::{StreamExt, TryStreamExt};
+    use futures::StreamExt;
     use k8s_openapi::api::core::v1::{ConfigMap, Pod};
     use kube::api::{Api, Patch, PatchParams};
     use kube::runtime::{WatchStreamExt, reflector, watcher};
@@ -1136,7 +1136,8 @@ mod kube_rs {
             let stream = reflector(writer, watcher(pods, config)).applied_objects();
             let task = tokio::spawn(async move {
                 let mut stream = std::pin::pin!(stream);
-                while stream.try_next().await.is_ok() {}
+                // Errors (a 410, a dropped connection) do not end the stream.
+                while stream.next().await.is_some() {}
             });
             tokio::time::timeout(5 * SEC, reader.wait_until_ready())
                 .await
@@ -1238,6 +1239,76 @@ mod kube_rs {
         assert_eq!(legacy_groups, aggregated_groups);
     }
 
+    /// A dropped watch whose resourceVersion has left the history: the
+    /// re-watch gets a 410 in the stream, kube-runtime relists, and the
+    /// reflector still ends with every change.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn kube_runtime_relists_after_a_dropped_watch_and_410() {
+        let s = start(|c| {
+            c.history = 2;
+            c.faults.drop_watch_after = Some(1);
+        });
+        let client = client(&s.handle).await;
+        let pods: Api<Pod> = Api::namespaced(client, "a");
+        let (reader, writer) = reflector::store();
+        let stream = reflector(
+            writer,
+            watcher(pods, watcher::Config::default()).default_backoff(),
+        )
+        .applied_objects();
+        let task = tokio::spawn(async move {
+            let mut stream = std::pin::pin!(stream);
+            // Errors (a 410, a dropped connection) do not end the stream.
+            while stream.next().await.is_some() {}
+        });
+        tokio::time::timeout(5 * SEC, reader.wait_until_ready())
+            .await
+            .expect("synced")
+            .expect("ready");
+        assert_eq!(reader.state().len(), 8);
+        // Slow the re-watch down so that the changes outrun it.
+        s.handle.configure(|c| c.faults.latency_ms = 300);
+        for i in 0..5 {
+            s.handle
+                .mutate("v1", "Pod", "a", "p00", |p| {
+                    p["metadata"]["labels"]["n"] = json!(i.to_string())
+                })
+                .expect("mutate");
+        }
+        s.handle.delete("v1", "Pod", "a", "p01").expect("delete");
+        let mut done = false;
+        for _ in 0..500 {
+            let st = reader.state();
+            let p00 = st
+                .iter()
+                .find(|p| p.metadata.name.as_deref() == Some("p00"));
+            let n = p00
+                .and_then(|p| p.metadata.labels.as_ref())
+                .and_then(|l| l.get("n").cloned());
+            if st.len() == 7 && n.as_deref() == Some("4") {
+                done = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        task.abort();
+        let log = s.handle.requests();
+        let lists = log.iter().filter(|r| r.is_list()).count();
+        let st: Vec<_> = reader
+            .state()
+            .iter()
+            .map(|p| (p.metadata.name.clone(), p.metadata.labels.clone()))
+            .collect();
+        assert!(
+            done,
+            "the reflector converged; requests: {:#?} {st:?}",
+            log.iter()
+                .map(|r| (&r.path, r.status, r.duration_ms))
+                .collect::<Vec<_>>()
+        );
+        assert!(lists >= 2, "relisted after the 410: {lists} lists");
+    }
+
     /// Secrets as kready watches them: metadata only, never their data.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn kube_runtime_metadata_watcher_gets_no_secret_data() {
@@ -1251,7 +1322,8 @@ mod kube_rs {
             reflector(writer, watcher(secrets, watcher::Config::default())).applied_objects();
         let task = tokio::spawn(async move {
             let mut stream = std::pin::pin!(stream);
-            while stream.try_next().await.is_ok() {}
+            // Errors (a 410, a dropped connection) do not end the stream.
+            while stream.next().await.is_some() {}
         });
         tokio::time::timeout(5 * SEC, reader.wait_until_ready())
             .await
