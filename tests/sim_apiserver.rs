@@ -552,6 +552,23 @@ fn watch_from_a_compacted_version_gets_410_in_the_stream() {
     assert_eq!(e["object"]["reason"], "Expired");
     assert!(w.next(2 * SEC).is_none());
     assert!(w.ended);
+
+    // Each kind has its own window: the busy pods did not push the idle
+    // nodes' watchers out of theirs.
+    let mut nodes = s
+        .http
+        .watch(&format!("/api/v1/nodes?watch=1&resourceVersion={rv}"));
+    assert!(nodes.next(Duration::from_millis(300)).is_none());
+    assert!(!nodes.ended, "the node watch is open");
+    s.handle
+        .mutate("v1", "Node", "", "n1", |n| {
+            n["metadata"]["labels"]["x"] = json!("y")
+        })
+        .expect("mutate");
+    assert_eq!(
+        nodes.next(2 * SEC).map(|e| e["type"].clone()),
+        Some(json!("MODIFIED"))
+    );
 }
 
 #[test]
@@ -803,6 +820,15 @@ fn merge_patch_update_and_create() {
             .json()["reason"],
         "AlreadyExists"
     );
+    // Not in a namespace that does not exist.
+    let nowhere = s.http.send_json(
+        "POST",
+        "/api/v1/namespaces/nope/configmaps",
+        "application/json",
+        &new,
+    );
+    assert_eq!(nowhere.status, 404);
+    assert_eq!(nowhere.json()["message"], "namespaces \"nope\" not found");
     assert_eq!(
         s.http
             .request(
@@ -1011,6 +1037,14 @@ fn injected_faults() {
         statuses.contains(&500) && statuses.contains(&200),
         "{statuses:?}"
     );
+    s.handle.set_faults(Faults {
+        error_fraction: 0.25,
+        ..Faults::default()
+    });
+    let failed = (0..20)
+        .filter(|_| s.http.get("/api/v1/nodes").status == 500)
+        .count();
+    assert_eq!(failed, 5, "a quarter of 20 requests");
     assert_eq!(
         s.http.get("/api/v1/nodes").status,
         200,

@@ -4,7 +4,8 @@
 //! cargo run --example sim-apiserver -- --snapshot DIR [--port 0] [--kubeconfig-out FILE]
 //!     [--config FILE.yaml|json] [--token T | --no-token] [--forbid RESOURCE[@NAMESPACE]]...
 //!     [--mutate-rate N] [--request-log FILE.jsonl] [--history N] [--bookmark-ms MS]
-//!     [--latency-ms MS] [--drop-watch-after N] [--error-every N] [--throttle-every N]
+//!     [--latency-ms MS] [--drop-watch-after N] [--error-every N] [--error-fraction F]
+//!     [--throttle-every N]
 //! ```
 //!
 //! It prints the address it listens on, then serves until killed.
@@ -16,7 +17,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: sim-apiserver [--snapshot DIR] [--port N] [--kubeconfig-out FILE] [--config FILE] \
 [--token T | --no-token] [--forbid RESOURCE[@NAMESPACE]]... [--mutate-rate N] [--request-log FILE] \
-[--history N] [--bookmark-ms MS] [--latency-ms MS] [--drop-watch-after N] [--error-every N] [--throttle-every N]";
+[--history N] [--bookmark-ms MS] [--latency-ms MS] [--drop-watch-after N] [--error-every N] \
+[--error-fraction F] [--throttle-every N]";
 
 fn main() -> ExitCode {
     match run() {
@@ -79,6 +81,11 @@ fn run() -> Result<(), String> {
             "--latency-ms" => config.faults.latency_ms = num(&value)?,
             "--drop-watch-after" => config.faults.drop_watch_after = Some(num(&value)?),
             "--error-every" => config.faults.error_every = Some(num(&value)?),
+            "--error-fraction" => {
+                config.faults.error_fraction = value
+                    .parse()
+                    .map_err(|e| format!("{flag} {value:?}: {e}"))?
+            }
             "--throttle-every" => config.faults.throttle_every = Some(num(&value)?),
             _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
         }

@@ -110,6 +110,9 @@ pub struct Faults {
     pub drop_watch_after: Option<u64>,
     /// Every Nth API request is answered 500.
     pub error_every: Option<u64>,
+    /// This fraction of requests (0 to 1, spread evenly, not at random so
+    /// that tests repeat) is answered 500.
+    pub error_fraction: f64,
     /// Every Nth API request is answered 429 with Retry-After.
     pub throttle_every: Option<u64>,
     pub retry_after_secs: u64,
@@ -123,6 +126,7 @@ impl Default for Faults {
             latency_ms: 0,
             drop_watch_after: None,
             error_every: None,
+            error_fraction: 0.0,
             throttle_every: None,
             retry_after_secs: 1,
             only_path: None,

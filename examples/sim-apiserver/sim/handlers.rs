@@ -477,6 +477,10 @@ pub fn create(shared: &Arc<Shared>, r: &Req, t: &Target) -> Response<Body> {
         },
     };
     let mut store = shared.store();
+    if let Some(resp) = missing_namespace(&store, &res, t.namespace.as_deref().unwrap_or_default())
+    {
+        return resp;
+    }
     if store
         .get(t.res, t.namespace.as_deref().unwrap_or_default(), &name)
         .is_some()
@@ -495,6 +499,17 @@ pub fn create(shared: &Arc<Shared>, r: &Req, t: &Target) -> Response<Body> {
     drop(store);
     apply::record_update(None, &mut value, &manager(r), &res.api_version());
     commit(shared, t, r, value, 201)
+}
+
+/// A namespaced object may only be created in a namespace that exists
+/// (checked when the store holds Namespaces at all: a partial snapshot
+/// may have none).
+fn missing_namespace(store: &Store, res: &Resource, ns: &str) -> Option<Response<Body>> {
+    let namespaces = store.registry.by_kind("", "Namespace")?;
+    if !res.namespaced || store.count(namespaces) == 0 || store.get(namespaces, "", ns).is_some() {
+        return None;
+    }
+    Some(not_found(store.res(namespaces), ns))
 }
 
 /// `apiVersion`/`kind` in a body must be the resource's (or absent).
@@ -598,6 +613,12 @@ pub fn patch(shared: &Arc<Shared>, r: &Req, t: &Target) -> Response<Body> {
             "force is only allowed for apply requests",
             None,
         );
+    }
+    if old.is_none()
+        && apply_patch
+        && let Some(resp) = missing_namespace(&store, &res, &ns)
+    {
+        return resp;
     }
     let (mut new, code) = if apply_patch {
         let Some(field_manager) = r.param("fieldManager") else {

@@ -170,7 +170,10 @@ fn refuse(shared: &Shared, cfg: &Config, r: &Req, authorization: &str) -> Option
         }
         return Some(resp);
     }
-    if f.error_every.is_some_and(|k| k > 0 && n.is_multiple_of(k)) {
+    // With fraction f, request n fails when floor(n·f) steps up.
+    let by_fraction = f.error_fraction > 0.0
+        && (n as f64 * f.error_fraction).floor() > ((n - 1) as f64 * f.error_fraction).floor();
+    if by_fraction || f.error_every.is_some_and(|k| k > 0 && n.is_multiple_of(k)) {
         return Some(status(
             500,
             "InternalError",

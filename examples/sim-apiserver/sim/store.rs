@@ -1,9 +1,13 @@
 //! The object store: every object as its serialised JSON (memory stays
 //! close to the snapshot's size: 30,000 pods are ~150 MB, not the ~1 GB a
 //! `Value` tree would take), with one global resourceVersion that every
-//! change bumps, and a bounded history of changes that watches resume from
-//! and consistent (paginated or `Exact`) lists are rebuilt from — the
-//! simulator's etcd and watch cache in one.
+//! change bumps, and a bounded history of changes per resource that
+//! watches resume from and consistent (paginated or `Exact`) lists are
+//! rebuilt from — the simulator's etcd and watch cache in one.
+//!
+//! The history is per resource, as the real server's watch caches are: a
+//! busy kind (pods under churn) does not push an idle kind's watchers out
+//! of their window, so they resume without a 410.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
@@ -185,10 +189,11 @@ pub struct Store {
     pub registry: Registry,
     pub rv: u64,
     objects: HashMap<usize, BTreeMap<Key, Arc<Obj>>>,
-    history: VecDeque<Arc<Change>>,
+    history: HashMap<usize, History>,
     history_cap: usize,
-    /// Changes at or below this version are gone from the history.
-    pub compacted: u64,
+    /// The version the snapshot was loaded at: every resource's history
+    /// starts after it.
+    loaded: u64,
     /// `/configz` answers by node name (from KubeletConfiguration documents).
     pub configz: HashMap<String, Value>,
     /// `gitVersion` for `/version` (from a SnapshotInfo document).
@@ -202,9 +207,9 @@ impl Store {
             registry,
             rv: 1,
             objects: HashMap::new(),
-            history: VecDeque::new(),
+            history: HashMap::new(),
             history_cap: history_cap.max(1),
-            compacted: 1,
+            loaded: 1,
             configz: HashMap::new(),
             server_version: "v1.33.4".into(),
             uid_counter: 0,
@@ -213,7 +218,9 @@ impl Store {
 
     pub fn set_history_cap(&mut self, cap: usize) {
         self.history_cap = cap.max(1);
-        self.trim_history();
+        for h in self.history.values_mut() {
+            h.trim(self.history_cap);
+        }
     }
 
     pub fn res(&self, i: usize) -> &Resource {
@@ -259,7 +266,7 @@ impl Store {
             .entry(res)
             .or_default()
             .insert(key, Arc::new(obj));
-        self.compacted = self.rv;
+        self.loaded = self.rv;
     }
 
     /// Stores `value` (create or replace) as a new version and records
@@ -312,31 +319,39 @@ impl Store {
 
     fn record(&mut self, change: Change) -> Arc<Change> {
         let change = Arc::new(change);
-        self.history.push_back(change.clone());
-        self.trim_history();
+        let loaded = self.loaded;
+        let h = self.history.entry(change.res).or_insert_with(|| History {
+            changes: VecDeque::new(),
+            compacted: loaded,
+        });
+        h.changes.push_back(change.clone());
+        h.trim(self.history_cap);
         change
     }
 
-    fn trim_history(&mut self) {
-        while self.history.len() > self.history_cap {
-            if let Some(old) = self.history.pop_front() {
-                self.compacted = old.rv;
-            }
-        }
-    }
-
-    /// The changes after `rv`, or `TooOld` when some are no longer kept.
-    pub fn changes_since(&self, rv: u64) -> Result<Vec<Arc<Change>>, ListError> {
-        if rv < self.compacted {
-            return Err(ListError::TooOld {
-                oldest: self.compacted,
-            });
-        }
+    /// The changes of `res` after `rv`, or `TooOld` when some are no
+    /// longer kept.
+    pub fn changes_since(&self, res: usize, rv: u64) -> Result<Vec<Arc<Change>>, ListError> {
         if rv > self.rv {
             return Err(ListError::TooNew { current: self.rv });
         }
-        let start = self.history.partition_point(|c| c.rv <= rv);
-        Ok(self.history.range(start..).cloned().collect())
+        let Some(h) = self.history.get(&res) else {
+            // Never changed: any version since the load is current.
+            return if rv < self.loaded {
+                Err(ListError::TooOld {
+                    oldest: self.loaded,
+                })
+            } else {
+                Ok(Vec::new())
+            };
+        };
+        if rv < h.compacted {
+            return Err(ListError::TooOld {
+                oldest: h.compacted,
+            });
+        }
+        let start = h.changes.partition_point(|c| c.rv <= rv);
+        Ok(h.changes.range(start..).cloned().collect())
     }
 
     /// The objects of `res` (in `ns` if given) as they were at `rv`, in key
@@ -350,16 +365,10 @@ impl Store {
         let empty = BTreeMap::new();
         let current = self.objects.get(&res).unwrap_or(&empty);
         let in_ns = |k: &Key| ns.is_none_or(|ns| k.0 == ns);
-        let later: Vec<&Arc<Change>> = if rv >= self.rv {
+        let later = if rv >= self.rv {
             Vec::new()
         } else {
-            let later = self.changes_since(rv)?;
-            // Borrow from the history again to keep the references simple.
-            let start = self.history.len() - later.len();
-            self.history
-                .range(start..)
-                .filter(|c| c.res == res)
-                .collect()
+            self.changes_since(res, rv)?
         };
         if later.is_empty() {
             return Ok(current
@@ -415,4 +424,21 @@ pub fn now_rfc3339() -> String {
     jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
+}
+
+/// One resource's retained changes.
+struct History {
+    changes: VecDeque<Arc<Change>>,
+    /// Changes at or below this version are gone.
+    compacted: u64,
+}
+
+impl History {
+    fn trim(&mut self, cap: usize) {
+        while self.changes.len() > cap {
+            if let Some(old) = self.changes.pop_front() {
+                self.compacted = old.rv;
+            }
+        }
+    }
 }

@@ -148,9 +148,9 @@ pub fn watch(shared: &Arc<Shared>, cfg: &Config, r: &Req, t: &Target) -> Respons
                 first.push((bookmark(&res, form, current, true), false));
             }
         } else if let Some(n) = since {
-            match store.changes_since(n) {
+            match store.changes_since(t.res, n) {
                 Ok(changes) => {
-                    for c in changes.iter().filter(|c| c.res == t.res) {
+                    for c in &changes {
                         if let Some(e) = render(&filter, &res, c.typ, &c.obj, c.prev.as_deref()) {
                             first.push((e, true));
                         }
