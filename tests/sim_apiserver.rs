@@ -976,6 +976,14 @@ fn forbidden_kinds_and_access_reviews() {
     assert!(granted.contains(&"pods"));
     assert!(!granted.contains(&"secrets") && !granted.contains(&"configmaps"));
 
+    s.handle.set_forbid(vec![Forbid::resource("deployments")]);
+    assert_eq!(
+        s.http
+            .get("/apis/apps/v1/namespaces/a/deployments/web")
+            .json()["message"],
+        "deployments.apps \"web\" is forbidden: User \"kready\" cannot get resource \"deployments\" in API group \"apps\" in the namespace \"a\""
+    );
+
     // Changed at run time.
     s.handle.set_forbid(vec![Forbid::resource("pods")]);
     assert_eq!(s.http.get("/api/v1/pods").status, 403);

@@ -17,9 +17,15 @@ pub fn forbidden_message(
     namespace: Option<&str>,
     name: Option<&str>,
 ) -> String {
+    // The subject is the group-qualified resource (`deployments.apps`).
+    let qualified = if group.is_empty() {
+        resource.to_string()
+    } else {
+        format!("{resource}.{group}")
+    };
     let what = match name {
-        Some(n) => format!("{resource} {n:?}"),
-        None => resource.to_string(),
+        Some(n) => format!("{qualified} {n:?}"),
+        None => qualified,
     };
     let full = match sub {
         Some(s) => format!("{resource}/{s}"),
