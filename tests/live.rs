@@ -1,0 +1,419 @@
+//! Live mode against the simulated API server (127.0.0.1, bounded waits):
+//! a live cluster gives the same results as its snapshot; forbidden kinds
+//! make their checks `unknown`; an unreachable or silent server is reported
+//! at once; watches that drop, and histories that expire (410), converge
+//! on the server's state with nothing lost or duplicated; after the sync
+//! nothing is polled.
+
+#[path = "../examples/sim-apiserver/sim/mod.rs"]
+mod sim;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use kready::source::Event;
+use kready::source::live::{self, ConnectOptions, WatchScope};
+use kready::store::{ClusterStore, KindStatus};
+use serde_json::Value;
+use sim::{Config, Faults, Forbid, Handle, Server};
+use tokio::sync::mpsc;
+
+/// The demo's capture time: results are compared as of it.
+const NOW: &str = "2026-11-20T09:30:00Z";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The demo cluster, served.
+fn serve_demo(f: impl FnOnce(&mut Config)) -> Handle {
+    let mut config = Config {
+        snapshot: Some(root().join("assets/demo")),
+        bookmark_interval_ms: 200,
+        ..Config::default()
+    };
+    f(&mut config);
+    Server::start(config).expect("the simulator starts")
+}
+
+fn kubeconfig(handle: &Handle, dir: &Path) -> PathBuf {
+    let path = dir.join("kubeconfig");
+    handle.write_kubeconfig(&path).expect("write kubeconfig");
+    path
+}
+
+/// Runs the binary with a bound on its time; HOME points at an empty
+/// directory so no user kubeconfig is ever read.
+fn kready(args: &[&str], home: &Path) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_kready"))
+        .args(args)
+        .env("HOME", home)
+        .env_remove("KUBECONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("kready runs");
+    let pid = child.id();
+    // Read the pipes while it runs (a full pipe would stop it).
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(out) => out.expect("output"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("kready {args:?} did not end within 60 s");
+        }
+    }
+}
+
+fn results(out: &Output) -> Vec<Value> {
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let mut results = doc["results"].as_array().expect("results").clone();
+    // Where a snapshot's object was read from: live objects have no file.
+    for r in &mut results {
+        if let Some(r) = r.as_object_mut() {
+            r.remove("location");
+        }
+    }
+    results
+}
+
+#[test]
+fn a_live_cluster_gives_the_results_of_its_snapshot() {
+    let sim = serve_demo(|_| {});
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = kubeconfig(&sim, dir.path());
+    let kc = kc.to_str().expect("utf-8 path");
+    let live = kready(
+        &[
+            "check",
+            "--kubeconfig",
+            kc,
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    let snapshot = kready(
+        &["check", "--demo", "--now", NOW, "--format", "json"],
+        dir.path(),
+    );
+    assert_eq!(live.status.code(), snapshot.status.code());
+    let (live, snapshot) = (results(&live), results(&snapshot));
+    assert!(live.len() > 1000, "the demo's results: {}", live.len());
+    assert_eq!(live.len(), snapshot.len());
+    for (l, s) in live.iter().zip(&snapshot) {
+        assert_eq!(l, s, "the same result in the same place");
+    }
+}
+
+#[test]
+fn forbidden_kinds_make_their_checks_unknown_and_leave_the_rest() {
+    let sim = serve_demo(|c| {
+        c.forbid = vec![Forbid {
+            group: Some("policy".into()),
+            ..Forbid::resource("poddisruptionbudgets")
+        }]
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = kubeconfig(&sim, dir.path());
+    let kc = kc.to_str().expect("utf-8 path");
+    let out = kready(
+        &[
+            "check",
+            "--kubeconfig",
+            kc,
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("PodDisruptionBudget") && stderr.contains("forbidden"),
+        "the forbidden kind is named: {stderr}"
+    );
+    let live = results(&out);
+    let of = |rs: &[Value], check: &str| -> Vec<Value> {
+        rs.iter().filter(|r| r["check"] == check).cloned().collect()
+    };
+    let pdb = of(&live, "workload/pdb-present");
+    assert_eq!(pdb.len(), 1, "one unknown says why: {pdb:?}");
+    assert_eq!(pdb[0]["status"], "unknown");
+    let message = pdb[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("PodDisruptionBudget may not be listed") && message.contains("forbidden"),
+        "{message}"
+    );
+    // A check that reads no PDB is as in the snapshot.
+    let snapshot = results(&kready(
+        &["check", "--demo", "--now", NOW, "--format", "json"],
+        dir.path(),
+    ));
+    for check in ["workload/replicas", "security/privileged", "rbac/wildcards"] {
+        assert_eq!(of(&live, check), of(&snapshot, check), "{check}");
+    }
+}
+
+#[test]
+fn an_unreachable_server_is_reported_at_once() {
+    let mut sim = serve_demo(|_| {});
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = kubeconfig(&sim, dir.path());
+    sim.stop();
+    let start = Instant::now();
+    let out = kready(
+        &["check", "--kubeconfig", kc.to_str().expect("utf-8")],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(start.elapsed() < Duration::from_secs(10));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("context sim (http://127.0.0.1:") && stderr.contains("refused"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_server_that_does_not_answer_is_not_waited_on() {
+    let sim = serve_demo(|c| {
+        c.faults = Faults {
+            latency_ms: 5_000,
+            ..Faults::default()
+        }
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = kubeconfig(&sim, dir.path());
+    let start = Instant::now();
+    let out = kready(
+        &[
+            "check",
+            "--kubeconfig",
+            kc.to_str().expect("utf-8"),
+            "--request-timeout",
+            "1s",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("did not answer within 1s"), "{stderr}");
+}
+
+#[test]
+fn no_kubeconfig_says_how_to_open_the_demo() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = kready(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no kubeconfig found") && stderr.contains("kready --demo"));
+}
+
+/// The live source folding into a store, as the console's runtime does.
+struct Watching {
+    store: ClusterStore,
+    events: mpsc::Receiver<Vec<Event>>,
+}
+
+impl Watching {
+    /// Folds what arrives for up to `within`, until `done` holds.
+    async fn until(
+        &mut self,
+        within: Duration,
+        mut done: impl FnMut(&ClusterStore) -> bool,
+    ) -> bool {
+        let end = tokio::time::Instant::now() + within;
+        loop {
+            if done(&self.store) {
+                return true;
+            }
+            match tokio::time::timeout_at(end, self.events.recv()).await {
+                Ok(Some(batch)) => {
+                    for e in batch {
+                        e.apply_to(&mut self.store);
+                    }
+                }
+                _ => return done(&self.store),
+            }
+        }
+    }
+}
+
+async fn watch(kubeconfig: &Path) -> Watching {
+    let conn = live::connect(&ConnectOptions {
+        kubeconfig: Some(kubeconfig.to_path_buf()),
+        context: None,
+        request_timeout: Duration::from_secs(5),
+    })
+    .await
+    .expect("connects");
+    let store = ClusterStore::new(live::cluster_info(&conn));
+    let (tx, events) = mpsc::channel(16);
+    let scope = WatchScope {
+        kinds: live::wanted(kready::checks::kinds_read()),
+        namespaces: Vec::new(),
+    };
+    tokio::spawn(live::run(conn, scope, tx));
+    Watching { store, events }
+}
+
+fn synced(store: &ClusterStore) -> bool {
+    let statuses = store.statuses();
+    !statuses.is_empty()
+        && statuses
+            .iter()
+            .all(|(_, s)| !matches!(s, KindStatus::Syncing { .. }))
+}
+
+/// Pods by namespace/name with their resourceVersion.
+fn pods_in(store: &ClusterStore) -> BTreeMap<String, String> {
+    store
+        .list("Pod")
+        .map(|p| {
+            (
+                format!("{}/{}", p.namespace(), p.name()),
+                p.meta.resource_version.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The pods the server holds, from a plain list.
+fn pods_on_server(sim: &Handle) -> BTreeMap<String, String> {
+    let http = sim::client::Client::new(sim.addr(), Some("sim-token"));
+    let list = http.get("/api/v1/pods").json();
+    list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|p| {
+            (
+                format!(
+                    "{}/{}",
+                    p["metadata"]["namespace"].as_str().unwrap_or_default(),
+                    p["metadata"]["name"].as_str().unwrap_or_default()
+                ),
+                p["metadata"]["resourceVersion"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn watches_that_drop_and_expire_converge_on_the_server() {
+    // Every watch ends after 5 events, and the history keeps 8 changes per
+    // kind: re-established watches often start too late and get 410.
+    let sim = serve_demo(|c| {
+        c.history = 8;
+        c.faults = Faults {
+            drop_watch_after: Some(5),
+            ..Faults::default()
+        };
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = kubeconfig(&sim, dir.path());
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let mut w = watch(&kc).await;
+        assert!(w.until(Duration::from_secs(30), synced).await, "synced");
+        assert_eq!(pods_in(&w.store), pods_on_server(&sim));
+        let lists_before = sim.requests().iter().filter(|r| is_list(r)).count();
+
+        // Changes, deletions and new pods, faster than the watches last.
+        let pods: Vec<(String, String)> = w
+            .store
+            .list("Pod")
+            .take(40)
+            .map(|p| (p.namespace().to_string(), p.name().to_string()))
+            .collect();
+        for (i, (ns, name)) in pods.iter().enumerate() {
+            match i % 4 {
+                0 => {
+                    sim.delete("v1", "Pod", ns, name).expect("delete");
+                }
+                _ => {
+                    sim.mutate("v1", "Pod", ns, name, |v| {
+                        v["metadata"]["annotations"]["kready.io/test"] = Value::from(i.to_string());
+                    })
+                    .expect("mutate");
+                }
+            }
+            if i % 8 == 0 {
+                sim.apply(serde_json::json!({
+                    "apiVersion": "v1", "kind": "Pod",
+                    "metadata": {"name": format!("added-{i}"), "namespace": ns},
+                    "spec": {"containers": [{"name": "c", "image": "img:1"}]},
+                }))
+                .expect("apply");
+            }
+        }
+        let want = pods_on_server(&sim);
+        let converged = w
+            .until(Duration::from_secs(30), |s| pods_in(s) == want)
+            .await;
+        let have = pods_in(&w.store);
+        let differ: Vec<_> = want
+            .iter()
+            .filter(|(k, v)| have.get(*k) != Some(v))
+            .chain(have.iter().filter(|(k, _)| !want.contains_key(*k)))
+            .take(5)
+            .collect();
+        assert!(
+            converged,
+            "the store has every pod at its resourceVersion; differ: {differ:?}, pods: {:?}",
+            w.store.status("Pod")
+        );
+        let lists_after = sim.requests().iter().filter(|r| is_list(r)).count();
+        assert!(
+            lists_after > lists_before,
+            "some watch met a 410 and listed again"
+        );
+    });
+}
+
+fn is_list(r: &sim::log::Record) -> bool {
+    r.method == "GET" && !r.watch && r.path.starts_with("/api/v1/pods")
+}
+
+#[test]
+fn after_the_sync_nothing_is_polled() {
+    let sim = serve_demo(|_| {});
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = kubeconfig(&sim, dir.path());
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let mut w = watch(&kc).await;
+        assert!(w.until(Duration::from_secs(30), synced).await, "synced");
+        // Let the watches open, then count what is asked while idle.
+        w.until(Duration::from_millis(500), |_| false).await;
+        sim.clear_requests();
+        w.until(Duration::from_secs(2), |_| false).await;
+        let asked: Vec<String> = sim
+            .requests()
+            .iter()
+            .filter(|r| !r.watch)
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        assert!(asked.is_empty(), "requests while idle: {asked:?}");
+    });
+}
