@@ -52,6 +52,9 @@ pub struct Options {
     pub keymap: Keymap,
     /// What keeps changing the cluster after the console opens.
     pub feed: Feed,
+    /// How `:ctx` opens another context (`None`: no kubeconfig), and its
+    /// contexts.
+    pub switch: Option<Switch>,
     pub export_dir: PathBuf,
     /// The status line to start with (start-up warnings).
     pub status: Option<String>,
@@ -65,6 +68,14 @@ pub enum Feed {
     Replay(Vec<ReplayStep>),
     /// A live cluster's watches.
     Live(Box<(live::Connection, live::WatchScope)>),
+}
+
+/// What `:ctx NAME` needs: how to connect (its context replaced by NAME)
+/// and what to watch there.
+pub struct Switch {
+    pub connect: live::ConnectOptions,
+    pub scope: live::WatchScope,
+    pub contexts: Vec<String>,
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -233,14 +244,22 @@ async fn event_loop(
     // Sources send batches of events (a snapshot was folded in before the
     // loop started).
     let (tx, mut source) = mpsc::channel::<Vec<SourceEvent>>(16);
-    match opts.feed {
-        Feed::Replay(steps) => drop(tokio::spawn(demo::play(steps, tx))),
+    let mut feed = match opts.feed {
+        Feed::Replay(steps) => Some(tokio::spawn(demo::play(steps, tx))),
         Feed::Live(live) => {
             let (conn, scope) = *live;
-            drop(tokio::spawn(live::run(conn, scope, tx)))
+            Some(tokio::spawn(live::run(conn, scope, tx)))
         }
-        Feed::None => drop(tx),
-    }
+        Feed::None => None,
+    };
+    state.contexts = opts
+        .switch
+        .as_ref()
+        .map(|s| s.contexts.clone())
+        .unwrap_or_default();
+    // `:ctx` connects off the loop and hands the connection back here.
+    let (connected_tx, mut connected) =
+        mpsc::unbounded_channel::<Result<live::Connection, String>>();
     // Effects run as tasks and report back here.
     let (done_tx, mut done) = mpsc::unbounded_channel::<Msg>();
     let mut events = EventStream::new();
@@ -285,6 +304,31 @@ async fn event_loop(
                 }
             },
             Some(msg) = done.recv() => msg,
+            Some(result) = connected.recv() => match result {
+                Ok(conn) => {
+                    let Some(switch) = &opts.switch else { continue };
+                    let line = format!("connected to {} ({})", conn.context, conn.server);
+                    info!("{line}");
+                    // The old cluster's watches stop; its events are dropped
+                    // with their channel.
+                    if let Some(old) = feed.take() {
+                        old.abort();
+                    }
+                    let (tx, rx) = mpsc::channel::<Vec<SourceEvent>>(16);
+                    source = rx;
+                    let store = crate::store::ClusterStore::new(live::cluster_info(&conn));
+                    let mut fresh = Model::new(store, model.config(), None)
+                        .with_derivations(crate::ui::panes::derivations());
+                    evaluations = fresh
+                        .run_checks_in_background()
+                        .context("starting the checker thread")?;
+                    *model = fresh;
+                    fold_at = None;
+                    feed = Some(tokio::spawn(live::run(conn, switch.scope.clone(), tx)));
+                    Msg::EffectDone(line)
+                }
+                Err(e) => Msg::EffectDone(e),
+            },
             _ = next_frame, if dirty => continue,
             n = signals.recv() => {
                 info!("ended by signal {n}");
@@ -311,6 +355,23 @@ async fn event_loop(
                 Effect::Fold => {
                     fold_at.get_or_insert_with(|| tokio::time::Instant::now() + FOLD);
                 }
+                Effect::SwitchContext(name) => match &opts.switch {
+                    Some(switch) => {
+                        let options = live::ConnectOptions {
+                            context: Some(name),
+                            ..switch.connect.clone()
+                        };
+                        let tx = connected_tx.clone();
+                        tokio::spawn(async move {
+                            let _ =
+                                tx.send(live::connect(&options).await.map_err(|e| e.to_string()));
+                        });
+                    }
+                    None => {
+                        let _ =
+                            done_tx.send(Msg::EffectDone("no kubeconfig to switch with".into()));
+                    }
+                },
             }
         }
     }

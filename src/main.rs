@@ -136,6 +136,14 @@ fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
         theme: settings.theme,
         keymap: settings.keymap,
         feed,
+        // `:ctx` works wherever a kubeconfig can be read (from the demo too).
+        switch: live::contexts(cli.kubeconfig.as_ref())
+            .ok()
+            .map(|(contexts, _)| kready::app::Switch {
+                connect: connect_options(&cli),
+                scope: watch_scope(&cli),
+                contexts,
+            }),
         export_dir,
     };
     let ended = kready::app::run(&runtime, &mut signals, model, options)?;

@@ -2,6 +2,9 @@
 //! session (its own server socket), driven with send-keys and read with
 //! capture-pane. Skipped, with a message, when tmux is not installed.
 
+#[path = "../examples/sim-apiserver/sim/mod.rs"]
+mod sim;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -525,4 +528,79 @@ fn a_bad_theme_starts_the_console_with_a_warning() {
             && log.contains("using the default theme"),
         "{log}"
     );
+}
+
+/// The console on a live (simulated) cluster: it opens at once and shows
+/// the sync per kind, a forbidden kind as such, and a change as it arrives.
+#[test]
+fn console_on_a_live_cluster() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED console_on_a_live_cluster: tmux is not installed");
+        return;
+    }
+    let sim = sim::Server::start(sim::Config {
+        snapshot: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo")),
+        forbid: vec![sim::Forbid::resource("secrets")],
+        // Slow answers, so the sync can be seen.
+        faults: sim::Faults {
+            latency_ms: 300,
+            ..sim::Faults::default()
+        },
+        ..sim::Config::default()
+    })
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let kubeconfig = home.path().join("kubeconfig");
+    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let tmux = Tmux {
+        socket: format!("kready-live-{}", std::process::id()),
+        target: "kready".into(),
+    };
+    let script = format!(
+        "'{}' --kubeconfig '{}'; {AFTER}",
+        env!("CARGO_BIN_EXE_kready"),
+        kubeconfig.display(),
+    );
+    tmux.start(home.path(), &script);
+    tmux.wait("the sync in progress", STARTUP, |t, _| {
+        t.contains("live:sim") && t.contains("syncing")
+    });
+    // 100 columns clip the Source box's lines.
+    let screen = tmux.wait("the sync to end", STARTUP, |t, _| {
+        t.contains("(synced · 1 forbid") && t.contains("Readiness score")
+    });
+    assert!(
+        screen.contains("kind    Secret: forbidden (secrets is forbi"),
+        "the forbidden kind and the server's reason:\n{screen}"
+    );
+    let objects = |t: &str| -> Option<usize> {
+        let at = t.find("objects ")? + "objects ".len();
+        t[at..].split_whitespace().next()?.parse().ok()
+    };
+    // The counts follow the evaluations, a moment after the statuses: wait
+    // until the count holds still.
+    let mut before = objects(&screen).expect("an object count");
+    let mut still_since = Instant::now();
+    let deadline = Instant::now() + STEP;
+    while still_since.elapsed() < Duration::from_millis(1500) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = objects(&strip_sgr(&tmux.screen())).expect("an object count");
+        if now != before {
+            before = now;
+            still_since = Instant::now();
+        }
+    }
+    sim.configure(|c| c.faults = sim::Faults::default());
+    sim.apply(serde_json::json!({
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "arrived", "namespace": "default"},
+        "data": {"k": "v"},
+    }))
+    .unwrap();
+    tmux.wait(&format!("{} objects", before + 1), STEP, |t, _| {
+        objects(t) == Some(before + 1)
+    });
+    tmux.keys(&["q"]);
+    let screen = tmux.wait("the shell", STEP, |t, _| t.contains("EXITED-"));
+    assert!(screen.contains("EXITED-0 "), "{screen}");
 }

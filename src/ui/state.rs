@@ -43,6 +43,9 @@ pub enum Effect {
     /// Send a `Tick` after the fold delay, unless one is due already: a
     /// burst of changes is evaluated once.
     Fold,
+    /// Open this kubeconfig context in place of the current cluster; the
+    /// outcome comes back as `EffectDone`.
+    SwitchContext(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +95,8 @@ pub struct State {
     pub theme: Theme,
     /// Where `e` writes exports.
     pub export_dir: PathBuf,
+    /// The kubeconfig's contexts, for `:ctx` (empty: no kubeconfig).
+    pub contexts: Vec<String>,
 }
 
 /// The command palette's commands, for completion and help.
@@ -100,6 +105,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "ns",
         ":ns NAME — narrow every pane to a namespace (:ns all clears)",
     ),
+    ("ctx", ":ctx NAME — open another kubeconfig context, live"),
     (
         "who-can",
         ":who-can VERB RESOURCE [-n NS] — who may do it (RBAC pane)",
@@ -126,6 +132,7 @@ impl State {
             keymap,
             theme,
             export_dir,
+            contexts: Vec::new(),
         }
     }
 
@@ -295,7 +302,7 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
             state.input = Some(Input {
                 kind: InputKind::Command,
                 text: TextArea::default(),
-                completions: complete(model, ""),
+                completions: complete(model, &state.contexts, ""),
             })
         }
         Action::Yaml => match state.selected_object(model) {
@@ -363,7 +370,7 @@ fn on_input_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effe
             if let Some(first) = input.completions.first().cloned() {
                 input.text = TextArea::new(vec![first]);
                 input.text.move_cursor(ratatui_textarea::CursorMove::End);
-                input.completions = complete(model, &input.value());
+                input.completions = complete(model, &state.contexts, &input.value());
             }
         }
         _ => {
@@ -371,7 +378,7 @@ fn on_input_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effe
             let value = input.value();
             match input.kind {
                 InputKind::Filter => set_filter(state, model, value),
-                InputKind::Command => input.completions = complete(model, &value),
+                InputKind::Command => input.completions = complete(model, &state.contexts, &value),
             }
         }
     }
@@ -384,7 +391,7 @@ fn set_filter(state: &mut State, model: &Model, value: String) {
 
 /// Candidates for what is typed so far: command names, then arguments
 /// (namespaces, check ids, pane names).
-pub fn complete(model: &Model, typed: &str) -> Vec<String> {
+pub fn complete(model: &Model, contexts: &[String], typed: &str) -> Vec<String> {
     let words: Vec<&str> = typed.split_whitespace().collect();
     let trailing_space = typed.ends_with(' ');
     let (cmd, arg) = match (words.as_slice(), trailing_space) {
@@ -405,6 +412,7 @@ pub fn complete(model: &Model, typed: &str) -> Vec<String> {
         "ns" => std::iter::once("all".to_string())
             .chain(model.store.namespaces())
             .collect(),
+        "ctx" => contexts.to_vec(),
         "check" => crate::checks::catalog()
             .iter()
             .map(|c| c.id.to_string())
@@ -446,6 +454,21 @@ fn run_command(state: &mut State, model: &mut Model, line: &str) -> Vec<Effect> 
                 state.status = Some(format!("no namespace {ns:?} in this cluster"));
             }
         }
+        ["ctx"] => {
+            state.status = Some(match state.contexts.as_slice() {
+                [] => "no kubeconfig: there is no other context to open".into(),
+                names => format!("contexts: {}", names.join(", ")),
+            })
+        }
+        ["ctx", name] => {
+            if state.contexts.iter().any(|c| c == name) {
+                state.status = Some(format!("connecting to {name}…"));
+                return vec![Effect::SwitchContext(name.to_string())];
+            }
+            state.status = Some(format!(
+                "no context {name:?} in the kubeconfig (tab completes the names)"
+            ));
+        }
         ["pane", name] => {
             if !state.show(name) {
                 state.status = Some(format!("no pane {name:?}"));
@@ -457,7 +480,7 @@ fn run_command(state: &mut State, model: &mut Model, line: &str) -> Vec<Effect> 
         words => {
             if !pane_command(state, model, words) {
                 state.status = Some(format!(
-                    "unknown command {line:?}; try :ns, :who-can, :check, :pane, :export, :q"
+                    "unknown command {line:?}; try :ns, :ctx, :who-can, :check, :pane, :export, :q"
                 ))
             }
         }

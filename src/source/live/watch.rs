@@ -266,6 +266,8 @@ async fn pump(
     let mut stream = std::pin::pin!(stream);
     let mut listed: Vec<ObjRef> = Vec::new();
     let mut failing_since: Option<Timestamp> = None;
+    // The last list or watch failed (forbidden or an error).
+    let mut refused = false;
     let where_ = namespace
         .as_deref()
         .map_or(String::new(), |ns| format!(" in {ns}"));
@@ -273,7 +275,13 @@ async fn pump(
         let sent = match event {
             Ok(WatchEvent::Init) => {
                 listed.clear();
-                tx.send(status(KindStatus::Syncing { seen: 0 }))
+                // A retry after a refusal or an error keeps saying so (with
+                // "retrying") until a list succeeds.
+                if refused {
+                    Ok(())
+                } else {
+                    tx.send(status(KindStatus::Syncing { seen: 0 }))
+                }
             }
             Ok(WatchEvent::InitApply(v)) => {
                 if let Some(obj) = object(v, &kind) {
@@ -287,6 +295,7 @@ async fn pump(
             }
             Ok(WatchEvent::InitDone) => {
                 failing_since = None;
+                refused = false;
                 debug!("{kind}.{group}{where_}: listed {}", listed.len());
                 let objects = std::mem::take(&mut listed);
                 tx.send(Event::Relist {
@@ -307,6 +316,7 @@ async fn pump(
             },
             Err(e) => match status_of(&e) {
                 Some(KindStatus::Error(reason)) => {
+                    refused = true;
                     let since = *failing_since.get_or_insert_with(Timestamp::now);
                     warn!("{kind}.{group}{where_}: {reason}");
                     tx.send(status(KindStatus::Error(format!(
@@ -315,6 +325,7 @@ async fn pump(
                     ))))
                 }
                 Some(s) => {
+                    refused = true;
                     info!("{kind}.{group}{where_}: {s:?}");
                     tx.send(status(s))
                 }
