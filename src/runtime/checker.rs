@@ -24,6 +24,9 @@ use crate::store::{Change, ClusterStore};
 
 /// How many "what would raise the score most" entries the console shows.
 const GAINS: usize = 8;
+/// Changes in one batch above which (and above an eighth of the cluster)
+/// the checks run over the whole store instead of change by change.
+const BULK: usize = 1000;
 
 /// What a derivation reads: the checker's store and results as of its
 /// latest evaluation.
@@ -123,17 +126,20 @@ impl Checker {
                         self.now = now;
                     }
                 }
-                // A kind became readable or unreadable (a live source's
-                // list ended, or was forbidden): every check is run anew.
-                if self.engine.blocked_changed(&self.store, &self.findings) {
-                    while self.changes.try_recv().is_ok() {}
+                let changes: Vec<Change> = self.changes.try_iter().collect();
+                // Every check is run anew when a kind became readable or
+                // unreadable (a live source's list ended, or was forbidden),
+                // or when much of the cluster changed at once (a snapshot
+                // loaded, a first list): one pass beats change by change.
+                let bulk = changes.len() > BULK.max(self.store.len() / 8);
+                if bulk || self.engine.blocked_changed(&self.store, &self.findings) {
                     self.findings = self.engine.evaluate(&self.store);
                     self.results = Results::new(&self.findings);
                     self.pending = true;
                     return None;
                 }
                 // Object-scoped checks re-run now, the rest when evaluating.
-                while let Ok(change) = self.changes.try_recv() {
+                for change in changes {
                     self.engine
                         .apply_change(&self.store, &change, &mut self.findings);
                     self.pending = true;
