@@ -1030,6 +1030,59 @@ fn node_configz_proxy() {
     assert_eq!(s.http.get("/api/v1/nodes/n2/proxy/configz").status, 404);
 }
 
+#[test]
+fn config_files_in_yaml_and_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let yaml = dir.path().join("sim.yaml");
+    std::fs::write(
+        &yaml,
+        "token: t0ken\nforbid:\n  - resource: secrets\n  - {resource: configmaps, namespace: b, verbs: [list]}\n\
+         faults: {latencyMs: 5, dropWatchAfter: 3, errorFraction: 0.1}\nhistory: 50\nbookmarkIntervalMs: 250\n",
+    )
+    .expect("write");
+    let c = Config::from_file(&yaml).expect("yaml config");
+    assert_eq!(c.token.as_deref(), Some("t0ken"));
+    assert_eq!(c.forbid.len(), 2);
+    assert_eq!(c.forbid[1].namespace.as_deref(), Some("b"));
+    assert_eq!(c.faults.drop_watch_after, Some(3));
+    assert_eq!((c.history, c.bookmark_interval_ms), (50, 250));
+    let json = dir.path().join("sim.json");
+    std::fs::write(&json, r#"{"anonymous": false, "mutateRate": 20.5}"#).expect("write");
+    let c = Config::from_file(&json).expect("json config");
+    assert!(!c.anonymous);
+    assert_eq!(c.mutate_rate, 20.5);
+    assert_eq!(
+        c.token.as_deref(),
+        Some("sim-token"),
+        "defaults for what is not given"
+    );
+    std::fs::write(&json, r#"{"tokn": "x"}"#).expect("write");
+    assert!(
+        Config::from_file(&json).is_err(),
+        "unknown keys are refused"
+    );
+}
+
+#[test]
+fn event_field_selectors() {
+    let s = start(|_| {});
+    for (name, kind, obj) in [("e1", "Pod", "p00"), ("e2", "Node", "n1")] {
+        let ev = json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": "a"},
+            "involvedObject": {"kind": kind, "name": obj, "namespace": "a"}, "reason": "BackOff", "type": "Warning"});
+        s.handle.apply(ev).expect("event");
+    }
+    let pods = s
+        .http
+        .get("/api/v1/namespaces/a/events?fieldSelector=involvedObject.kind%3DPod,type%3DWarning")
+        .json();
+    assert_eq!(names(&pods), ["e1"]);
+    let not_pods = s
+        .http
+        .get("/api/v1/events?fieldSelector=involvedObject.kind!%3DPod")
+        .json();
+    assert_eq!(names(&not_pods), ["e2"]);
+}
+
 // ───────────────────────────── faults ─────────────────────────────
 
 #[test]
