@@ -984,6 +984,18 @@ fn forbidden_kinds_and_access_reviews() {
         "deployments.apps \"web\" is forbidden: User \"kready\" cannot get resource \"deployments\" in API group \"apps\" in the namespace \"a\""
     );
 
+    // A user who may read pods only in namespace a.
+    s.handle.set_forbid(vec![Forbid {
+        resource: "pods".into(),
+        except_namespaces: vec!["a".into()],
+        ..Forbid::default()
+    }]);
+    assert_eq!(s.http.get("/api/v1/pods").status, 403);
+    assert_eq!(s.http.get("/api/v1/namespaces/b/pods").status, 403);
+    assert_eq!(s.http.get("/api/v1/namespaces/a/pods").status, 200);
+    assert!(review("list", "pods", "a"));
+    assert!(!review("list", "pods", ""));
+
     // Changed at run time.
     s.handle.set_forbid(vec![Forbid::resource("pods")]);
     assert_eq!(s.http.get("/api/v1/pods").status, 403);
