@@ -1179,6 +1179,35 @@ fn request_log_and_a_dead_server() {
 }
 
 #[test]
+fn a_paused_server_comes_back_with_its_state() {
+    let s = start(|_| {});
+    let rv = s.handle.resource_version();
+    let mut w = s
+        .http
+        .watch(&format!("/api/v1/pods?watch=1&resourceVersion={rv}"));
+    s.handle.pause();
+    assert!(
+        w.next(2 * SEC).is_none() && w.ended,
+        "the watch was dropped"
+    );
+    assert!(std::net::TcpStream::connect_timeout(&s.handle.addr(), SEC).is_err());
+    // Changes while down are there after the restart, in the history.
+    s.handle
+        .mutate("v1", "Pod", "a", "p00", |p| {
+            p["metadata"]["labels"]["down"] = json!("yes")
+        })
+        .expect("mutate");
+    s.handle.resume();
+    let mut w = s
+        .http
+        .watch(&format!("/api/v1/pods?watch=1&resourceVersion={rv}"));
+    let e = w.next(2 * SEC).expect("the change made while down");
+    assert_eq!(e["type"], "MODIFIED");
+    assert_eq!(e["object"]["metadata"]["labels"]["down"], "yes");
+    assert_eq!(s.http.get("/api/v1/pods").status, 200);
+}
+
+#[test]
 fn the_mutation_driver_makes_watch_traffic() {
     let s = start(|_| {});
     let rv = s.handle.resource_version();

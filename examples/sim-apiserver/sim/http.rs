@@ -23,27 +23,54 @@ use super::{Shared, auth, discovery, handlers, watch};
 
 pub type Body = UnsyncBoxBody<Bytes, Infallible>;
 
+/// Accepts connections while the server is up; pausing closes the port
+/// and drops every open connection (watches included), resuming listens on
+/// the same address again with the same state — an API server restart.
 pub async fn serve(
     shared: Arc<Shared>,
-    listener: tokio::net::TcpListener,
+    first: tokio::net::TcpListener,
     mut stop: oneshot::Receiver<()>,
 ) {
+    let mut up = shared.up.subscribe();
+    let mut listener = Some(first);
     loop {
+        let Some(l) = listener.take() else {
+            // Down: wait to be resumed, then listen again.
+            tokio::select! {
+                _ = &mut stop => return,
+                _ = up.wait_for(|up| *up) => {}
+            }
+            match tokio::net::TcpListener::bind(shared.addr).await {
+                Ok(l) => listener = Some(l),
+                Err(e) => {
+                    eprintln!("sim-apiserver: cannot listen again on {}: {e}", shared.addr);
+                    return;
+                }
+            }
+            continue;
+        };
         tokio::select! {
             _ = &mut stop => return,
-            accepted = listener.accept() => {
+            _ = up.wait_for(|up| !*up) => drop(l),
+            accepted = l.accept() => {
+                listener = Some(l);
                 let Ok((stream, _)) = accepted else { continue };
                 let _ = stream.set_nodelay(true);
                 let shared = shared.clone();
+                let mut conn_up = shared.up.subscribe();
                 tokio::spawn(async move {
                     let svc = hyper::service::service_fn(move |req| {
                         let shared = shared.clone();
                         async move { Ok::<_, Infallible>(handle(shared, req).await) }
                     });
-                    // A client hanging up mid-request is not the server's error.
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), svc)
-                        .await;
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), svc);
+                    // A client hanging up mid-request is not the server's
+                    // error; pausing drops the connection.
+                    tokio::select! {
+                        _ = conn => {}
+                        _ = conn_up.wait_for(|up| !*up) => {}
+                    }
                 });
             }
         }

@@ -57,6 +57,8 @@ pub struct Shared {
     requests: AtomicU64,
     /// Mutation drivers stop when this changes.
     driver_epoch: AtomicU64,
+    /// Whether the server listens (false: paused, the port is closed).
+    up: tokio::sync::watch::Sender<bool>,
     pub addr: SocketAddr,
 }
 
@@ -121,6 +123,7 @@ impl Server {
             log,
             requests: AtomicU64::new(0),
             driver_epoch: AtomicU64::new(0),
+            up: tokio::sync::watch::Sender::new(true),
             addr,
         });
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
@@ -309,6 +312,29 @@ impl Handle {
     pub fn count(&self, api_version: &str, kind: &str) -> usize {
         let store = self.shared.store();
         resource_of(&store, api_version, kind).map_or(0, |r| store.count(r))
+    }
+
+    /// Takes the server down without losing its state: the port is closed
+    /// and every open connection (watches included) is dropped, until
+    /// `resume`. Clients see a dead server; after `resume` they see the
+    /// same objects and resourceVersions, as after an API server restart.
+    /// Returns once the port refuses connections (or after 5 s).
+    pub fn pause(&self) {
+        self.shared.up.send_replace(false);
+        let addr = self.addr();
+        wait_for(Duration::from_secs(5), || {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_err()
+        });
+    }
+
+    /// Listens again on the same address (see `pause`); returns once the
+    /// port accepts connections (or after 5 s).
+    pub fn resume(&self) {
+        self.shared.up.send_replace(true);
+        let addr = self.addr();
+        wait_for(Duration::from_secs(5), || {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_ok()
+        });
     }
 
     /// Stops the server: the port is closed and every open connection
