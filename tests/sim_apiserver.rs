@@ -1216,7 +1216,7 @@ fn the_mutation_driver_makes_watch_traffic() {
         .watch(&format!("/api/v1/pods?watch=1&resourceVersion={rv}"));
     s.handle.start_driver(200.0);
     let mut n = 0;
-    let end = Instant::now() + Duration::from_millis(1500);
+    let end = Instant::now() + 5 * SEC;
     while let Some(_e) = w.next(end.saturating_duration_since(Instant::now())) {
         n += 1;
         if n >= 100 {
@@ -1224,7 +1224,7 @@ fn the_mutation_driver_makes_watch_traffic() {
         }
     }
     s.handle.stop_driver();
-    assert!(n >= 100, "{n} events in 1.5 s at 200/s");
+    assert!(n >= 100, "{n} events in 5 s at 200/s");
     let pods = s.handle.count("v1", "Pod");
     assert!(
         (12..=22).contains(&pods),
