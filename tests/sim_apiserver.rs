@@ -15,7 +15,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use sim::client::{Client, Watch};
+use sim::client::Client;
 use sim::{Config, Faults, Forbid, Handle, Server};
 
 const SEC: Duration = Duration::from_secs(1);
@@ -1553,6 +1553,3 @@ mod kube_rs {
         );
     }
 }
-
-#[allow(dead_code)]
-fn _unused(_: Watch) {}
