@@ -182,6 +182,63 @@ fn discovery_lists_builtin_crd_and_guessed_kinds() {
     assert!(oa["paths"]["api/v1"]["serverRelativeURL"].is_string());
 }
 
+#[test]
+fn crds_created_and_deleted_at_run_time() {
+    let s = start(|_| {});
+    let crd = json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.org"},
+        "spec": {"group": "example.org", "scope": "Cluster",
+                 "names": {"kind": "Widget", "plural": "widgets", "singular": "widget", "shortNames": ["wd"]},
+                 "versions": [{"name": "v1alpha1", "served": true, "storage": true}]}});
+    assert_eq!(s.http.get("/apis/example.org/v1alpha1").status, 404);
+    let created = s.http.send_json(
+        "POST",
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+        "application/json",
+        &crd,
+    );
+    assert_eq!(created.status, 201);
+    let list = s.http.get("/apis/example.org/v1alpha1").json();
+    assert_eq!(list["resources"][0]["name"], "widgets");
+    assert_eq!(list["resources"][0]["namespaced"], false);
+    let w =
+        json!({"apiVersion": "example.org/v1alpha1", "kind": "Widget", "metadata": {"name": "w1"}});
+    assert_eq!(
+        s.http
+            .send_json(
+                "POST",
+                "/apis/example.org/v1alpha1/widgets",
+                "application/json",
+                &w
+            )
+            .status,
+        201
+    );
+    assert_eq!(
+        s.http.get("/apis/example.org/v1alpha1/widgets/w1").json()["kind"],
+        "Widget"
+    );
+    s.handle
+        .delete(
+            "apiextensions.k8s.io/v1",
+            "CustomResourceDefinition",
+            "",
+            "widgets.example.org",
+        )
+        .expect("delete the CRD");
+    assert_eq!(s.http.get("/apis/example.org/v1alpha1").status, 404);
+    assert_eq!(s.http.get("/apis/example.org/v1alpha1/widgets").status, 404);
+    let groups = s.http.get("/apis").json();
+    assert!(
+        !groups["groups"]
+            .as_array()
+            .is_some_and(|g| g.iter().any(|g| g["name"] == "example.org"))
+    );
+    // Created again (through the handle this time): served again.
+    s.handle.apply(crd).expect("apply the CRD");
+    assert_eq!(s.http.get("/apis/example.org/v1alpha1/widgets").status, 200);
+}
+
 // ───────────────────────────── lists ─────────────────────────────
 
 #[test]

@@ -101,8 +101,7 @@ pub fn rules_review(rules: &[Forbid], registry: &Registry, mut review: Value) ->
         vec![json!({"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]})]
     } else {
         registry
-            .all
-            .iter()
+            .served()
             .filter_map(|r| {
                 let verbs: Vec<&str> = RW
                     .iter()

@@ -83,8 +83,7 @@ fn resource_entry(r: &Resource) -> Value {
 pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value> {
     let mut resources: Vec<Value> = Vec::new();
     for r in reg
-        .all
-        .iter()
+        .served()
         .filter(|r| r.group == group && r.version == version)
     {
         resources.push(resource_entry(r));
@@ -114,7 +113,7 @@ pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value
 pub fn openapi_root(reg: &Registry) -> Value {
     let mut paths = serde_json::Map::new();
     let mut gvs: Vec<(String, String)> = Vec::new();
-    for r in reg.all.iter().filter(|r| r.stored()) {
+    for r in reg.served().filter(|r| r.stored()) {
         let gv = (r.group.clone(), r.version.clone());
         if !gvs.contains(&gv) {
             gvs.push(gv);
@@ -147,8 +146,7 @@ pub fn openapi_group_version(reg: &Registry, group: &str, version: &str) -> Opti
         format!("/apis/{group}/{version}")
     };
     for r in reg
-        .all
-        .iter()
+        .served()
         .filter(|r| r.group == group && r.version == version && r.stored())
     {
         let path = if r.namespaced {
@@ -232,8 +230,7 @@ fn aggregated_group(reg: &Registry, group: &str) -> Value {
         .iter()
         .map(|v| {
             let resources: Vec<Value> = reg
-                .all
-                .iter()
+                .served()
                 .filter(|r| r.group == group && &r.version == v)
                 .map(aggregated_resource)
                 .collect();

@@ -421,10 +421,6 @@ fn commit(shared: &Arc<Shared>, t: &Target, r: &Req, value: Value, code: u16) ->
         // Nothing is stored: the answer is the object as it would be.
         return json_text(code, Obj::new(&res, value, 0).json_with_type(&res));
     }
-    let is_crd = store.res(t.res).kind == "CustomResourceDefinition";
-    if is_crd {
-        store.registry.add_crd(&value);
-    }
     let change = store.put(t.res, value);
     let body = change.obj.json_with_type(store.res(t.res));
     shared.publish(change);

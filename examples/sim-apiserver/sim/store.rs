@@ -223,6 +223,11 @@ impl Store {
         }
     }
 
+    fn is_crd(&self, res: usize) -> bool {
+        let r = &self.registry.all[res];
+        r.group == "apiextensions.k8s.io" && r.kind == "CustomResourceDefinition"
+    }
+
     pub fn res(&self, i: usize) -> &Resource {
         &self.registry.all[i]
     }
@@ -272,6 +277,9 @@ impl Store {
     /// Stores `value` (create or replace) as a new version and records
     /// the change. Returns the change (the caller broadcasts it).
     pub fn put(&mut self, res: usize, mut value: Value) -> Arc<Change> {
+        if self.is_crd(res) {
+            self.registry.add_crd(&value);
+        }
         self.rv += 1;
         let rv = self.rv;
         set_meta(&mut value, "resourceVersion", rv.to_string().into());
@@ -306,6 +314,9 @@ impl Store {
         self.rv += 1;
         let rv = self.rv;
         let mut value = prev.value(&self.registry.all[res]);
+        if self.is_crd(res) {
+            self.registry.remove_crd(&value);
+        }
         set_meta(&mut value, "resourceVersion", rv.to_string().into());
         let obj = Arc::new(Obj::new(&self.registry.all[res], value, rv));
         Some(self.record(Change {
