@@ -905,6 +905,34 @@ fn merge_patch_update_and_create() {
 }
 
 #[test]
+fn the_scale_subresource() {
+    let s = start(|_| {});
+    let path = "/apis/apps/v1/namespaces/a/deployments/web/scale";
+    let scale = s.http.get(path).json();
+    assert_eq!(scale["kind"], "Scale");
+    assert_eq!(scale["apiVersion"], "autoscaling/v1");
+    assert_eq!(scale["spec"]["replicas"], 2);
+    assert_eq!(scale["status"]["selector"], "app=web");
+    let r = s.http.send_json(
+        "PATCH",
+        path,
+        "application/merge-patch+json",
+        &json!({"spec": {"replicas": 5}}),
+    );
+    assert_eq!(r.json()["spec"]["replicas"], 5);
+    let dep = s
+        .http
+        .get("/apis/apps/v1/namespaces/a/deployments/web")
+        .json();
+    assert_eq!(dep["spec"]["replicas"], 5);
+    assert_eq!(dep["metadata"]["generation"], 2);
+    assert_eq!(
+        s.http.get("/api/v1/namespaces/a/pods/p00/scale").status,
+        404
+    );
+}
+
+#[test]
 fn dry_run_stores_nothing_and_sends_no_event() {
     let s = start(|_| {});
     let rv = s.handle.resource_version();

@@ -313,6 +313,58 @@ fn kubectl_server_side_apply_dry_run_and_apply() {
 }
 
 #[test]
+fn kubectl_scale_label_and_delete() {
+    let k = Kube::start(demo());
+    let out = k.ok(&[
+        "scale",
+        "deploy",
+        "checkout-api",
+        "-n",
+        "checkout",
+        "--replicas=7",
+    ]);
+    assert!(out.contains("scaled"), "{out}");
+    assert_eq!(
+        k.ok(&[
+            "get",
+            "deploy",
+            "checkout-api",
+            "-n",
+            "checkout",
+            "-o",
+            "jsonpath={.spec.replicas}"
+        ]),
+        "7"
+    );
+    k.ok(&[
+        "label",
+        "deploy",
+        "checkout-api",
+        "-n",
+        "checkout",
+        "sim=yes",
+    ]);
+    assert_eq!(
+        k.ok(&[
+            "get", "deploy", "-n", "checkout", "-l", "sim=yes", "-o", "name"
+        ])
+        .trim(),
+        "deployment.apps/checkout-api"
+    );
+    let pods = k.handle.count("v1", "Pod");
+    let pod = k.ok(&[
+        "get",
+        "pods",
+        "-n",
+        "checkout",
+        "-o",
+        "jsonpath={.items[0].metadata.name}",
+    ]);
+    k.ok(&["delete", "pod", &pod, "-n", "checkout", "--wait=false"]);
+    assert_eq!(k.handle.count("v1", "Pod"), pods - 1);
+}
+
+#[test]
 fn kubectl_auth_can_i_under_forbidden_kinds() {
     let k = Kube::start(Config {
         forbid: vec![Forbid::resource("secrets")],

@@ -87,8 +87,13 @@ pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value
         .filter(|r| r.group == group && r.version == version)
     {
         resources.push(resource_entry(r));
-        // The one subresource served: the kubelet's configz through the
-        // node proxy.
+        if r.scalable() {
+            resources.push(json!({
+                "name": format!("{}/scale", r.plural), "singularName": "", "namespaced": true,
+                "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"],
+            }));
+        }
+        // The kubelet's configz through the node proxy.
         if group.is_empty() && r.plural == "nodes" {
             resources.push(json!({
                 "name": "nodes/proxy", "singularName": "", "namespaced": false,
@@ -198,6 +203,10 @@ fn aggregated_resource(r: &Resource) -> Value {
     let mut subresources = Vec::new();
     if r.stored() && r.group != "metrics.k8s.io" {
         subresources.push(json!({"subresource": "status", "responseKind": gvk, "verbs": ["get", "patch", "update"]}));
+    }
+    if r.scalable() {
+        subresources.push(json!({"subresource": "scale", "responseKind": {"group": "autoscaling", "version": "v1", "kind": "Scale"},
+            "verbs": ["get", "patch", "update"]}));
     }
     if r.group.is_empty() && r.plural == "nodes" {
         subresources.push(json!({"subresource": "proxy", "responseKind": {"group": "", "version": "v1", "kind": "NodeProxyOptions"},

@@ -307,6 +307,9 @@ async fn resource(
     let sub_resource = match sub.as_deref() {
         None => None,
         Some("status") => Some("status"),
+        Some("scale") if resource.scalable() && matches!(verb, "get" | "update" | "patch") => {
+            Some("scale")
+        }
         Some("proxy/configz") if plural == "nodes" && verb == "get" => Some("proxy"),
         Some(_) => return not_found_path(),
     };
@@ -353,6 +356,9 @@ async fn resource(
     };
     if t.sub.as_deref() == Some("proxy") {
         return handlers::configz(shared, &t);
+    }
+    if t.sub.as_deref() == Some("scale") {
+        return handlers::scale(shared, r, &t);
     }
     match (group, plural) {
         ("authorization.k8s.io", "selfsubjectaccessreviews") => {

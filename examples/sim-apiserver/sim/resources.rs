@@ -41,6 +41,15 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// Workloads with a `/scale` subresource (kubectl scale, HPAs).
+    pub fn scalable(&self) -> bool {
+        matches!(
+            (self.group.as_str(), self.plural.as_str()),
+            ("apps", "deployments" | "statefulsets" | "replicasets")
+                | ("", "replicationcontrollers")
+        )
+    }
+
     pub fn api_version(&self) -> String {
         if self.group.is_empty() {
             self.version.clone()
