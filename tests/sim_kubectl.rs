@@ -365,6 +365,35 @@ fn kubectl_scale_label_and_delete() {
 }
 
 #[test]
+fn kubectl_switches_between_two_servers() {
+    let one = Kube::start(Config::default());
+    let two = Server::start(Config::default()).expect("a second server");
+    one.handle
+        .apply(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "first"}}))
+        .expect("ns");
+    two.apply(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "second"}}))
+        .expect("ns");
+    std::fs::write(
+        one.dir.path().join("kubeconfig"),
+        sim::kubeconfig(&[("one", &one.handle), ("two", &two)]),
+    )
+    .expect("kubeconfig");
+    assert_eq!(
+        one.ok(&["get", "ns", "-o", "name"]).trim(),
+        "namespace/first"
+    );
+    assert_eq!(
+        one.ok(&["--context", "two", "get", "ns", "-o", "name"])
+            .trim(),
+        "namespace/second"
+    );
+    assert_eq!(
+        one.ok(&["config", "get-contexts", "-o", "name"]).trim(),
+        "one\ntwo"
+    );
+}
+
+#[test]
 fn kubectl_auth_can_i_under_forbidden_kinds() {
     let k = Kube::start(Config {
         forbid: vec![Forbid::resource("secrets")],

@@ -184,16 +184,7 @@ impl Handle {
     /// A kubeconfig whose only context points at this server with its
     /// bearer token.
     pub fn kubeconfig(&self) -> String {
-        let user = match self.shared.config().token {
-            Some(t) => format!("    token: {t}\n"),
-            None => "    {}\n".to_string(),
-        };
-        format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: sim\n  cluster:\n    server: {}\n\
-             contexts:\n- name: sim\n  context:\n    cluster: sim\n    user: kready\n    namespace: default\n\
-             current-context: sim\nusers:\n- name: kready\n  user:\n{user}",
-            self.url()
-        )
+        kubeconfig(&[("sim", self)])
     }
 
     pub fn write_kubeconfig(&self, path: &Path) -> std::io::Result<()> {
@@ -365,6 +356,31 @@ impl Drop for Handle {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// A kubeconfig with one context per server (cluster, context and user
+/// all named by the given name); the first is the current context. For
+/// tests of context switching and fleet scans.
+pub fn kubeconfig(servers: &[(&str, &Handle)]) -> String {
+    let (mut clusters, mut contexts, mut users) = (String::new(), String::new(), String::new());
+    for (name, h) in servers {
+        clusters.push_str(&format!(
+            "- name: {name}\n  cluster:\n    server: {}\n",
+            h.url()
+        ));
+        contexts.push_str(&format!(
+            "- name: {name}\n  context:\n    cluster: {name}\n    user: {name}\n    namespace: default\n"
+        ));
+        let user = match h.shared.config().token {
+            Some(t) => format!("    token: {t}\n"),
+            None => "    {}\n".to_string(),
+        };
+        users.push_str(&format!("- name: {name}\n  user:\n{user}"));
+    }
+    let current = servers.first().map_or("", |(n, _)| n);
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n{clusters}contexts:\n{contexts}current-context: {current}\nusers:\n{users}"
+    )
 }
 
 fn resource_of(store: &Store, api_version: &str, kind: &str) -> Result<usize, String> {
