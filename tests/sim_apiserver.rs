@@ -304,6 +304,29 @@ fn list_get_and_selectors() {
 }
 
 #[test]
+fn lists_are_in_etcd_key_order() {
+    let s = start(|_| {});
+    // "a-b/…" sorts before "a/…" in the real server's etcd keys ('-' < '/').
+    s.handle
+        .apply(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "z", "namespace": "a-b"}, "spec": {}}))
+        .expect("pod");
+    let all = s.http.get("/api/v1/pods").json();
+    assert_eq!(all["items"][0]["metadata"]["namespace"], "a-b");
+    assert_eq!(all["items"][1]["metadata"]["namespace"], "a");
+    let first = s.http.get("/api/v1/pods?limit=1").json();
+    let token = first["metadata"]["continue"]
+        .as_str()
+        .expect("continue")
+        .to_string();
+    let second = s
+        .http
+        .get(&format!("/api/v1/pods?limit=1&continue={token}"))
+        .json();
+    assert_eq!(names(&first), ["z"]);
+    assert_eq!(names(&second), ["p00"]);
+}
+
+#[test]
 fn pagination_is_consistent_and_expires() {
     let s = start(|c| c.history = 5);
     let first = s.http.get("/api/v1/pods?limit=5").json();

@@ -15,7 +15,7 @@ use super::apply;
 use super::http::{Body, Req, Target, json_response, json_text, parse_body, status};
 use super::resources::Resource;
 use super::select::{FieldSelector, LabelSelector};
-use super::store::{Form, Key, ListError, Obj, Store, now_rfc3339, set_meta};
+use super::store::{Form, Key, ListError, Obj, Store, etcd_order, now_rfc3339, set_meta};
 
 // ───────────────────────────── list ─────────────────────────────
 
@@ -117,7 +117,7 @@ pub async fn list(shared: &Arc<Shared>, r: &Req, t: &Target) -> Response<Body> {
     for o in items.into_iter() {
         if start
             .as_ref()
-            .is_some_and(|s| (&o.namespace, &o.name) <= (&s.0, &s.1))
+            .is_some_and(|s| etcd_order(&o.namespace, &o.name, &s.0, &s.1).is_le())
         {
             continue;
         }
@@ -136,7 +136,7 @@ pub async fn list(shared: &Arc<Shared>, r: &Req, t: &Target) -> Response<Body> {
     {
         m.insert(
             "continue".into(),
-            encode_continue(snap_rv, &(last.namespace.clone(), last.name.clone())).into(),
+            encode_continue(snap_rv, &Key::new(&last.namespace, &last.name)).into(),
         );
         // The real server counts the rest only when it need not filter.
         if r.param("labelSelector").is_none() && fields.is_empty() {
@@ -251,8 +251,8 @@ fn decode_continue(token: &str) -> Option<(u64, Key)> {
     let rv = v.get("rv")?.as_u64()?;
     let start = v.get("start")?.as_str()?.trim_end_matches('\u{0}');
     let key = match start.split_once('/') {
-        Some((ns, name)) => (ns.to_string(), name.to_string()),
-        None => (String::new(), start.to_string()),
+        Some((ns, name)) => Key::new(ns, name),
+        None => Key::new("", start),
     };
     Some((rv, key))
 }
