@@ -11,8 +11,8 @@
 //! runtime, so a test needs no runtime of its own, and `Handle::stop` (or
 //! dropping the handle) ends it and every open connection.
 
-#![allow(dead_code)]
 // Each test uses part of the API.
+#![allow(dead_code)]
 // Handlers return an error response as `Err`; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 
@@ -22,15 +22,19 @@ pub mod client;
 pub mod config;
 pub mod discovery;
 pub mod driver;
-pub mod handlers;
+pub mod faults;
 pub mod http;
+pub mod list;
 pub mod load;
 pub mod log;
+pub mod objects;
 pub mod proto;
 pub mod resources;
 pub mod select;
 pub mod store;
+pub mod subresources;
 pub mod watch;
+pub mod write;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -274,7 +278,7 @@ impl Handle {
             .unwrap_or_default()
             .to_string();
         let old = store.get(res, &ns, &name).map(|o| o.value(store.res(res)));
-        handlers::server_fields(&mut store, old.as_ref(), &mut value);
+        write::server_fields(&mut store, old.as_ref(), &mut value);
         let change = store.put(res, value);
         let rv = change.rv;
         self.shared.publish(change);

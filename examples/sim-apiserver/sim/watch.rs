@@ -26,8 +26,8 @@ use tokio::sync::mpsc;
 
 use super::Shared;
 use super::config::Config;
-use super::handlers::streaming_response;
 use super::http::{Body, Req, Target, status, status_value};
+use super::list::streaming_response;
 use super::resources::Resource;
 use super::select::{FieldSelector, LabelSelector};
 use super::store::{ChangeType, Form, ListError, Obj, partial_metadata};
