@@ -122,10 +122,12 @@ pub fn watch(shared: &Arc<Shared>, cfg: &Config, r: &Req, t: &Target) -> Respons
         labels,
         fields,
     };
+    // A day at most: far-off deadlines would overflow the clock.
     let timeout = r
         .param("timeoutSeconds")
         .and_then(|s| s.parse::<u64>().ok())
-        .unwrap_or(cfg.watch_timeout_secs);
+        .unwrap_or(cfg.watch_timeout_secs)
+        .min(86_400);
 
     // Under the store lock: what to send first, and the subscription, so
     // that no change falls between them.
