@@ -188,11 +188,12 @@ fn kubectl_watch_sees_changes_the_handle_makes() {
         .apply(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "w"}}))
         .expect("namespace");
     k.handle.apply(pod("w", "first")).expect("pod");
-    let mut child = k
-        .command(&["get", "pods", "-n", "w", "-w", "--output-watch-events"])
-        .spawn()
-        .expect("run kubectl get -w");
-    let stdout = child.stdout.take().expect("stdout");
+    let mut child = Killed(
+        k.command(&["get", "pods", "-n", "w", "-w", "--output-watch-events"])
+            .spawn()
+            .expect("run kubectl get -w"),
+    );
+    let stdout = child.0.stdout.take().expect("stdout");
     let (tx, rx) = mpsc::channel::<String>();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -234,8 +235,16 @@ fn kubectl_watch_sees_changes_the_handle_makes() {
     k.handle.delete("v1", "Pod", "w", "first").expect("delete");
     let l = next("DELETED");
     assert!(l.starts_with("DELETED") && l.contains("first"), "{l}");
-    let _ = child.kill();
-    let _ = child.wait();
+}
+
+/// A child process killed when dropped, a failed assertion included.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 #[test]
