@@ -847,6 +847,75 @@ fn server_side_apply_owns_fields_and_conflicts() {
 }
 
 #[test]
+fn apply_keys_lists_as_the_schema_does() {
+    let s = start(|_| {});
+    let dep = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "a"},
+        "spec": {"template": {"spec": {"containers": [{"name": "app",
+            "ports": [{"containerPort": 8080}, {"containerPort": 53, "protocol": "UDP"}],
+            "volumeMounts": [{"name": "data", "mountPath": "/a"}, {"name": "data", "mountPath": "/b"}]}]}}}});
+    let v = s
+        .http
+        .send_json(
+            "PATCH",
+            "/apis/apps/v1/namespaces/a/deployments/web?fieldManager=ci",
+            APPLY,
+            &dep,
+        )
+        .json();
+    let app = &v["metadata"]["managedFields"][0]["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:containers"]
+        ["k:{\"name\":\"app\"}"];
+    let ports = app["f:ports"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    assert_eq!(
+        ports,
+        [
+            "k:{\"containerPort\":53,\"protocol\":\"UDP\"}",
+            "k:{\"containerPort\":8080,\"protocol\":\"TCP\"}"
+        ]
+    );
+    let mounts = app["f:volumeMounts"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    assert_eq!(
+        mounts,
+        ["k:{\"mountPath\":\"/a\"}", "k:{\"mountPath\":\"/b\"}"]
+    );
+    // Another manager changing the port's name conflicts on that item.
+    let mut other = dep.clone();
+    other["spec"]["template"]["spec"]["containers"][0]["ports"] =
+        json!([{"containerPort": 8080, "name": "http"}]);
+    other["spec"]["template"]["spec"]["containers"][0]
+        .as_object_mut()
+        .map(|m| m.remove("volumeMounts"));
+    let ok = s.http.send_json(
+        "PATCH",
+        "/apis/apps/v1/namespaces/a/deployments/web?fieldManager=other",
+        APPLY,
+        &other,
+    );
+    assert_eq!(
+        ok.status, 200,
+        "a new field of the same item is no conflict"
+    );
+    let mut clash = other.clone();
+    clash["spec"]["template"]["spec"]["containers"][0]["ports"][0]["name"] = json!("web");
+    let c = s.http.send_json(
+        "PATCH",
+        "/apis/apps/v1/namespaces/a/deployments/web?fieldManager=third",
+        APPLY,
+        &clash,
+    );
+    assert_eq!(c.status, 409);
+    assert_eq!(
+        c.json()["details"]["causes"][0]["field"],
+        ".spec.template.spec.containers[name=\"app\"].ports[containerPort=8080,protocol=\"TCP\"].name"
+    );
+}
+
+#[test]
 fn merge_patch_update_and_create() {
     let s = start(|_| {});
     let path = "/api/v1/namespaces/a/pods/p00";
