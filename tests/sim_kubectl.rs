@@ -188,11 +188,12 @@ fn kubectl_watch_sees_changes_the_handle_makes() {
         .apply(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "w"}}))
         .expect("namespace");
     k.handle.apply(pod("w", "first")).expect("pod");
-    let mut child = k
-        .command(&["get", "pods", "-n", "w", "-w", "--output-watch-events"])
-        .spawn()
-        .expect("run kubectl get -w");
-    let stdout = child.stdout.take().expect("stdout");
+    let mut child = Killed(
+        k.command(&["get", "pods", "-n", "w", "-w", "--output-watch-events"])
+            .spawn()
+            .expect("run kubectl get -w"),
+    );
+    let stdout = child.0.stdout.take().expect("stdout");
     let (tx, rx) = mpsc::channel::<String>();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -234,8 +235,16 @@ fn kubectl_watch_sees_changes_the_handle_makes() {
     k.handle.delete("v1", "Pod", "w", "first").expect("delete");
     let l = next("DELETED");
     assert!(l.starts_with("DELETED") && l.contains("first"), "{l}");
-    let _ = child.kill();
-    let _ = child.wait();
+}
+
+/// A child process killed when dropped, a failed assertion included.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 #[test]
@@ -309,6 +318,87 @@ fn kubectl_server_side_apply_dry_run_and_apply() {
             "jsonpath={.data.mode}"
         ]),
         "slow"
+    );
+}
+
+#[test]
+fn kubectl_scale_label_and_delete() {
+    let k = Kube::start(demo());
+    let out = k.ok(&[
+        "scale",
+        "deploy",
+        "checkout-api",
+        "-n",
+        "checkout",
+        "--replicas=7",
+    ]);
+    assert!(out.contains("scaled"), "{out}");
+    assert_eq!(
+        k.ok(&[
+            "get",
+            "deploy",
+            "checkout-api",
+            "-n",
+            "checkout",
+            "-o",
+            "jsonpath={.spec.replicas}"
+        ]),
+        "7"
+    );
+    k.ok(&[
+        "label",
+        "deploy",
+        "checkout-api",
+        "-n",
+        "checkout",
+        "sim=yes",
+    ]);
+    assert_eq!(
+        k.ok(&[
+            "get", "deploy", "-n", "checkout", "-l", "sim=yes", "-o", "name"
+        ])
+        .trim(),
+        "deployment.apps/checkout-api"
+    );
+    let pods = k.handle.count("v1", "Pod");
+    let pod = k.ok(&[
+        "get",
+        "pods",
+        "-n",
+        "checkout",
+        "-o",
+        "jsonpath={.items[0].metadata.name}",
+    ]);
+    k.ok(&["delete", "pod", &pod, "-n", "checkout", "--wait=false"]);
+    assert_eq!(k.handle.count("v1", "Pod"), pods - 1);
+}
+
+#[test]
+fn kubectl_switches_between_two_servers() {
+    let one = Kube::start(Config::default());
+    let two = Server::start(Config::default()).expect("a second server");
+    one.handle
+        .apply(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "first"}}))
+        .expect("ns");
+    two.apply(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "second"}}))
+        .expect("ns");
+    std::fs::write(
+        one.dir.path().join("kubeconfig"),
+        sim::kubeconfig(&[("one", &one.handle), ("two", &two)]),
+    )
+    .expect("kubeconfig");
+    assert_eq!(
+        one.ok(&["get", "ns", "-o", "name"]).trim(),
+        "namespace/first"
+    );
+    assert_eq!(
+        one.ok(&["--context", "two", "get", "ns", "-o", "name"])
+            .trim(),
+        "namespace/second"
+    );
+    assert_eq!(
+        one.ok(&["config", "get-contexts", "-o", "name"]).trim(),
+        "one\ntwo"
     );
 }
 

@@ -2,11 +2,14 @@
 //! good enough for kubectl (lists of named objects merge by name), and
 //! server-side apply with `metadata.managedFields`.
 //!
-//! Ownership is tracked per leaf field. Lists whose items are objects with a
-//! `name` are associative (`k:{"name":"app"}`, as containers, env and
-//! volumes are in the real schema); other lists are atomic (owned whole).
-//! The real server takes list keys from the OpenAPI schema (ports are keyed
-//! by `containerPort` and `protocol`); this one only knows `name`.
+//! Ownership is tracked per leaf field. Associative lists are keyed as the
+//! real schema keys them for the kinds kready reads: ports by
+//! `containerPort` (or `port`) and `protocol` (default TCP), volume mounts
+//! by `mountPath`, volume devices by `devicePath`, conditions by `type`,
+//! and any other list of named objects by `name` (containers, env,
+//! volumes…): `k:{"name":"app"}`. Other lists are atomic (owned whole). The
+//! real server reads the keys from its OpenAPI schema; this table is a
+//! stand-in for it.
 
 use std::collections::BTreeSet;
 
@@ -101,10 +104,11 @@ fn walk(v: &Value, path: Path, out: &mut FieldSet) {
                 walk(v, p, out);
             }
         }
-        Value::Array(items) if is_associative(items) => {
+        Value::Array(items) if list_keys(&path, items).is_some() => {
+            let keys = list_keys(&path, items).unwrap_or_default();
             for item in items {
                 let mut p = path.clone();
-                p.push(Elem::Key(item_key(item)));
+                p.push(Elem::Key(item_key(item, keys)));
                 let mut itself = p.clone();
                 itself.push(Elem::Itself);
                 out.insert(itself);
@@ -124,13 +128,45 @@ fn is_associative(items: &[Value]) -> bool {
             .all(|i| i.get("name").and_then(Value::as_str).is_some())
 }
 
-fn item_key(item: &Value) -> String {
-    json!({"name": item.get("name").cloned().unwrap_or(Value::Null)}).to_string()
+/// The keys of a list of objects at `path`, None for an atomic list.
+fn list_keys(path: &Path, items: &[Value]) -> Option<&'static [&'static str]> {
+    let field = match path.last() {
+        Some(Elem::Field(f)) => f.as_str(),
+        _ => "",
+    };
+    let all_have = |k: &str| !items.is_empty() && items.iter().all(|i| i.get(k).is_some());
+    match field {
+        "ports" if all_have("containerPort") => Some(&["containerPort", "protocol"]),
+        "ports" if all_have("port") => Some(&["port", "protocol"]),
+        "volumeMounts" if all_have("mountPath") => Some(&["mountPath"]),
+        "volumeDevices" if all_have("devicePath") => Some(&["devicePath"]),
+        "conditions" if all_have("type") => Some(&["type"]),
+        _ if is_associative(items) => Some(&["name"]),
+        _ => None,
+    }
+}
+
+/// The value a key field has when an item leaves it out (the real server
+/// defaults it before applying).
+fn key_default(key: &str) -> Option<Value> {
+    (key == "protocol").then(|| Value::from("TCP"))
+}
+
+fn item_key(item: &Value, keys: &[&str]) -> String {
+    let mut m = Map::new();
+    for k in keys {
+        if let Some(v) = item.get(*k).cloned().or_else(|| key_default(k)) {
+            m.insert(k.to_string(), v);
+        }
+    }
+    Value::Object(m).to_string()
 }
 
 fn key_matches(item: &Value, raw: &str) -> bool {
     match serde_json::from_str::<Map<String, Value>>(raw) {
-        Ok(m) => m.iter().all(|(k, v)| item.get(k) == Some(v)),
+        Ok(m) => m
+            .iter()
+            .all(|(k, v)| item.get(k).cloned().or_else(|| key_default(k)).as_ref() == Some(v)),
         Err(_) => false,
     }
 }

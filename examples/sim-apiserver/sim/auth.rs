@@ -3,8 +3,25 @@
 
 use serde_json::{Value, json};
 
-use super::config::Forbid;
+use hyper::Response;
+
+use super::config::{Config, Forbid};
+use super::http::{Body, status};
 use super::resources::{RW, Registry};
+
+/// Authentication: 401 for a wrong bearer token, and for none unless
+/// anonymous requests are allowed (or the path is public, as `/version` is
+/// to `system:anonymous` by default).
+pub fn authenticate(cfg: &Config, path: &str, authorization: &str) -> Option<Response<Body>> {
+    let token = cfg.token.as_ref()?;
+    let public = matches!(path, "/version" | "/healthz" | "/livez" | "/readyz");
+    let ok = if authorization.is_empty() {
+        cfg.anonymous || public
+    } else {
+        authorization == format!("Bearer {token}")
+    };
+    (!ok).then(|| status(401, "Unauthorized", "Unauthorized", None))
+}
 
 /// The real RBAC authorizer's refusal: `pods is forbidden: User "kready"
 /// cannot list resource "pods" in API group "" at the cluster scope`.
@@ -101,8 +118,7 @@ pub fn rules_review(rules: &[Forbid], registry: &Registry, mut review: Value) ->
         vec![json!({"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]})]
     } else {
         registry
-            .all
-            .iter()
+            .served()
             .filter_map(|r| {
                 let verbs: Vec<&str> = RW
                     .iter()

@@ -58,7 +58,7 @@ impl Default for Config {
 }
 
 /// A 403 rule: a resource (plural, or `*`), optionally only in one API
-/// group, one namespace, or for some verbs.
+/// group, in one namespace or in all but some, or for some verbs.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Forbid {
@@ -67,6 +67,10 @@ pub struct Forbid {
     pub group: Option<String>,
     #[serde(default)]
     pub namespace: Option<String>,
+    /// Refuse everywhere but in these namespaces (cluster scope included):
+    /// a user who may read only their own namespaces.
+    #[serde(default)]
+    pub except_namespaces: Vec<String>,
     /// Empty: every verb.
     #[serde(default)]
     pub verbs: Vec<String>,
@@ -94,9 +98,10 @@ impl Forbid {
             && self.group.as_deref().is_none_or(|g| g == group)
             && (self.verbs.is_empty() || self.verbs.iter().any(|v| v == verb || v == "*"))
             && match (&self.namespace, namespace) {
-                (None, _) => true,
                 (Some(_), None) => true,
                 (Some(a), Some(b)) => a == b,
+                (None, Some(b)) => !self.except_namespaces.iter().any(|e| e == b),
+                (None, None) => true,
             }
     }
 }

@@ -83,13 +83,17 @@ fn resource_entry(r: &Resource) -> Value {
 pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value> {
     let mut resources: Vec<Value> = Vec::new();
     for r in reg
-        .all
-        .iter()
+        .served()
         .filter(|r| r.group == group && r.version == version)
     {
         resources.push(resource_entry(r));
-        // The one subresource served: the kubelet's configz through the
-        // node proxy.
+        if r.scalable() {
+            resources.push(json!({
+                "name": format!("{}/scale", r.plural), "singularName": "", "namespaced": true,
+                "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"],
+            }));
+        }
+        // The kubelet's configz through the node proxy.
         if group.is_empty() && r.plural == "nodes" {
             resources.push(json!({
                 "name": "nodes/proxy", "singularName": "", "namespaced": false,
@@ -114,7 +118,7 @@ pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value
 pub fn openapi_root(reg: &Registry) -> Value {
     let mut paths = serde_json::Map::new();
     let mut gvs: Vec<(String, String)> = Vec::new();
-    for r in reg.all.iter().filter(|r| r.stored()) {
+    for r in reg.served().filter(|r| r.stored()) {
         let gv = (r.group.clone(), r.version.clone());
         if !gvs.contains(&gv) {
             gvs.push(gv);
@@ -147,8 +151,7 @@ pub fn openapi_group_version(reg: &Registry, group: &str, version: &str) -> Opti
         format!("/apis/{group}/{version}")
     };
     for r in reg
-        .all
-        .iter()
+        .served()
         .filter(|r| r.group == group && r.version == version && r.stored())
     {
         let path = if r.namespaced {
@@ -201,6 +204,10 @@ fn aggregated_resource(r: &Resource) -> Value {
     if r.stored() && r.group != "metrics.k8s.io" {
         subresources.push(json!({"subresource": "status", "responseKind": gvk, "verbs": ["get", "patch", "update"]}));
     }
+    if r.scalable() {
+        subresources.push(json!({"subresource": "scale", "responseKind": {"group": "autoscaling", "version": "v1", "kind": "Scale"},
+            "verbs": ["get", "patch", "update"]}));
+    }
     if r.group.is_empty() && r.plural == "nodes" {
         subresources.push(json!({"subresource": "proxy", "responseKind": {"group": "", "version": "v1", "kind": "NodeProxyOptions"},
             "verbs": ["create", "delete", "get", "patch", "update"]}));
@@ -232,8 +239,7 @@ fn aggregated_group(reg: &Registry, group: &str) -> Value {
         .iter()
         .map(|v| {
             let resources: Vec<Value> = reg
-                .all
-                .iter()
+                .served()
                 .filter(|r| r.group == group && &r.version == v)
                 .map(aggregated_resource)
                 .collect();

@@ -19,31 +19,58 @@ use tokio::sync::oneshot;
 
 use super::config::Config;
 use super::log::Record;
-use super::{Shared, auth, discovery, handlers, watch};
+use super::{Shared, auth, discovery, faults, list, objects, subresources, watch, write};
 
 pub type Body = UnsyncBoxBody<Bytes, Infallible>;
 
+/// Accepts connections while the server is up; pausing closes the port
+/// and drops every open connection (watches included), resuming listens on
+/// the same address again with the same state — an API server restart.
 pub async fn serve(
     shared: Arc<Shared>,
-    listener: tokio::net::TcpListener,
+    first: tokio::net::TcpListener,
     mut stop: oneshot::Receiver<()>,
 ) {
+    let mut up = shared.up.subscribe();
+    let mut listener = Some(first);
     loop {
+        let Some(l) = listener.take() else {
+            // Down: wait to be resumed, then listen again.
+            tokio::select! {
+                _ = &mut stop => return,
+                _ = up.wait_for(|up| *up) => {}
+            }
+            match tokio::net::TcpListener::bind(shared.addr).await {
+                Ok(l) => listener = Some(l),
+                Err(e) => {
+                    eprintln!("sim-apiserver: cannot listen again on {}: {e}", shared.addr);
+                    return;
+                }
+            }
+            continue;
+        };
         tokio::select! {
             _ = &mut stop => return,
-            accepted = listener.accept() => {
+            _ = up.wait_for(|up| !*up) => drop(l),
+            accepted = l.accept() => {
+                listener = Some(l);
                 let Ok((stream, _)) = accepted else { continue };
                 let _ = stream.set_nodelay(true);
                 let shared = shared.clone();
+                let mut conn_up = shared.up.subscribe();
                 tokio::spawn(async move {
                     let svc = hyper::service::service_fn(move |req| {
                         let shared = shared.clone();
                         async move { Ok::<_, Infallible>(handle(shared, req).await) }
                     });
-                    // A client hanging up mid-request is not the server's error.
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), svc)
-                        .await;
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), svc);
+                    // A client hanging up mid-request is not the server's
+                    // error; pausing drops the connection.
+                    tokio::select! {
+                        _ = conn => {}
+                        _ = conn_up.wait_for(|up| !*up) => {}
+                    }
                 });
             }
         }
@@ -119,7 +146,10 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Body> {
         body,
     };
     let watch = r.method == "GET" && r.flag("watch");
-    let resp = match refuse(&shared, &cfg, &r, &authorization) {
+    let n = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    let refused = auth::authenticate(&cfg, &r.path, &authorization)
+        .or_else(|| faults::inject(&cfg.faults, n, &r.path));
+    let resp = match refused {
         Some(resp) => resp,
         None => route(&shared, &cfg, &r).await,
     };
@@ -133,55 +163,6 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Body> {
         watch,
     });
     resp
-}
-
-/// Authentication and injected faults, before any routing.
-fn refuse(shared: &Shared, cfg: &Config, r: &Req, authorization: &str) -> Option<Response<Body>> {
-    if let Some(token) = &cfg.token {
-        let public = matches!(
-            r.path.as_str(),
-            "/version" | "/healthz" | "/livez" | "/readyz"
-        );
-        let ok = if authorization.is_empty() {
-            cfg.anonymous || public
-        } else {
-            authorization == format!("Bearer {token}")
-        };
-        if !ok {
-            return Some(status(401, "Unauthorized", "Unauthorized", None));
-        }
-    }
-    let n = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
-    let f = &cfg.faults;
-    if f.only_path.as_deref().is_some_and(|p| !r.path.contains(p)) {
-        return None;
-    }
-    if f.throttle_every
-        .is_some_and(|k| k > 0 && n.is_multiple_of(k))
-    {
-        let mut resp = status(
-            429,
-            "TooManyRequests",
-            "Too many requests, please try again later.",
-            Some(json!({"retryAfterSeconds": f.retry_after_secs})),
-        );
-        if let Ok(v) = f.retry_after_secs.to_string().parse() {
-            resp.headers_mut().insert("retry-after", v);
-        }
-        return Some(resp);
-    }
-    // With fraction f, request n fails when floor(n·f) steps up.
-    let by_fraction = f.error_fraction > 0.0
-        && (n as f64 * f.error_fraction).floor() > ((n - 1) as f64 * f.error_fraction).floor();
-    if by_fraction || f.error_every.is_some_and(|k| k > 0 && n.is_multiple_of(k)) {
-        return Some(status(
-            500,
-            "InternalError",
-            "Internal error occurred: injected fault",
-            Some(json!({"causes": [{"message": "injected fault"}]})),
-        ));
-    }
-    None
 }
 
 async fn route(shared: &Arc<Shared>, cfg: &Config, r: &Req) -> Response<Body> {
@@ -280,6 +261,9 @@ async fn resource(
     let sub_resource = match sub.as_deref() {
         None => None,
         Some("status") => Some("status"),
+        Some("scale") if resource.scalable() && matches!(verb, "get" | "update" | "patch") => {
+            Some("scale")
+        }
         Some("proxy/configz") if plural == "nodes" && verb == "get" => Some("proxy"),
         Some(_) => return not_found_path(),
     };
@@ -325,7 +309,10 @@ async fn resource(
         verb,
     };
     if t.sub.as_deref() == Some("proxy") {
-        return handlers::configz(shared, &t);
+        return subresources::configz(shared, &t);
+    }
+    if t.sub.as_deref() == Some("scale") {
+        return subresources::scale(shared, r, &t);
     }
     match (group, plural) {
         ("authorization.k8s.io", "selfsubjectaccessreviews") => {
@@ -346,13 +333,13 @@ async fn resource(
         _ => {}
     }
     match verb {
-        "list" => handlers::list(shared, r, &t).await,
+        "list" => list::list(shared, r, &t).await,
         "watch" => watch::watch(shared, cfg, r, &t),
-        "get" => handlers::get(shared, r, &t),
-        "create" => handlers::create(shared, r, &t),
-        "update" => handlers::update(shared, r, &t),
-        "patch" => handlers::patch(shared, r, &t),
-        "delete" => handlers::delete(shared, r, &t),
+        "get" => objects::get(shared, r, &t),
+        "create" => write::create(shared, r, &t),
+        "update" => write::update(shared, r, &t),
+        "patch" => write::patch(shared, r, &t),
+        "delete" => write::delete(shared, r, &t),
         _ => method_not_allowed(),
     }
 }

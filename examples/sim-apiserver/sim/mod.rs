@@ -11,8 +11,8 @@
 //! runtime, so a test needs no runtime of its own, and `Handle::stop` (or
 //! dropping the handle) ends it and every open connection.
 
-#![allow(dead_code)]
 // Each test uses part of the API.
+#![allow(dead_code)]
 // Handlers return an error response as `Err`; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 
@@ -22,15 +22,19 @@ pub mod client;
 pub mod config;
 pub mod discovery;
 pub mod driver;
-pub mod handlers;
+pub mod faults;
 pub mod http;
+pub mod list;
 pub mod load;
 pub mod log;
+pub mod objects;
 pub mod proto;
 pub mod resources;
 pub mod select;
 pub mod store;
+pub mod subresources;
 pub mod watch;
+pub mod write;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -57,6 +61,8 @@ pub struct Shared {
     requests: AtomicU64,
     /// Mutation drivers stop when this changes.
     driver_epoch: AtomicU64,
+    /// Whether the server listens (false: paused, the port is closed).
+    up: tokio::sync::watch::Sender<bool>,
     pub addr: SocketAddr,
 }
 
@@ -121,6 +127,7 @@ impl Server {
             log,
             requests: AtomicU64::new(0),
             driver_epoch: AtomicU64::new(0),
+            up: tokio::sync::watch::Sender::new(true),
             addr,
         });
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
@@ -181,16 +188,7 @@ impl Handle {
     /// A kubeconfig whose only context points at this server with its
     /// bearer token.
     pub fn kubeconfig(&self) -> String {
-        let user = match self.shared.config().token {
-            Some(t) => format!("    token: {t}\n"),
-            None => "    {}\n".to_string(),
-        };
-        format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: sim\n  cluster:\n    server: {}\n\
-             contexts:\n- name: sim\n  context:\n    cluster: sim\n    user: kready\n    namespace: default\n\
-             current-context: sim\nusers:\n- name: kready\n  user:\n{user}",
-            self.url()
-        )
+        kubeconfig(&[("sim", self)])
     }
 
     pub fn write_kubeconfig(&self, path: &Path) -> std::io::Result<()> {
@@ -280,7 +278,7 @@ impl Handle {
             .unwrap_or_default()
             .to_string();
         let old = store.get(res, &ns, &name).map(|o| o.value(store.res(res)));
-        handlers::server_fields(&mut store, old.as_ref(), &mut value);
+        write::server_fields(&mut store, old.as_ref(), &mut value);
         let change = store.put(res, value);
         let rv = change.rv;
         self.shared.publish(change);
@@ -311,6 +309,29 @@ impl Handle {
         resource_of(&store, api_version, kind).map_or(0, |r| store.count(r))
     }
 
+    /// Takes the server down without losing its state: the port is closed
+    /// and every open connection (watches included) is dropped, until
+    /// `resume`. Clients see a dead server; after `resume` they see the
+    /// same objects and resourceVersions, as after an API server restart.
+    /// Returns once the port refuses connections (or after 5 s).
+    pub fn pause(&self) {
+        self.shared.up.send_replace(false);
+        let addr = self.addr();
+        wait_for(Duration::from_secs(5), || {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_err()
+        });
+    }
+
+    /// Listens again on the same address (see `pause`); returns once the
+    /// port accepts connections (or after 5 s).
+    pub fn resume(&self) {
+        self.shared.up.send_replace(true);
+        let addr = self.addr();
+        wait_for(Duration::from_secs(5), || {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_ok()
+        });
+    }
+
     /// Stops the server: the port is closed and every open connection
     /// (watches included) is dropped, as when an API server dies.
     pub fn stop(&mut self) {
@@ -339,6 +360,31 @@ impl Drop for Handle {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// A kubeconfig with one context per server (cluster, context and user
+/// all named by the given name); the first is the current context. For
+/// tests of context switching and fleet scans.
+pub fn kubeconfig(servers: &[(&str, &Handle)]) -> String {
+    let (mut clusters, mut contexts, mut users) = (String::new(), String::new(), String::new());
+    for (name, h) in servers {
+        clusters.push_str(&format!(
+            "- name: {name}\n  cluster:\n    server: {}\n",
+            h.url()
+        ));
+        contexts.push_str(&format!(
+            "- name: {name}\n  context:\n    cluster: {name}\n    user: {name}\n    namespace: default\n"
+        ));
+        let user = match h.shared.config().token {
+            Some(t) => format!("    token: {t}\n"),
+            None => "    {}\n".to_string(),
+        };
+        users.push_str(&format!("- name: {name}\n  user:\n{user}"));
+    }
+    let current = servers.first().map_or("", |(n, _)| n);
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n{clusters}contexts:\n{contexts}current-context: {current}\nusers:\n{users}"
+    )
 }
 
 fn resource_of(store: &Store, api_version: &str, kind: &str) -> Result<usize, String> {

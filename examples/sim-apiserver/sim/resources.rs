@@ -36,9 +36,20 @@ pub struct Resource {
     /// list items, as the real server's unstructured encoding does;
     /// built-in lists leave them out.
     pub custom: bool,
+    /// False once its CRD is deleted (kept so indices stay stable).
+    pub served: bool,
 }
 
 impl Resource {
+    /// Workloads with a `/scale` subresource (kubectl scale, HPAs).
+    pub fn scalable(&self) -> bool {
+        matches!(
+            (self.group.as_str(), self.plural.as_str()),
+            ("apps", "deployments" | "statefulsets" | "replicasets")
+                | ("", "replicationcontrollers")
+        )
+    }
+
     pub fn api_version(&self) -> String {
         if self.group.is_empty() {
             self.version.clone()
@@ -145,16 +156,22 @@ impl Registry {
                 categories: cats.iter().map(|s| s.to_string()).collect(),
                 verbs: verbs.iter().map(|s| s.to_string()).collect(),
                 custom: false,
+                served: true,
             });
         }
         r
     }
 
+    /// The resources currently served.
+    pub fn served(&self) -> impl Iterator<Item = &Resource> {
+        self.all.iter().filter(|r| r.served)
+    }
+
     /// The resource at a URL's group, version and plural.
     pub fn by_path(&self, group: &str, version: &str, plural: &str) -> Option<usize> {
-        self.all
-            .iter()
-            .position(|r| r.group == group && r.version == version && r.plural == plural)
+        self.all.iter().position(|r| {
+            r.served && r.group == group && r.version == version && r.plural == plural
+        })
     }
 
     /// The resource an object of `apiVersion`/`kind` is stored under. The
@@ -163,7 +180,29 @@ impl Registry {
     pub fn by_kind(&self, group: &str, kind: &str) -> Option<usize> {
         self.all
             .iter()
-            .position(|r| r.group == group && r.kind == kind && r.stored())
+            .position(|r| r.served && r.group == group && r.kind == kind && r.stored())
+    }
+
+    /// A CRD's group and kind.
+    fn crd_kind(crd: &Value) -> Option<(&str, &str)> {
+        let spec = crd.get("spec")?;
+        Some((
+            spec.get("group")?.as_str()?,
+            spec.pointer("/names/kind")?.as_str()?,
+        ))
+    }
+
+    /// A deleted CRD's kind is no longer served (discovery, paths).
+    pub fn remove_crd(&mut self, crd: &Value) {
+        if let Some((group, kind)) = Self::crd_kind(crd) {
+            for r in self
+                .all
+                .iter_mut()
+                .filter(|r| r.custom && r.group == group && r.kind == kind)
+            {
+                r.served = false;
+            }
+        }
     }
 
     /// Adds a CRD's served resource (its storage version, else the first
@@ -173,7 +212,13 @@ impl Registry {
         let group = spec.get("group")?.as_str()?;
         let names = spec.get("names")?;
         let kind = names.get("kind")?.as_str()?;
-        if let Some(i) = self.by_kind(group, kind) {
+        // Known (or deleted and now created again): served as before.
+        if let Some(i) = self
+            .all
+            .iter()
+            .position(|r| r.group == group && r.kind == kind && r.stored())
+        {
+            self.all[i].served = true;
             return Some(i);
         }
         let versions = spec.get("versions")?.as_array()?;
@@ -211,6 +256,7 @@ impl Registry {
             categories: strs("categories"),
             verbs: RW.iter().map(|s| s.to_string()).collect(),
             custom: true,
+            served: true,
         });
         Some(self.all.len() - 1)
     }
@@ -230,6 +276,7 @@ impl Registry {
             categories: Vec::new(),
             verbs: RW.iter().map(|s| s.to_string()).collect(),
             custom: true,
+            served: true,
         });
         self.all.len() - 1
     }
@@ -238,7 +285,7 @@ impl Registry {
     /// appearance (built-ins before CRDs, as the real server orders them).
     pub fn groups(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for r in &self.all {
+        for r in self.served() {
             if !r.group.is_empty() && !out.contains(&r.group) {
                 out.push(r.group.clone());
             }
@@ -250,7 +297,7 @@ impl Registry {
     /// one group differ).
     pub fn versions(&self, group: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for r in self.all.iter().filter(|r| r.group == group) {
+        for r in self.served().filter(|r| r.group == group) {
             if !out.contains(&r.version) {
                 out.push(r.version.clone());
             }

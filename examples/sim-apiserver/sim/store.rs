@@ -144,8 +144,42 @@ fn str_at(v: &Value, pointer: &str) -> String {
         .to_string()
 }
 
-/// (namespace, name): the order the real server lists in (its etcd keys).
-pub type Key = (String, String);
+/// (namespace, name), ordered as the real server lists: by its etcd key
+/// `namespace/name` (just `name` for cluster-scoped kinds) compared byte by
+/// byte, so namespace `a-b` sorts before `a`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Key(pub String, pub String);
+
+impl Key {
+    pub fn new(ns: &str, name: &str) -> Key {
+        Key(ns.to_string(), name.to_string())
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Key) -> std::cmp::Ordering {
+        etcd_order(&self.0, &self.1, &other.0, &other.1)
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Key) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Compares two objects' etcd keys without building them.
+pub fn etcd_order(ns_a: &str, name_a: &str, ns_b: &str, name_b: &str) -> std::cmp::Ordering {
+    let a = ns_a
+        .bytes()
+        .chain((!ns_a.is_empty()).then_some(b'/'))
+        .chain(name_a.bytes());
+    let b = ns_b
+        .bytes()
+        .chain((!ns_b.is_empty()).then_some(b'/'))
+        .chain(name_b.bytes());
+    a.cmp(b)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeType {
@@ -223,14 +257,17 @@ impl Store {
         }
     }
 
+    fn is_crd(&self, res: usize) -> bool {
+        let r = &self.registry.all[res];
+        r.group == "apiextensions.k8s.io" && r.kind == "CustomResourceDefinition"
+    }
+
     pub fn res(&self, i: usize) -> &Resource {
         &self.registry.all[i]
     }
 
     pub fn get(&self, res: usize, ns: &str, name: &str) -> Option<&Arc<Obj>> {
-        self.objects
-            .get(&res)?
-            .get(&(ns.to_string(), name.to_string()))
+        self.objects.get(&res)?.get(&Key::new(ns, name))
     }
 
     /// How many objects of a resource are stored.
@@ -261,7 +298,7 @@ impl Store {
             set_meta(&mut value, "generation", 1.into());
         }
         let obj = Obj::new(&self.registry.all[res], value, self.rv);
-        let key = (obj.namespace.clone(), obj.name.clone());
+        let key = Key(obj.namespace.clone(), obj.name.clone());
         self.objects
             .entry(res)
             .or_default()
@@ -272,11 +309,14 @@ impl Store {
     /// Stores `value` (create or replace) as a new version and records
     /// the change. Returns the change (the caller broadcasts it).
     pub fn put(&mut self, res: usize, mut value: Value) -> Arc<Change> {
+        if self.is_crd(res) {
+            self.registry.add_crd(&value);
+        }
         self.rv += 1;
         let rv = self.rv;
         set_meta(&mut value, "resourceVersion", rv.to_string().into());
         let obj = Arc::new(Obj::new(&self.registry.all[res], value, rv));
-        let key = (obj.namespace.clone(), obj.name.clone());
+        let key = Key(obj.namespace.clone(), obj.name.clone());
         let prev = self
             .objects
             .entry(res)
@@ -299,13 +339,13 @@ impl Store {
     /// Deletes an object; the DELETED event carries it with a new
     /// resourceVersion, as the real server's does.
     pub fn delete(&mut self, res: usize, ns: &str, name: &str) -> Option<Arc<Change>> {
-        let prev = self
-            .objects
-            .get_mut(&res)?
-            .remove(&(ns.to_string(), name.to_string()))?;
+        let prev = self.objects.get_mut(&res)?.remove(&Key::new(ns, name))?;
         self.rv += 1;
         let rv = self.rv;
         let mut value = prev.value(&self.registry.all[res]);
+        if self.is_crd(res) {
+            self.registry.remove_crd(&value);
+        }
         set_meta(&mut value, "resourceVersion", rv.to_string().into());
         let obj = Arc::new(Obj::new(&self.registry.all[res], value, rv));
         Some(self.record(Change {
@@ -383,7 +423,7 @@ impl Store {
             .map(|(k, o)| (k.clone(), o.clone()))
             .collect();
         for c in later.iter().rev() {
-            let key = (c.obj.namespace.clone(), c.obj.name.clone());
+            let key = Key(c.obj.namespace.clone(), c.obj.name.clone());
             if !in_ns(&key) {
                 continue;
             }

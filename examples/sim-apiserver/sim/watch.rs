@@ -26,8 +26,8 @@ use tokio::sync::mpsc;
 
 use super::Shared;
 use super::config::Config;
-use super::handlers::streaming_response;
 use super::http::{Body, Req, Target, status, status_value};
+use super::list::streaming_response;
 use super::resources::Resource;
 use super::select::{FieldSelector, LabelSelector};
 use super::store::{ChangeType, Form, ListError, Obj, partial_metadata};
@@ -122,10 +122,12 @@ pub fn watch(shared: &Arc<Shared>, cfg: &Config, r: &Req, t: &Target) -> Respons
         labels,
         fields,
     };
+    // A day at most: far-off deadlines would overflow the clock.
     let timeout = r
         .param("timeoutSeconds")
         .and_then(|s| s.parse::<u64>().ok())
-        .unwrap_or(cfg.watch_timeout_secs);
+        .unwrap_or(cfg.watch_timeout_secs)
+        .min(86_400);
 
     // Under the store lock: what to send first, and the subscription, so
     // that no change falls between them.
