@@ -244,10 +244,13 @@ async fn event_loop(
     // Sources send batches of events (a snapshot was folded in before the
     // loop started).
     let (tx, mut source) = mpsc::channel::<Vec<SourceEvent>>(16);
+    // The live cluster's connection, for `y` (fetches) and `:ctx`.
+    let mut connection: Option<live::Connection> = None;
     let mut feed = match opts.feed {
         Feed::Replay(steps) => Some(tokio::spawn(demo::play(steps, tx))),
         Feed::Live(live) => {
             let (conn, scope) = *live;
+            connection = Some(conn.clone());
             Some(tokio::spawn(live::run(conn, scope, tx)))
         }
         Feed::None => None,
@@ -324,6 +327,7 @@ async fn event_loop(
                         .context("starting the checker thread")?;
                     *model = fresh;
                     fold_at = None;
+                    connection = Some(conn.clone());
                     feed = Some(tokio::spawn(live::run(conn, switch.scope.clone(), tx)));
                     Msg::EffectDone(line)
                 }
@@ -354,6 +358,30 @@ async fn event_loop(
                 // are folded with it.
                 Effect::Fold => {
                     fold_at.get_or_insert_with(|| tokio::time::Instant::now() + FOLD);
+                }
+                Effect::Fetch(key, api_version) => {
+                    let done = done_tx.clone();
+                    match connection.clone() {
+                        Some(conn) => {
+                            tokio::spawn(async move {
+                                let fetched = live::fetch(
+                                    &conn,
+                                    &api_version,
+                                    &key.kind,
+                                    &key.namespace,
+                                    &key.name,
+                                )
+                                .await;
+                                let _ = done.send(match fetched {
+                                    Ok(value) => Msg::Fetched(key, value),
+                                    Err(why) => Msg::EffectDone(why),
+                                });
+                            });
+                        }
+                        None => {
+                            let _ = done.send(Msg::EffectDone("no live connection".into()));
+                        }
+                    }
                 }
                 Effect::SwitchContext(name) => match &opts.switch {
                     Some(switch) => {

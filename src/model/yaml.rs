@@ -26,18 +26,32 @@ pub fn render(obj: &Object) -> String {
             "metadata".into(),
             serde_json::to_value(&obj.meta).unwrap_or(Value::Null),
         );
-        if obj.key.kind == "Secret"
-            && let Some(Value::Object(data)) = map.get_mut("data")
-        {
-            for v in data.values_mut() {
-                *v = Value::String("(value hidden)".into());
+    }
+    render_value(value, trimmed_note(obj).as_deref())
+}
+
+/// An object as YAML for the screen, as the server or a file holds it:
+/// Secret values hidden, managedFields dropped, secret literals masked,
+/// control characters made inert; `note` (comment lines) goes first.
+pub fn render_value(mut value: Value, note: Option<&str>) -> String {
+    if let Value::Object(map) = &mut value {
+        if map.get("kind").and_then(Value::as_str) == Some("Secret") {
+            for field in ["data", "stringData"] {
+                if let Some(Value::Object(data)) = map.get_mut(field) {
+                    for v in data.values_mut() {
+                        *v = Value::String("(value hidden)".into());
+                    }
+                }
             }
+        }
+        if let Some(Value::Object(meta)) = map.get_mut("metadata") {
+            meta.remove("managedFields");
         }
     }
     super::mask::mask_object(&mut value);
     let yaml =
         serde_saphyr::to_string(&value).unwrap_or_else(|e| format!("# cannot render: {e}\n"));
-    let text = match trimmed_note(obj) {
+    let text = match note {
         Some(note) => format!("{note}{yaml}"),
         None => yaml,
     };

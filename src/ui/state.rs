@@ -13,6 +13,7 @@ use ratatui_textarea::TextArea;
 use super::panes::{self, Cx, Outcome, Pane, PaneEvent};
 use crate::config::keymap::{Action, Keymap};
 use crate::config::theme::Theme;
+use crate::model::ObjKey;
 use crate::runtime::{Evaluation, Model};
 use crate::source::Event;
 
@@ -28,6 +29,8 @@ pub enum Msg {
     Tick,
     /// An effect finished; the line says how (e.g. where an export went).
     EffectDone(String),
+    /// An object as the server holds it now (`Effect::Fetch`), as JSON.
+    Fetched(ObjKey, serde_json::Value),
 }
 
 /// Work `update` asks the event loop to do.
@@ -46,6 +49,9 @@ pub enum Effect {
     /// Open this kubeconfig context in place of the current cluster; the
     /// outcome comes back as `EffectDone`.
     SwitchContext(String),
+    /// Fetch the object, whole and current, from the live server; it comes
+    /// back as `Msg::Fetched` (or an `EffectDone` saying why not).
+    Fetch(ObjKey, String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,6 +240,18 @@ pub fn update(state: &mut State, model: &mut Model, msg: Msg) -> Vec<Effect> {
             state.status = Some(line);
             Vec::new()
         }
+        Msg::Fetched(key, value) => {
+            // Shown only if its YAML view is still open.
+            if let Some(Overlay::Yaml { title, text, .. }) = &mut state.overlay
+                && *title == key.to_string()
+            {
+                *text = crate::model::yaml::render_value(
+                    value,
+                    Some("# the whole object, as the server holds it now\n"),
+                );
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -308,11 +326,21 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         Action::Yaml => match state.selected_object(model) {
             Some(key) => match model.store.get(&key) {
                 Some(obj) => {
+                    let live = model.store.info.source == "live";
+                    let text = crate::model::yaml::render(obj);
                     state.overlay = Some(Overlay::Yaml {
                         title: key.to_string(),
-                        text: crate::model::yaml::render(obj),
+                        // What the store holds until the server answers.
+                        text: if live {
+                            format!("# fetching the current object from the server…\n{text}")
+                        } else {
+                            text
+                        },
                         scroll: 0,
-                    })
+                    });
+                    if live {
+                        return vec![Effect::Fetch(key, obj.api_version.clone())];
+                    }
                 }
                 None => state.status = Some(format!("{key} is not in the store")),
             },

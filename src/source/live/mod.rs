@@ -2,11 +2,13 @@
 //! by watch streams (see `watch`), with per-kind status for partial access.
 
 mod connect;
+mod fetch;
 mod resources;
 mod sync;
 mod watch;
 
 pub use connect::{ConnectError, ConnectOptions, Connection, connect, contexts};
+pub use fetch::fetch;
 pub use resources::{Watched, wanted};
 pub use sync::{cluster_info, sync_once};
 pub use watch::{WatchScope, describe, run};
