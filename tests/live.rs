@@ -417,3 +417,64 @@ fn after_the_sync_nothing_is_polled() {
         assert!(asked.is_empty(), "requests while idle: {asked:?}");
     });
 }
+
+/// `y` in live mode: the whole current object from the server (a managed
+/// pod's image and command, which the store trims), and a Secret's
+/// metadata only.
+#[test]
+fn fetch_gets_the_whole_object_and_never_secret_data() {
+    let sim = serve_demo(|_| {});
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = kubeconfig(&sim, dir.path());
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let conn = live::connect(&ConnectOptions {
+            kubeconfig: Some(kc),
+            context: None,
+            request_timeout: Duration::from_secs(5),
+        })
+        .await
+        .expect("connects");
+        let http = sim::client::Client::new(sim.addr(), Some("sim-token"));
+        let pods = http.get("/api/v1/namespaces/checkout/pods").json();
+        let pod = &pods["items"][0]["metadata"];
+        let name = pod["name"].as_str().expect("a pod");
+        let got = live::fetch(&conn, "v1", "Pod", "checkout", name)
+            .await
+            .expect("fetched");
+        assert_eq!(got["kind"], "Pod");
+        assert!(
+            got["spec"]["containers"][0]["image"].is_string(),
+            "the whole spec: {got}"
+        );
+        let secrets = http.get("/api/v1/secrets").json();
+        let s = &secrets["items"][0]["metadata"];
+        let (ns, name) = (
+            s["namespace"].as_str().expect("ns"),
+            s["name"].as_str().expect("name"),
+        );
+        sim.clear_requests(); // the test's own list above asked for data
+        let secret = live::fetch(&conn, "v1", "Secret", ns, name)
+            .await
+            .expect("fetched");
+        assert_eq!(secret["metadata"]["name"], name);
+        assert!(
+            secret.get("data").is_none() && secret.get("stringData").is_none(),
+            "no Secret data is ever requested: {secret}"
+        );
+        let missing = live::fetch(&conn, "v1", "Pod", "checkout", "gone").await;
+        assert!(missing.is_err_and(|e| e.contains("404")));
+    });
+    let secret_requests: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("/secrets"))
+        .collect();
+    assert!(!secret_requests.is_empty());
+    assert!(
+        secret_requests
+            .iter()
+            .all(|r| r.accept.contains("PartialObjectMetadata")),
+        "Secrets are asked for as metadata only: {secret_requests:?}"
+    );
+}
