@@ -478,3 +478,69 @@ fn fetch_gets_the_whole_object_and_never_secret_data() {
         "Secrets are asked for as metadata only: {secret_requests:?}"
     );
 }
+
+/// A user who may read pods only in some namespaces: without `-n`, kready
+/// falls back to the context's namespace and says so; with `-n` it watches
+/// the namespaces named. Either way the pods there are checked.
+#[test]
+fn a_user_limited_to_namespaces_is_watched_there() {
+    let sim = serve_demo(|c| {
+        c.forbid = vec![sim::Forbid {
+            except_namespaces: vec!["checkout".into(), "payments".into()],
+            ..Forbid::resource("pods")
+        }]
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kc,
+        sim.kubeconfig()
+            .replace("namespace: default", "namespace: checkout"),
+    )
+    .expect("kubeconfig");
+    let kc = kc.to_str().expect("utf-8");
+    let pod_namespaces = |out: &Output| -> std::collections::BTreeSet<String> {
+        results(out)
+            .iter()
+            .filter(|r| r["subject"]["kind"] == "Pod")
+            .filter_map(|r| r["subject"]["namespace"].as_str().map(str::to_string))
+            .collect()
+    };
+    let out = kready(
+        &[
+            "check",
+            "--kubeconfig",
+            kc,
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Pod may not be listed in every namespace: watching namespace checkout"),
+        "{stderr}"
+    );
+    assert_eq!(pod_namespaces(&out), ["checkout".to_string()].into());
+
+    let out = kready(
+        &[
+            "check",
+            "--kubeconfig",
+            kc,
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "-n",
+            "checkout,payments",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        pod_namespaces(&out),
+        ["checkout".to_string(), "payments".to_string()].into()
+    );
+}

@@ -31,6 +31,9 @@ pub struct Connection {
     pub server: String,
     /// The API server's `gitVersion`.
     pub version: String,
+    /// The context's namespace (`default` when it names none): where a user
+    /// who may not list a kind in every namespace is watched.
+    pub default_namespace: String,
     pub request_timeout: Duration,
 }
 
@@ -125,6 +128,7 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Connection, ConnectError> 
         None => return Err(ConnectError::NoConfig),
     };
     let server = config.cluster_url.to_string();
+    let default_namespace = config.default_namespace.clone();
     config.connect_timeout = Some(opts.request_timeout);
     let client = Client::try_from(config).map_err(|e| ConnectError::Unreachable {
         context: context.clone(),
@@ -154,6 +158,7 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Connection, ConnectError> 
         context,
         server,
         version,
+        default_namespace,
         request_timeout: opts.request_timeout,
     })
 }

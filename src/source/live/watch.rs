@@ -26,6 +26,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
 
+use super::board::Board;
 use super::connect::Connection;
 use super::resources::{self, Watched};
 use crate::model::ObjRef;
@@ -68,6 +69,7 @@ pub async fn run(conn: Connection, scope: WatchScope, out: mpsc::Sender<Vec<Even
     let (tx, rx) = mpsc::unbounded_channel::<Event>();
     let batcher = tokio::spawn(batch(rx, out));
     tokio::spawn(clock(tx.clone()));
+    let board = Arc::new(Board::default());
     let mut started: BTreeSet<String> = BTreeSet::new();
     let mut configz = false;
     while !tx.is_closed() {
@@ -98,7 +100,7 @@ pub async fn run(conn: Connection, scope: WatchScope, out: mpsc::Sender<Vec<Even
                     let _ = tx.send(syncing(KUBELET_KIND, KUBELET_GROUP));
                 }
                 for w in new {
-                    spawn_watchers(&conn, &scope, w, &tx);
+                    spawn_watchers(&conn, &scope, w, &tx, &board);
                 }
                 if !configz {
                     configz = true;
@@ -170,24 +172,42 @@ fn spawn_watchers(
     scope: &WatchScope,
     w: Watched,
     tx: &mpsc::UnboundedSender<Event>,
+    board: &Arc<Board>,
 ) {
+    let watch = |ns: Option<String>| {
+        let feed = Feed {
+            tx: tx.clone(),
+            board: board.clone(),
+        };
+        tokio::spawn(watch_kind(conn.clone(), w.clone(), ns, feed));
+    };
     if w.namespaced && !scope.namespaces.is_empty() {
-        for ns in &scope.namespaces {
-            let conn = conn.clone();
-            tokio::spawn(watch_kind(conn, w.clone(), Some(ns.clone()), tx.clone()));
-        }
+        scope.namespaces.iter().cloned().map(Some).for_each(watch);
     } else {
-        tokio::spawn(watch_kind(conn.clone(), w, None, tx.clone()));
+        watch(None);
     }
 }
 
-/// One kind's watch, until the console is gone.
-async fn watch_kind(
-    conn: Connection,
-    w: Watched,
-    namespace: Option<String>,
+/// Where a watcher's events go, and the board that combines its status
+/// with its kind's other watchers'.
+#[derive(Clone)]
+struct Feed {
     tx: mpsc::UnboundedSender<Event>,
-) {
+    board: Arc<Board>,
+}
+
+/// Why a watcher stopped.
+enum Ended {
+    /// The console is gone, or the stream ended.
+    Done,
+    /// Forbidden to list in every namespace, where narrower is possible.
+    Forbidden,
+}
+
+/// One kind's watch, until the console is gone. A user who may not list a
+/// namespaced kind in every namespace falls back to the context's namespace
+/// (as kubectl does); `-n` names others.
+async fn watch_kind(conn: Connection, w: Watched, namespace: Option<String>, feed: Feed) {
     fn api<K>(conn: &Connection, w: &Watched, namespace: Option<&str>) -> Api<K>
     where
         K: kube::Resource<
@@ -200,7 +220,6 @@ async fn watch_kind(
             None => Api::all_with(conn.client.clone(), &w.resource),
         }
     }
-    let config = watcher::Config::default().page_size(PAGE);
     let r = w.resource.clone();
     let typed = move |obj: DynamicObject| -> Value {
         let mut v = serde_json::to_value(obj).unwrap_or(Value::Null);
@@ -213,19 +232,37 @@ async fn watch_kind(
         with_type(&mut v, &r.api_version, &r.kind);
         v
     };
-    if w.metadata_only {
-        // A metadata-only Api asks for PartialObjectMetadata: no data.
-        let api: Api<PartialObjectMeta<DynamicObject>> = api(&conn, &w, namespace.as_deref());
-        let s = watcher::watcher(api, config)
-            .default_backoff()
-            .map(move |e| e.map(|e| map_event(e, &meta_only)));
-        pump(s, &w, namespace, &tx).await;
-    } else {
-        let api: Api<DynamicObject> = api(&conn, &w, namespace.as_deref());
-        let s = watcher::watcher(api, config)
-            .default_backoff()
-            .map(move |e| e.map(|e| map_event(e, &typed)));
-        pump(s, &w, namespace, &tx).await;
+    let mut namespace = namespace;
+    loop {
+        let narrower =
+            (namespace.is_none() && w.namespaced).then(|| conn.default_namespace.clone());
+        let config = watcher::Config::default().page_size(PAGE);
+        let ended = if w.metadata_only {
+            // A metadata-only Api asks for PartialObjectMetadata: no data.
+            let api: Api<PartialObjectMeta<DynamicObject>> = api(&conn, &w, namespace.as_deref());
+            let s = watcher::watcher(api, config)
+                .default_backoff()
+                .map(|e| e.map(|e| map_event(e, &meta_only)));
+            pump(s, &w, namespace.as_deref(), narrower.is_some(), &feed).await
+        } else {
+            let api: Api<DynamicObject> = api(&conn, &w, namespace.as_deref());
+            let s = watcher::watcher(api, config)
+                .default_backoff()
+                .map(|e| e.map(|e| map_event(e, &typed)));
+            pump(s, &w, namespace.as_deref(), narrower.is_some(), &feed).await
+        };
+        match (ended, narrower) {
+            (Ended::Forbidden, Some(ns)) => {
+                let (kind, group) = (&w.resource.kind, &w.resource.group);
+                feed.board.forget(kind, group, None);
+                let _ = feed.tx.send(Event::Notice(format!(
+                    "{kind} may not be listed in every namespace: watching namespace {ns} \
+                     (the context's; -n names others)"
+                )));
+                namespace = Some(ns);
+            }
+            _ => return,
+        }
     }
 }
 
@@ -253,24 +290,24 @@ fn with_type(v: &mut Value, api_version: &str, kind: &str) {
 async fn pump(
     stream: impl Stream<Item = Result<WatchEvent<Value>, watcher::Error>>,
     w: &Watched,
-    namespace: Option<String>,
-    tx: &mpsc::UnboundedSender<Event>,
-) {
+    namespace: Option<&str>,
+    narrower: bool,
+    feed: &Feed,
+) -> Ended {
+    let tx = &feed.tx;
     let kind = w.resource.kind.clone();
     let group = w.resource.group.clone();
     let status = |s: KindStatus| Event::Status {
         kind: kind.clone(),
         group: group.clone(),
-        status: s,
+        status: feed.board.report(&kind, &group, namespace, s),
     };
     let mut stream = std::pin::pin!(stream);
     let mut listed: Vec<ObjRef> = Vec::new();
     let mut failing_since: Option<Timestamp> = None;
     // The last list or watch failed (forbidden or an error).
     let mut refused = false;
-    let where_ = namespace
-        .as_deref()
-        .map_or(String::new(), |ns| format!(" in {ns}"));
+    let where_ = namespace.map_or(String::new(), |ns| format!(" in {ns}"));
     while let Some(event) = stream.next().await {
         let sent = match event {
             Ok(WatchEvent::Init) => {
@@ -301,7 +338,7 @@ async fn pump(
                 tx.send(Event::Relist {
                     kind: kind.clone(),
                     group: group.clone(),
-                    namespace: namespace.clone(),
+                    namespace: namespace.map(str::to_string),
                     objects,
                 })
                 .and_then(|_| tx.send(status(KindStatus::Ready)))
@@ -324,6 +361,7 @@ async fn pump(
                         since.strftime("%H:%M:%S UTC")
                     ))))
                 }
+                Some(KindStatus::Forbidden(_)) if narrower => return Ended::Forbidden,
                 Some(s) => {
                     refused = true;
                     info!("{kind}.{group}{where_}: {s:?}");
@@ -333,9 +371,10 @@ async fn pump(
             },
         };
         if sent.is_err() {
-            return; // the console is gone
+            return Ended::Done; // the console is gone
         }
     }
+    Ended::Done
 }
 
 /// Decodes one watched object as the snapshot loader would.
