@@ -544,3 +544,49 @@ fn a_user_limited_to_namespaces_is_watched_there() {
         ["checkout".to_string(), "payments".to_string()].into()
     );
 }
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?.to_string();
+            line.split_whitespace().nth(1)?.parse::<f64>().ok()
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// A bounded soak: the simulator's mutation driver changes pods (annotations,
+/// restart counts, a bounded churn of added and deleted pods) at 200 a
+/// second for 8 s; the store keeps up, ends equal to the server, and the
+/// process does not grow (the full 10-minute soak is `benches/live.sh`).
+#[test]
+fn a_bounded_soak_under_the_mutation_driver_shows_no_growth() {
+    let sim = serve_demo(|_| {});
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = kubeconfig(&sim, dir.path());
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let mut w = watch(&kc).await;
+        assert!(w.until(Duration::from_secs(30), synced).await, "synced");
+        let objects = w.store.len();
+        sim.start_driver(200.0);
+        w.until(Duration::from_secs(3), |_| false).await;
+        let warm = rss_mb();
+        w.until(Duration::from_secs(5), |_| false).await;
+        let grown = rss_mb() - warm;
+        sim.stop_driver();
+        let want = pods_on_server(&sim);
+        assert!(
+            w.until(Duration::from_secs(20), |s| pods_in(s) == want)
+                .await,
+            "the store ends equal to the server"
+        );
+        assert!(
+            w.store.len() < objects + 200,
+            "the churn is bounded: {} objects, {objects} at the start",
+            w.store.len()
+        );
+        assert!(grown < 100.0, "RSS grew {grown:.0} MB in 5 s of changes");
+        eprintln!("soak: RSS {warm:.0} → {:.0} MB", warm + grown);
+    });
+}
