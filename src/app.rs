@@ -6,7 +6,7 @@
 //! With nothing pending it arms no timer at all, so an idle console sleeps
 //! until a key, a signal or a source event arrives.
 //!
-//! Signals are handled from before loading (`Signals`, `until_signal`), the
+//! Signals are handled from before connecting (`Signals`, `until_signal`), the
 //! terminal is restored exactly once on every way out (quit, error, signal,
 //! panic), and a signal ends the process with status 128 + its number.
 
@@ -37,7 +37,7 @@ use crate::config::theme::Theme;
 use crate::model::inert::inert;
 use crate::runtime::Model;
 use crate::source::Event as SourceEvent;
-use crate::source::demo::{self, ReplayStep};
+use crate::source::demo;
 use crate::source::live;
 use crate::ui::state::{Effect, Msg, State, update};
 
@@ -62,12 +62,38 @@ pub struct Options {
 
 /// The source of changes while the console runs.
 pub enum Feed {
-    /// A snapshot: nothing changes.
+    /// Nothing changes.
     None,
-    /// The demo's incident, replayed (`--demo` without `--no-replay`).
-    Replay(Vec<ReplayStep>),
+    /// A snapshot (or the demo) read behind the open console, then, for
+    /// the demo without `--no-replay`, its incident replayed.
+    Load(Box<Load>),
     /// A live cluster's watches.
     Live(Box<(live::Connection, live::WatchScope)>),
+}
+
+pub struct Load {
+    pub path: PathBuf,
+    /// `snapshot` or `demo`.
+    pub source: String,
+    pub options: crate::source::snapshot::LoadOptions,
+    /// The demo's replay timeline, to play once the cluster is read.
+    pub replay: Option<PathBuf>,
+}
+
+/// Reads the snapshot into the console, then plays the replay if any.
+async fn load(load: Load, tx: mpsc::Sender<Vec<SourceEvent>>) {
+    let start =
+        crate::source::loading::feed(load.path, &load.source, load.options, tx.clone()).await;
+    let Some(dir) = load.replay else { return };
+    let start = start.unwrap_or_else(k8s_openapi::jiff::Timestamp::now);
+    match demo::load_steps(&dir, start) {
+        Ok(steps) => demo::play(steps, tx).await,
+        Err(e) => {
+            let _ = tx
+                .send(vec![SourceEvent::Notice(format!("replay: {e}"))])
+                .await;
+        }
+    }
 }
 
 /// What `:ctx NAME` needs: how to connect (its context replaced by NAME)
@@ -141,29 +167,17 @@ pub fn runtime() -> Result<Runtime> {
         .context("starting the event loop")
 }
 
-/// Runs `work` (loading, the first evaluation) on a thread of its own while
-/// this one waits for it or for a signal. `Err(n)`: signal `n` came first;
-/// the work is abandoned, as the process is about to exit.
-pub fn until_signal<T: Send + 'static>(
+/// Runs `work` (connecting to a cluster) until it ends or a signal comes:
+/// `Err` names the signal that came first.
+pub fn until_signal<T>(
     runtime: &Runtime,
     signals: &mut Signals,
-    what: &str,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<Result<T, Ended>> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    std::thread::Builder::new()
-        .name(format!("kready {what}"))
-        .spawn(move || {
-            let _ = tx.send(work());
-        })
-        .with_context(|| format!("starting {what}"))?;
+    work: impl std::future::Future<Output = T>,
+) -> Result<T, Ended> {
     runtime.block_on(async {
         tokio::select! {
-            done = rx => match done {
-                Ok(value) => Ok(Ok(value)),
-                Err(_) => anyhow::bail!("{what} stopped (it panicked)"),
-            },
-            n = signals.recv() => Ok(Err(Ended::Signal(n))),
+            value = work => Ok(value),
+            n = signals.recv() => Err(Ended::Signal(n)),
         }
     })
 }
@@ -247,7 +261,7 @@ async fn event_loop(
     // The live cluster's connection, for `y` (fetches) and `:ctx`.
     let mut connection: Option<live::Connection> = None;
     let mut feed = match opts.feed {
-        Feed::Replay(steps) => Some(tokio::spawn(demo::play(steps, tx))),
+        Feed::Load(l) => Some(tokio::spawn(load(*l, tx))),
         Feed::Live(live) => {
             let (conn, scope) = *live;
             connection = Some(conn.clone());

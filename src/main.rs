@@ -95,7 +95,12 @@ fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
     let mut signals = kready::app::Signals::install(&runtime)?;
     let (store, feed) = if is_live(&cli) {
         // The console opens at once on an empty store; the watches fill it.
-        let conn = runtime.block_on(live::connect(&connect_options(&cli)))?;
+        let options = connect_options(&cli);
+        let conn = match kready::app::until_signal(&runtime, &mut signals, live::connect(&options))
+        {
+            Ok(conn) => conn?,
+            Err(ended) => return Ok(ExitCode::from(ended.exit_code())),
+        };
         info!(
             "connected to {} ({}, {})",
             conn.context, conn.server, conn.version
@@ -103,34 +108,28 @@ fn console(cli: Arc<Cli>, config: Config) -> Result<ExitCode> {
         let store = ClusterStore::new(live::cluster_info(&conn));
         (store, Feed::Live(Box::new((conn, watch_scope(&cli)))))
     } else {
-        let loading = Arc::clone(&cli);
-        let store = match kready::app::until_signal(&runtime, &mut signals, "loading", move || {
-            load_store(&loading)
-        })? {
-            Ok(store) => store?,
-            Err(ended) => return Ok(ExitCode::from(ended.exit_code())),
+        // The console opens at once; the snapshot is read behind it. A path
+        // that is not there fails before the terminal is touched.
+        let (path, source) = snapshot_path(&cli);
+        std::fs::metadata(&path).with_context(|| format!("{}", path.display()))?;
+        let store = ClusterStore::new(kready::store::ClusterInfo {
+            source: source.to_string(),
+            name: path.display().to_string(),
+            ..Default::default()
+        });
+        let replay = (cli.demo && !cli.no_replay).then(|| demo_dir().join("../demo-replay"));
+        let load = kready::app::Load {
+            path,
+            source: source.to_string(),
+            options: load_options(&cli),
+            replay,
         };
-        let feed = if cli.demo && !cli.no_replay {
-            let start = store.info.captured_at.unwrap_or_else(Timestamp::now);
-            Feed::Replay(kready::source::demo::load_steps(
-                &demo_dir().join("../demo-replay"),
-                start,
-            )?)
-        } else {
-            Feed::None
-        };
-        (store, feed)
+        (store, Feed::Load(Box::new(load)))
     };
     let export_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    // The first evaluation of a big cluster takes a while too.
-    let model = match kready::app::until_signal(&runtime, &mut signals, "the first evaluation", {
-        let config = config.clone();
-        // The checker derives the panes' heavy rows off the event loop.
-        move || Model::new(store, &config, None).with_derivations(kready::ui::panes::derivations())
-    })? {
-        Ok(model) => model,
-        Err(ended) => return Ok(ExitCode::from(ended.exit_code())),
-    };
+    // The store starts empty: the first evaluation is immediate, and the
+    // checker derives the panes' heavy rows off the event loop.
+    let model = Model::new(store, &config, None).with_derivations(kready::ui::panes::derivations());
     let options = kready::app::Options {
         status: settings.status_line(),
         theme: settings.theme,
@@ -223,16 +222,26 @@ fn live_store(cli: &Cli) -> Result<ClusterStore> {
     })
 }
 
-fn load_store(cli: &Cli) -> Result<ClusterStore> {
-    let (path, source) = match (&cli.snapshot, cli.demo) {
-        (Some(p), _) => (p.clone(), "snapshot"),
-        (None, _) => (demo_dir(), "demo"),
-    };
-    let opts = LoadOptions {
+/// The snapshot to read and what to call the source.
+fn snapshot_path(cli: &Cli) -> (PathBuf, &'static str) {
+    match &cli.snapshot {
+        Some(p) => (p.clone(), "snapshot"),
+        None => (demo_dir(), "demo"),
+    }
+}
+
+fn load_options(cli: &Cli) -> LoadOptions {
+    LoadOptions {
         keep_going: cli.keep_going,
         max_file_bytes: cli.max_file_mb * 1024 * 1024,
         max_alias_events: cli.max_alias_events,
-    };
+        progress: None,
+    }
+}
+
+fn load_store(cli: &Cli) -> Result<ClusterStore> {
+    let (path, source) = snapshot_path(cli);
+    let opts = load_options(cli);
     // Loader errors start with the path (not repeated here); `main` prints
     // them inert.
     let mut loaded = snapshot::load(&path, &opts)?;

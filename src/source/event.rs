@@ -37,6 +37,9 @@ pub enum Event {
     Clock(Timestamp),
     /// A line for the user: a replay step's title, a loader warning.
     Notice(String),
+    /// What the source knows of the cluster as a whole (a snapshot's
+    /// capture time, context and server version, once it is read).
+    Info(Box<crate::store::ClusterInfo>),
 }
 
 impl Event {
@@ -61,6 +64,7 @@ impl Event {
                 group,
                 status,
             } => store.set_status(&kind, &group, status),
+            Event::Info(info) => store.info = *info,
             other @ (Event::Clock(_) | Event::Notice(_)) => return Some(other),
         }
         None

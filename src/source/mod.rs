@@ -6,6 +6,7 @@ pub mod decode;
 pub mod demo;
 pub mod event;
 pub mod live;
+pub mod loading;
 pub mod snapshot;
 mod yaml;
 

@@ -42,6 +42,19 @@ pub struct LoadOptions {
     pub max_file_bytes: u64,
     /// Bound on the events YAML aliases may replay in one document.
     pub max_alias_events: usize,
+    /// Told as files are read, for a progress display.
+    pub progress: Option<Progress>,
+}
+
+/// Called from the loader threads after each file: bytes read so far, and
+/// of all the files.
+#[derive(Clone)]
+pub struct Progress(pub Arc<dyn Fn(u64, u64) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 impl Default for LoadOptions {
@@ -50,6 +63,7 @@ impl Default for LoadOptions {
             keep_going: false,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             max_alias_events: yaml::DEFAULT_MAX_ALIAS_EVENTS,
+            progress: None,
         }
     }
 }
@@ -235,6 +249,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
         .collect();
     order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
     let next = AtomicUsize::new(0);
+    let total: u64 = sizes.iter().sum();
+    let read = std::sync::atomic::AtomicU64::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len());
@@ -251,6 +267,10 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
                         let Some(&i) = order.get(n) else { break };
                         let file = &files[i];
                         out.push((i, load_file(file, opts, &mut buf)));
+                        if let Some(progress) = &opts.progress {
+                            let done = read.fetch_add(sizes[i], Ordering::Relaxed) + sizes[i];
+                            (progress.0)(done, total);
+                        }
                     }
                     out
                 })
