@@ -44,8 +44,10 @@ use crate::ui::state::{Effect, Msg, State, update};
 /// The shortest time between two frames.
 const FRAME: Duration = Duration::from_millis(16);
 /// How long store changes wait before they are folded into the results: a
-/// burst of changes is folded once.
-const FOLD: Duration = Duration::from_millis(250);
+/// burst of changes is folded once, and under a steady stream of watch
+/// events the checks run twice a second, a change still on screen within a
+/// second.
+const FOLD: Duration = Duration::from_millis(500);
 
 pub struct Options {
     pub theme: Theme,

@@ -22,10 +22,21 @@ struct Bucket {
 
 impl Bucket {
     fn tally(&mut self) {
-        self.tallies = score::per_check(self.results.iter().map(|r| &**r))
-            .into_iter()
-            .map(|(id, (category, t))| (id, category, t))
-            .collect();
+        // A bucket holds one check's results (the last, the few outside the
+        // catalog): a short list beats a map per result.
+        let mut tallies: Vec<(&'static str, Category, Tally)> = Vec::new();
+        for r in self.results.iter() {
+            match tallies.iter_mut().find(|(id, _, _)| *id == r.check) {
+                Some((_, _, t)) => t.add(r),
+                None => {
+                    let mut t = Tally::default();
+                    t.add(r);
+                    tallies.push((r.check, r.category, t));
+                }
+            }
+        }
+        tallies.sort_unstable_by_key(|(id, _, _)| *id);
+        self.tallies = tallies;
     }
 }
 
