@@ -1,8 +1,11 @@
 //! workload — reliability of Deployments, StatefulSets, DaemonSets, Jobs, Pods.
 //!
 //! Container-level checks run on the pod template of the top-level workload
-//! (`Workload::of`), so one Deployment yields one result per container, not
-//! one per replica. Native sidecars (init containers with `restartPolicy:
+//! (`workload_of`), so one Deployment yields one result per container, not
+//! one per replica. A pod (ReplicaSet, Job) whose controller is not visible
+//! — a partial snapshot, a kind the user may not list — is its own
+//! workload: checked through its own spec, or `unknown` naming the
+//! controller where that spec was not kept; never skipped. Native sidecars (init containers with `restartPolicy:
 //! Always`) run for the pod's lifetime and are judged as regular containers,
 //! probes included; run-to-completion init containers are never asked for
 //! probes (the API rejects them). Pod-scoped checks (crashloop, naked-pod,
@@ -26,8 +29,9 @@ use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::image::ImageRef;
 use crate::model::pod::{self, ContainerStatus, Pod};
 use crate::model::selector::{self, Labels};
-use crate::model::workload::{WORKLOAD_KINDS, Workload, WorkloadKind};
-use crate::model::{ObjRef, Object, quantity};
+use crate::model::workload::{Role, WORKLOAD_KINDS, Workload, WorkloadKind};
+use crate::model::{ObjKey, ObjRef, Object, quantity};
+use crate::store::KindStatus;
 use crate::view::duration::human_duration;
 
 pub const CHECKS: &[&Check] = &[
@@ -57,6 +61,85 @@ const MULTI_REPLICA: i32 = 2;
 const SCALABLE_KINDS: &[&str] = &["Deployment", "StatefulSet", "ReplicaSet"];
 
 // ---------------------------------------------------------------------------
+// Which workload an object is checked as
+// ---------------------------------------------------------------------------
+
+/// The kinds that control pods, ReplicaSets and Jobs. Whether a controller
+/// is present decides which object a pod is checked as (`role`), so the
+/// checks of workloads read them: a controller listed after its pods takes
+/// their results over.
+pub(super) const CONTROLLERS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "CronJob",
+    "Job",
+    "ReplicaSet",
+];
+
+/// How the checks see `obj`, given what the store holds: a pod (or a
+/// Deployment's ReplicaSet, a CronJob's Job) whose controller is not
+/// visible is its own workload (`Workload::resolve`).
+pub(super) fn role<'a>(ctx: &Ctx, obj: &'a ObjRef) -> Role<'a> {
+    Workload::resolve(obj, |key| ctx.store.get(key).is_some())
+}
+
+/// The workload whose pod template the checks read for `obj`, if `obj` is
+/// one. One that is its own workload only because its controller is not
+/// visible, and whose spec kready did not keep, gets an `unknown` saying so
+/// (never a pass, never a failure on what was not kept).
+pub(super) fn workload_of<'a>(ctx: &Ctx, obj: &'a ObjRef, out: &mut Out) -> Option<Workload<'a>> {
+    match role(ctx, obj) {
+        Role::Workload(w) => Some(w),
+        Role::Unread { kind, controller } => {
+            unread(ctx, obj, kind, &controller, out);
+            None
+        }
+        Role::Other => None,
+    }
+}
+
+/// The `unknown` for an object whose controller is not visible and whose
+/// pod spec was not kept.
+pub(super) fn unread(
+    ctx: &Ctx,
+    obj: &Object,
+    kind: WorkloadKind,
+    controller: &ObjKey,
+    out: &mut Out,
+) {
+    let label = controller.label();
+    let why = match ctx.store.status(&label) {
+        Some(KindStatus::Forbidden(why)) => format!("{label} may not be listed: {why}"),
+        Some(KindStatus::Syncing { .. }) => format!("{label} is still being listed"),
+        Some(KindStatus::Error(why)) => format!("{label} could not be listed: {why}"),
+        Some(KindStatus::Ready) => format!("no such {label} is listed"),
+        None => "not in the snapshot".to_string(),
+    };
+    let kept = match kind {
+        WorkloadKind::Pod => {
+            "kready keeps only the placement, resources and status of a pod that a controller \
+             manages"
+        }
+        WorkloadKind::ReplicaSet => {
+            "kready keeps no pod template of a ReplicaSet that a controller manages"
+        }
+        _ => "its pod template is not in the store",
+    };
+    out.unknown(
+        Subject::of(obj),
+        format!(
+            "cannot be checked: its controller {label} {}/{} is not visible ({why}), and {kept}",
+            controller.namespace, controller.name
+        ),
+    )
+    .evidence(
+        "metadata.ownerReferences",
+        format!("{label} {} (controller)", controller.name),
+    );
+}
+
+// ---------------------------------------------------------------------------
 // workload/requests-set, memory-limit-set, cpu-limit-set
 // ---------------------------------------------------------------------------
 
@@ -76,11 +159,21 @@ pub static REQUESTS_SET: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: requests_set,
     },
-    reads: &["LimitRange"],
+    reads: &[
+        "LimitRange",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 fn requests_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     let ranges = container_limit_ranges(ctx, &w);
     for c in w.containers() {
         let subject = Subject::container(obj, &c.name);
@@ -130,7 +223,15 @@ pub static MEMORY_LIMIT_SET: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: memory_limit_set,
     },
-    reads: &["LimitRange"],
+    reads: &[
+        "LimitRange",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 fn memory_limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -152,7 +253,15 @@ pub static CPU_LIMIT_SET: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: cpu_limit_set,
     },
-    reads: &["LimitRange"],
+    reads: &[
+        "LimitRange",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 fn cpu_limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -160,7 +269,9 @@ fn cpu_limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
 }
 
 fn limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out, res: &str) {
-    let Some(w) = Workload::of(obj) else { return };
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     let ranges = container_limit_ranges(ctx, &w);
     for c in w.containers() {
         let subject = Subject::container(obj, &c.name);
@@ -338,11 +449,21 @@ pub static READINESS_PROBE: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: readiness_probe,
     },
-    reads: &["Service"],
+    reads: &[
+        "Service",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 fn readiness_probe(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     // Services that publish not-ready addresses route to pods whatever their
     // readiness, so only the others make a readiness probe matter.
     let services: Vec<&str> = ctx
@@ -409,11 +530,13 @@ pub static LIVENESS_PROBE: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: liveness_probe,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn liveness_probe(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+fn liveness_probe(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     // Run-to-completion workloads (Jobs, CronJobs, Pods that do not restart)
     // finish on their own.
     if w.is_batch() {
@@ -536,11 +659,22 @@ pub static PDB_PRESENT: Check = Check {
         kinds: SCALABLE_KINDS,
         run: pdb_present,
     },
-    reads: &["PodDisruptionBudget", "HorizontalPodAutoscaler"],
+    reads: &[
+        "PodDisruptionBudget",
+        "HorizontalPodAutoscaler",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 fn pdb_present(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     let Some(replicas) = effective_replicas(ctx, &w) else {
         return;
     };
@@ -940,7 +1074,16 @@ pub static SPREAD: Check = Check {
         kinds: SCALABLE_KINDS,
         run: spread,
     },
-    reads: &["HorizontalPodAutoscaler", "Namespace"],
+    reads: &[
+        "HorizontalPodAutoscaler",
+        "Namespace",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 const SPREAD_KEYS: &[&str] = &[
@@ -951,7 +1094,9 @@ const SPREAD_KEYS: &[&str] = &[
 ];
 
 fn spread(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     let Some(replicas) = effective_replicas(ctx, &w) else {
         return;
     };
@@ -1079,11 +1224,13 @@ pub static IMAGE_TAG_PINNED: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: image_tag_pinned,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn image_tag_pinned(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+fn image_tag_pinned(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     // Native sidecars are in `containers()`: they run the pod's whole life.
     // Ephemeral (debug) containers are not judged here: the rule is about
     // replicas running the same code and rollbacks returning to a known
@@ -1404,15 +1551,29 @@ pub static NOT_READY: Check = Check {
         kinds: &["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"],
         run: not_ready,
     },
-    reads: &["Pod", "ReplicaSet"],
+    reads: &[
+        "Pod",
+        "ReplicaSet",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+    ],
 };
 
 fn not_ready(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+    // The counts are in the status, which is kept even where the pod
+    // template is not.
+    let kind = match role(ctx, obj) {
+        Role::Workload(w) => w.kind,
+        Role::Unread { kind, .. } => kind,
+        Role::Other => return,
+    };
     let subject = Subject::of(obj);
     // (desired, ready, field names, conditions that mark "short since").
     let mut since: Vec<(Timestamp, String)> = Vec::new();
-    let counts = match w.kind {
+    let counts = match kind {
         WorkloadKind::Deployment => obj.typed::<Deployment>().and_then(|d| {
             let s = d.status.as_ref()?;
             for c in s.conditions.iter().flatten() {
@@ -1776,11 +1937,12 @@ pub static DEFAULT_NAMESPACE: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: default_namespace,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn default_namespace(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    if Workload::of(obj).is_none() {
+fn default_namespace(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    // Only the namespace is read: decided even where the spec is not kept.
+    if matches!(role(ctx, obj), Role::Other) {
         return;
     }
     let subject = Subject::of(obj);
