@@ -109,12 +109,15 @@ pub(super) fn unread(
     out: &mut Out,
 ) {
     let label = controller.label();
+    // A snapshot (or the demo) marks the kinds it holds listed.
+    let live = ctx.store.info.source == "live";
     let why = match ctx.store.status(&label) {
         Some(KindStatus::Forbidden(why)) => format!("{label} may not be listed: {why}"),
         Some(KindStatus::Syncing { .. }) => format!("{label} is still being listed"),
         Some(KindStatus::Error(why)) => format!("{label} could not be listed: {why}"),
+        _ if !live => "not in the snapshot".to_string(),
         Some(KindStatus::Ready) => format!("no such {label} is listed"),
-        None => "not in the snapshot".to_string(),
+        None => format!("{label} is not listed"),
     };
     let kept = match kind {
         WorkloadKind::Pod => {
@@ -2009,5 +2012,63 @@ fn truncate(s: &str, max: usize) -> String {
     } else {
         let t: String = s.chars().take(max).collect();
         format!("{t}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::source::snapshot::{LoadOptions, load_str};
+
+    /// The engine does not run a check whose subject kinds may not be
+    /// listed (`inputs`), so this wording is only reached where a check
+    /// runs anyway: the per-object reason names the server's.
+    #[test]
+    fn an_orphan_of_a_forbidden_kind_says_so_with_the_servers_reason() {
+        let text = r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-7d9-a
+  namespace: shop
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-7d9, uid: u, controller: true}]
+spec:
+  containers: [{name: app, image: "shop/web:1.0"}]
+"#;
+        let mut store = load_str(
+            std::path::Path::new("orphan.yaml"),
+            text,
+            &LoadOptions::default(),
+        )
+        .expect("loads")
+        .into_store();
+        store.set_status(
+            "ReplicaSet",
+            "apps",
+            KindStatus::Forbidden("replicasets.apps is forbidden: User \"dev\"".into()),
+        );
+        let config = Config::default();
+        let ctx = Ctx {
+            store: &store,
+            config: &config,
+            now: k8s_openapi::jiff::Timestamp::UNIX_EPOCH,
+            blocked: Default::default(),
+        };
+        let pod = store.list("Pod").next().expect("the pod");
+        let mut out = Out::new(&REQUESTS_SET);
+        assert!(workload_of(&ctx, pod, &mut out).is_none());
+        assert_eq!(out.results.len(), 1);
+        let r = &out.results[0];
+        assert_eq!(r.status, super::super::Status::Unknown);
+        assert_eq!(r.subject, Subject::of(pod));
+        assert!(
+            r.message.starts_with(
+                "cannot be checked: its controller ReplicaSet shop/web-7d9 is not visible \
+                 (ReplicaSet may not be listed: replicasets.apps is forbidden: User \"dev\")"
+            ),
+            "{}",
+            r.message
+        );
     }
 }
