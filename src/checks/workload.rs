@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::core::v1::{
-    Container, Event, LimitRange, LimitRangeItem, Node, NodeSelectorRequirement, NodeSelectorTerm,
+    Event, LimitRange, LimitRangeItem, Node, NodeSelectorRequirement, NodeSelectorTerm,
     PodAffinityTerm,
 };
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
@@ -174,14 +174,13 @@ pub static REQUESTS_SET: Check = Check {
 };
 
 fn requests_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = workload_of(ctx, obj, out) else {
+    let Some(v) = resource_view(ctx, obj, out) else {
         return;
     };
-    let ranges = container_limit_ranges(ctx, &w);
-    for c in w.containers() {
-        let subject = Subject::container(obj, &c.name);
-        let cpu = resolve(&w, c, "cpu", Field::Request, &ranges);
-        let memory = resolve(&w, c, "memory", Field::Request, &ranges);
+    for c in &v.containers {
+        let subject = Subject::container(obj, c.name);
+        let cpu = resolve(&v, c, "cpu", Field::Request);
+        let memory = resolve(&v, c, "memory", Field::Request);
         let missing: Vec<&str> = [("cpu", &cpu), ("memory", &memory)]
             .into_iter()
             .filter(|(_, s)| s.is_none())
@@ -207,7 +206,7 @@ fn requests_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
                     }
                 ),
             );
-            r.evidence("resources.requests", quantities(requests_of(c)));
+            r.evidence("resources.requests", quantities(c.requests));
         }
     }
 }
@@ -272,19 +271,18 @@ fn cpu_limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
 }
 
 fn limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out, res: &str) {
-    let Some(w) = workload_of(ctx, obj, out) else {
+    let Some(v) = resource_view(ctx, obj, out) else {
         return;
     };
-    let ranges = container_limit_ranges(ctx, &w);
-    for c in w.containers() {
-        let subject = Subject::container(obj, &c.name);
-        match resolve(&w, c, res, Field::Limit, &ranges) {
+    for c in &v.containers {
+        let subject = Subject::container(obj, c.name);
+        match resolve(&v, c, res, Field::Limit) {
             Some(src) => {
                 out.pass(subject, format!("{res} limit is {src}"))
                     .evidence(&format!("resources.limits.{res}"), src);
             }
             None => {
-                let explicit_zero = limits_of(c).and_then(|l| l.get(res));
+                let explicit_zero = c.limits.get(res);
                 let msg = match explicit_zero {
                     Some(q) => format!("{res} limit is {}, which means no limit", q.0),
                     None if res == "memory" => {
@@ -293,8 +291,8 @@ fn limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out, res: &str) {
                     None => "no cpu limit: it can take all idle CPU of the node".to_string(),
                 };
                 let r = out.fail(subject, msg);
-                r.evidence("resources.limits", quantities(limits_of(c)));
-                if let Some(req) = requests_of(c).and_then(|m| m.get(res)) {
+                r.evidence("resources.limits", quantities(c.limits));
+                if let Some(req) = c.requests.get(res) {
                     r.evidence(&format!("resources.requests.{res}"), &req.0);
                 }
             }
@@ -332,29 +330,120 @@ impl std::fmt::Display for Source<'_> {
     }
 }
 
-fn requests_of(c: &Container) -> Option<&BTreeMap<String, Quantity>> {
-    c.resources.as_ref().and_then(|r| r.requests.as_ref())
+/// A resource list of a template's container (or a LimitRange), or of a
+/// pod as kready keeps it.
+#[derive(Clone, Copy)]
+enum List<'a> {
+    Template(Option<&'a BTreeMap<String, Quantity>>),
+    Kept(Option<&'a pod::ResourceList>),
 }
 
-fn limits_of(c: &Container) -> Option<&BTreeMap<String, Quantity>> {
-    c.resources.as_ref().and_then(|r| r.limits.as_ref())
+impl<'a> List<'a> {
+    fn get(self, res: &str) -> Option<&'a Quantity> {
+        match self {
+            List::Template(m) => m?.get(res),
+            List::Kept(l) => l?.get(res),
+        }
+    }
+}
+
+/// A container as the request and limit checks read it.
+struct ResourceCtr<'a> {
+    name: &'a str,
+    requests: List<'a>,
+    limits: List<'a>,
+}
+
+/// What the request and limit checks read of a workload: its containers,
+/// the pod-level resources and the LimitRange items that will apply.
+struct ResourceView<'a> {
+    containers: Vec<ResourceCtr<'a>>,
+    pod_requests: List<'a>,
+    pod_limits: List<'a>,
+    ranges: Vec<(&'a str, &'a LimitRangeItem)>,
+}
+
+/// The `ResourceView` of `obj` when it is a top-level workload. A pod whose
+/// controller is not visible is judged on what kready kept of it: every
+/// container's resources, as admitted (LimitRange defaults are already in
+/// them). Other objects whose spec was not kept get `unread`'s `unknown`.
+fn resource_view<'a>(ctx: &Ctx<'a>, obj: &'a ObjRef, out: &mut Out) -> Option<ResourceView<'a>> {
+    match role(ctx, obj) {
+        Role::Workload(w) => {
+            let pod = w.spec.resources.as_ref();
+            Some(ResourceView {
+                containers: w
+                    .containers()
+                    .map(|c| ResourceCtr {
+                        name: &c.name,
+                        requests: List::Template(
+                            c.resources.as_ref().and_then(|r| r.requests.as_ref()),
+                        ),
+                        limits: List::Template(
+                            c.resources.as_ref().and_then(|r| r.limits.as_ref()),
+                        ),
+                    })
+                    .collect(),
+                pod_requests: List::Template(pod.and_then(|r| r.requests.as_ref())),
+                pod_limits: List::Template(pod.and_then(|r| r.limits.as_ref())),
+                ranges: container_limit_ranges(ctx, &w),
+            })
+        }
+        Role::Unread {
+            kind: WorkloadKind::Pod,
+            ..
+        } => {
+            let spec = obj.typed::<Pod>()?.spec.as_ref()?;
+            let pod = spec.resources.as_ref();
+            Some(ResourceView {
+                containers: spec
+                    .containers
+                    .iter()
+                    .chain(spec.init_containers.iter().flatten())
+                    .map(|c| ResourceCtr {
+                        name: &c.name,
+                        requests: List::Kept(
+                            c.resources.as_ref().and_then(|r| r.requests.as_ref()),
+                        ),
+                        limits: List::Kept(c.resources.as_ref().and_then(|r| r.limits.as_ref())),
+                    })
+                    .collect(),
+                pod_requests: List::Kept(pod.and_then(|r| r.requests.as_ref())),
+                pod_limits: List::Kept(pod.and_then(|r| r.limits.as_ref())),
+                ranges: Vec::new(),
+            })
+        }
+        Role::Unread { kind, controller } => {
+            unread(ctx, obj, kind, &controller, out);
+            None
+        }
+        Role::Other => None,
+    }
 }
 
 /// A quantity that is set and not zero (the kubelet treats a zero limit as
 /// no limit, and QoS treats a zero request as no request).
-fn nonzero<'a>(m: Option<&'a BTreeMap<String, Quantity>>, res: &str) -> Option<&'a Quantity> {
-    m?.get(res)
+fn nonzero<'a>(m: List<'a>, res: &str) -> Option<&'a Quantity> {
+    m.get(res)
         .filter(|q| quantity::of(q).is_none_or(|v| v > 0.0))
 }
 
-fn quantities(m: Option<&BTreeMap<String, Quantity>>) -> String {
-    match m {
-        Some(m) if !m.is_empty() => {
-            let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k}: {}", v.0)).collect();
-            format!("{{{}}}", parts.join(", "))
-        }
-        _ => "none".to_string(),
+fn quantities(m: List) -> String {
+    // In key order, as a template's map is.
+    let mut pairs: Vec<(&str, &Quantity)> = match m {
+        List::Template(m) => m
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect(),
+        List::Kept(l) => l.into_iter().flat_map(|l| l.iter()).collect(),
+    };
+    if pairs.is_empty() {
+        return "none".to_string();
     }
+    pairs.sort_by_key(|(k, _)| *k);
+    let parts: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}: {}", v.0)).collect();
+    format!("{{{}}}", parts.join(", "))
 }
 
 /// The `type: Container` items of the LimitRanges in the workload's
@@ -385,16 +474,15 @@ fn container_limit_ranges<'a>(
 /// `defaultRequest`, then `default`, then `max`, then `min`, as the API
 /// server defaults a LimitRange).
 fn resolve<'a>(
-    w: &Workload<'a>,
-    c: &'a Container,
+    v: &ResourceView<'a>,
+    c: &ResourceCtr<'a>,
     res: &str,
     field: Field,
-    ranges: &[(&'a str, &'a LimitRangeItem)],
 ) -> Option<Source<'a>> {
-    let limit = nonzero(limits_of(c), res);
+    let limit = nonzero(c.limits, res);
     let explicit = match field {
         Field::Limit => limit.map(Source::Spec),
-        Field::Request => nonzero(requests_of(c), res)
+        Field::Request => nonzero(c.requests, res)
             .map(Source::Spec)
             .or(limit.map(Source::FromLimit)),
     };
@@ -403,17 +491,12 @@ fn resolve<'a>(
     }
     // An explicit key (zero) is not overwritten by LimitRanger.
     let key_set = match field {
-        Field::Limit => limits_of(c).is_some_and(|m| m.contains_key(res)),
-        Field::Request => {
-            requests_of(c).is_some_and(|m| m.contains_key(res))
-                || limits_of(c).is_some_and(|m| m.contains_key(res))
-        }
+        Field::Limit => c.limits.get(res).is_some(),
+        Field::Request => c.requests.get(res).is_some() || c.limits.get(res).is_some(),
     };
-    let pod = w.spec.resources.as_ref();
     let pod_level = match field {
-        Field::Limit => nonzero(pod.and_then(|r| r.limits.as_ref()), res),
-        Field::Request => nonzero(pod.and_then(|r| r.requests.as_ref()), res)
-            .or_else(|| nonzero(pod.and_then(|r| r.limits.as_ref()), res)),
+        Field::Limit => nonzero(v.pod_limits, res),
+        Field::Request => nonzero(v.pod_requests, res).or_else(|| nonzero(v.pod_limits, res)),
     };
     if let Some(q) = pod_level {
         return Some(Source::PodLevel(q));
@@ -421,14 +504,14 @@ fn resolve<'a>(
     if key_set {
         return None;
     }
-    ranges.iter().find_map(|(name, item)| {
+    v.ranges.iter().find_map(|(name, item)| {
         let order: &[&Option<BTreeMap<String, Quantity>>] = match field {
             Field::Limit => &[&item.default, &item.max],
             Field::Request => &[&item.default_request, &item.default, &item.max, &item.min],
         };
         order
             .iter()
-            .find_map(|m| nonzero(m.as_ref(), res))
+            .find_map(|m| nonzero(List::Template(m.as_ref()), res))
             .map(|q| Source::LimitRange(name, q))
     })
 }

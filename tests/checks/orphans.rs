@@ -20,6 +20,7 @@ const FIXTURE: &str = "workload/orphans.yaml";
 const TEMPLATE_CHECKS: &[&str] = &[
     "workload/requests-set",
     "workload/memory-limit-set",
+    "workload/cpu-limit-set",
     "workload/liveness-probe",
     "workload/image-tag-pinned",
     "security/privileged",
@@ -37,10 +38,23 @@ fn of<'a>(r: &'a [CheckResult], name: &str) -> Vec<&'a CheckResult> {
     r.iter().filter(|x| x.subject.name == name).collect()
 }
 
+/// The request and limit checks read what a trimmed pod keeps.
+fn reads_more_than_resources(check: &str) -> bool {
+    ![
+        "workload/requests-set",
+        "workload/memory-limit-set",
+        "workload/cpu-limit-set",
+    ]
+    .contains(&check)
+}
+
 #[test]
 fn a_trimmed_pod_whose_controller_is_not_in_the_snapshot_is_unknown_naming_it() {
     let store = fixture(FIXTURE);
-    for check in TEMPLATE_CHECKS {
+    for check in TEMPLATE_CHECKS
+        .iter()
+        .filter(|c| reads_more_than_resources(c))
+    {
         let r = run(check, &store);
         let web = assert_status(&r, "web-7d9-a", Status::Unknown);
         assert_eq!(web.subject.kind, "Pod", "{check}");
@@ -71,6 +85,28 @@ fn a_trimmed_pod_whose_controller_is_not_in_the_snapshot_is_unknown_naming_it() 
 #[test]
 fn what_a_trimmed_orphan_keeps_is_still_judged() {
     let store = fixture(FIXTURE);
+    // Every container's resources are kept, as admitted.
+    let r = run("workload/requests-set", &store);
+    let web = assert_status(&r, "web-7d9-a", Status::Pass);
+    assert_eq!(web.subject.kind, "Pod");
+    assert_eq!(web.subject.container.as_deref(), Some("app"));
+    assert!(web.message.contains("cpu and memory requests are set"));
+    assert!(
+        web.evidence
+            .iter()
+            .any(|e| e == "resources.requests.cpu = 100m"),
+        "{web:#?}"
+    );
+    let r = run("workload/memory-limit-set", &store);
+    let web = assert_status(&r, "web-7d9-a", Status::Fail);
+    assert_eq!(web.subject.container.as_deref(), Some("app"));
+    assert!(web.message.contains("no memory limit"), "{}", web.message);
+    assert!(
+        web.evidence
+            .iter()
+            .any(|e| e == "resources.requests.memory = 128Mi"),
+        "{web:#?}"
+    );
     // The namespace and the pod's labels need no spec.
     let r = run("workload/default-namespace", &store);
     let web = assert_status(&r, "web-7d9-a", Status::Pass);
@@ -185,7 +221,7 @@ fn an_orphan_says_when_its_controllers_kind_could_not_be_listed() {
         "apps",
         KindStatus::Error("500 etcdserver: request timed out".into()),
     );
-    let r = run("workload/requests-set", &store);
+    let r = run("workload/image-tag-pinned", &store);
     let web = assert_status(&r, "web-7d9-a", Status::Unknown);
     assert!(
         web.message.contains(
@@ -282,7 +318,7 @@ spec:
     let web = results_of(&findings, "web-7d9-a");
     assert!(
         web.iter()
-            .any(|r| r.check == "workload/requests-set" && r.status == Status::Unknown),
+            .any(|r| r.check == "workload/image-tag-pinned" && r.status == Status::Unknown),
         "{web:#?}"
     );
 
@@ -299,10 +335,10 @@ spec:
         );
         fresh
     };
-    let requests = |f: &Findings, name: &str| {
+    let pinned = |f: &Findings, name: &str| {
         results_of(f, name)
             .into_iter()
-            .filter(|r| r.check == "workload/requests-set")
+            .filter(|r| r.check == "workload/image-tag-pinned")
             .map(|r| (r.subject.kind.clone(), r.status, r.message.clone()))
             .collect::<Vec<_>>()
     };
@@ -329,7 +365,7 @@ spec:
     });
     let left = results_of(&f, "web-7d9-a");
     assert!(left.is_empty(), "checked through its ReplicaSet: {left:#?}");
-    let rs = requests(&f, "web-7d9");
+    let rs = pinned(&f, "web-7d9");
     assert_eq!(rs.len(), 1, "{rs:?}");
     assert_eq!((rs[0].0.as_str(), rs[0].1), ("ReplicaSet", Status::Unknown));
     assert!(
@@ -362,14 +398,10 @@ spec:
         "checked through its Deployment"
     );
     assert!(results_of(&f, "web-7d9-a").is_empty());
-    let d = requests(&f, "web");
+    let d = pinned(&f, "web");
     assert_eq!(d.len(), 1, "{d:?}");
-    assert_eq!((d[0].0.as_str(), d[0].1), ("Deployment", Status::Fail));
-    assert!(
-        d[0].2.contains("no cpu and no memory request"),
-        "{}",
-        d[0].2
-    );
+    assert_eq!((d[0].0.as_str(), d[0].1), ("Deployment", Status::Pass));
+    assert!(d[0].2.contains("tag 1.0"), "{}", d[0].2);
 
     // The ReplicaSet goes (a rollout): the pod's Deployment is still
     // known from its pod-template-hash.
@@ -377,12 +409,12 @@ spec:
         s.delete(&ObjKey::new("ReplicaSet", "shop", "web-7d9"));
     });
     assert!(results_of(&f, "web-7d9-a").is_empty());
-    assert_eq!(requests(&f, "web").len(), 1);
+    assert_eq!(pinned(&f, "web").len(), 1);
 
     let f = step("the Deployment is deleted", &|s| {
         s.delete(&ObjKey::new("Deployment", "shop", "web"));
     });
-    let web = requests(&f, "web-7d9-a");
+    let web = pinned(&f, "web-7d9-a");
     assert_eq!(web.len(), 1, "{web:?}");
     assert_eq!((web[0].0.as_str(), web[0].1), ("Pod", Status::Unknown));
     assert!(
