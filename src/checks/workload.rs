@@ -81,7 +81,9 @@ pub(super) const CONTROLLERS: &[&str] = &[
 /// Deployment's ReplicaSet, a CronJob's Job) whose controller is not
 /// visible is its own workload (`Workload::resolve`).
 pub(super) fn role<'a>(ctx: &Ctx, obj: &'a ObjRef) -> Role<'a> {
-    Workload::resolve(obj, |key| ctx.store.get(key).is_some())
+    Workload::resolve(obj, |kind, ns, name| {
+        ctx.store.get_named(kind, ns, name).is_some()
+    })
 }
 
 /// The workload whose pod template the checks read for `obj`, if `obj` is

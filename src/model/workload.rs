@@ -63,20 +63,23 @@ pub fn managed_by_workload(meta: &ObjectMeta) -> bool {
 /// `<deployment>-<pod-template-hash>` (and labels their pods with that
 /// hash), so a pod whose ReplicaSet is missing but whose Deployment is
 /// present is checked through the Deployment, as with the ReplicaSet.
-fn hidden_controller(obj: &Object, visible: &impl Fn(&ObjKey) -> bool) -> Option<ObjKey> {
-    let key = obj.controller_key()?;
-    if visible(&key) {
+fn hidden_controller(obj: &Object, visible: &impl Fn(&str, &str, &str) -> bool) -> Option<ObjKey> {
+    // Borrowed look-ups: every controlled pod is asked this by every
+    // workload check, and the controller is nearly always there.
+    let (kind, name) = obj.controller()?;
+    let ns = obj.namespace();
+    if visible(kind, ns, name) {
         return None;
     }
-    if key.is("ReplicaSet")
+    if kind == "ReplicaSet"
         && obj.key.is("Pod")
-        && let Some((deployment, hash)) = key.name.rsplit_once('-')
+        && let Some((deployment, hash)) = name.rsplit_once('-')
         && obj.label("pod-template-hash").is_none_or(|h| h == hash)
-        && visible(&ObjKey::new("Deployment", obj.namespace(), deployment))
+        && visible("Deployment", ns, deployment)
     {
         return None;
     }
-    Some(key)
+    obj.controller_key()
 }
 
 /// A native sidecar (KEP-753): an init container with `restartPolicy:
@@ -112,11 +115,13 @@ impl<'a> Workload<'a> {
         Workload::build(obj, managed_by_workload(&obj.meta))
     }
 
-    /// How checks see `obj` when `visible` says which objects the store
-    /// holds. An object whose controller is not visible (a snapshot without
-    /// ReplicaSets, a kind the user may not list) is its own workload rather
-    /// than nobody's: the chain ends at the top owner that is present.
-    pub fn resolve(obj: &'a Object, visible: impl Fn(&ObjKey) -> bool) -> Role<'a> {
+    /// How checks see `obj` when `visible(kind, namespace, name)` says
+    /// whether the store holds an object (the workload kinds are all typed,
+    /// so a bare kind names its group). An object whose controller is not
+    /// visible (a snapshot without ReplicaSets, a kind the user may not
+    /// list) is its own workload rather than nobody's: the chain ends at
+    /// the top owner that is present.
+    pub fn resolve(obj: &'a Object, visible: impl Fn(&str, &str, &str) -> bool) -> Role<'a> {
         let hidden = if managed_by_workload(&obj.meta) {
             hidden_controller(obj, &visible)
         } else {
