@@ -4,13 +4,14 @@
 //! (`workload_of`), so one Deployment yields one result per container, not
 //! one per replica. A pod (ReplicaSet, Job) whose controller is not visible
 //! — a partial snapshot, a kind the user may not list — is its own
-//! workload: checked through its own spec, or `unknown` naming the
-//! controller where that spec was not kept; never skipped. Native sidecars (init containers with `restartPolicy:
-//! Always`) run for the pod's lifetime and are judged as regular containers,
-//! probes included; run-to-completion init containers are never asked for
-//! probes (the API rejects them). Pod-scoped checks (crashloop, naked-pod,
-//! critical-on-spot) read runtime facts only a Pod carries: status and node
-//! placement.
+//! workload: checked through its own spec (a trimmed pod's kept resources
+//! for the request and limit checks), or `unknown` naming the controller
+//! where that spec was not kept; never skipped. Native sidecars (init
+//! containers with `restartPolicy: Always`) run for the pod's lifetime and
+//! are judged as regular containers, probes included; run-to-completion
+//! init containers are never asked for probes (the API rejects them).
+//! Pod-scoped checks (crashloop, naked-pod, critical-on-spot) read runtime
+//! facts only a Pod carries: status and node placement.
 
 use std::collections::BTreeMap;
 
