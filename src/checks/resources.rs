@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{LimitRange, Node, ResourceQuota};
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 
+use super::workload::{CONTROLLERS, role, unread};
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::pod::Pod;
 use crate::model::quantity;
-use crate::model::workload::{WORKLOAD_KINDS, Workload, WorkloadKind};
+use crate::model::workload::{Role, WORKLOAD_KINDS, Workload, WorkloadKind};
 use crate::model::{ObjRef, Object};
 use crate::store::ClusterStore;
 use crate::view::resources::{
@@ -517,7 +518,7 @@ pub static COST_LABELS: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: cost_labels,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
 fn cost_labels(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -525,10 +526,19 @@ fn cost_labels(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     if keys.is_empty() {
         return;
     }
-    let Some(w) = Workload::of(obj) else { return };
+    let template_labels = match role(ctx, obj) {
+        Role::Workload(w) => w.template_labels,
+        // A pod's labels are its template's: decided without its spec.
+        Role::Unread {
+            kind: WorkloadKind::Pod,
+            ..
+        } => obj.labels(),
+        Role::Unread { kind, controller } => return unread(ctx, obj, kind, &controller, out),
+        Role::Other => return,
+    };
     let missing: Vec<&str> = keys
         .iter()
-        .filter(|k| !obj.labels().contains_key(*k) && !w.template_labels.contains_key(*k))
+        .filter(|k| !obj.labels().contains_key(*k) && !template_labels.contains_key(*k))
         .map(String::as_str)
         .collect();
     let subject = Subject::of(obj);
@@ -539,7 +549,7 @@ fn cost_labels(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
                 let v = obj
                     .labels()
                     .get(k)
-                    .or_else(|| w.template_labels.get(k))
+                    .or_else(|| template_labels.get(k))
                     .map_or("", String::as_str);
                 format!("{k}={v}")
             })

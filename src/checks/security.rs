@@ -2,8 +2,10 @@
 //! control-plane settings (apiserver, etcd, kubelet) the seeds ask for.
 //!
 //! Container-level checks run on the pod template of top-level workloads
-//! (`Workload::of`), so a Deployment yields one result per container, not one
-//! per replica; native sidecars are init containers there like any other.
+//! (`workload::workload_of`), so a Deployment yields one result per
+//! container, not one per replica; native sidecars are init containers there
+//! like any other. A pod whose controller is not visible is its own
+//! workload, `unknown` where its spec was not kept.
 //! Ephemeral (debug) containers are in no template: the container-level
 //! checks that apply to them (privileged, privilege-escalation,
 //! run-as-non-root, capabilities, secrets-in-env) judge them on the pod,
@@ -20,12 +22,13 @@ use k8s_openapi::api::networking::v1::{
 use serde_json::Value;
 
 use super::control_plane::managed_reason;
+use super::workload::{CONTROLLERS, workload_of};
 use super::{Category, Check, CheckResult, Ctx, Out, Scope, Severity, Status, Subject};
 use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::mask::{NOT_SHOWN, secret_literal};
 use crate::model::pod::{self, Pod};
 use crate::model::selector;
-use crate::model::workload::{WORKLOAD_KINDS, Workload};
+use crate::model::workload::WORKLOAD_KINDS;
 use crate::model::{ObjRef, Object};
 use crate::view::topology::{component_container, managed_pool_label, static_pods};
 
@@ -152,22 +155,34 @@ impl Env<'_> {
 /// containers, sidecars included), then for the ephemeral containers of a
 /// pod (`each_ephemeral`); `skip_windows` leaves Windows pods out.
 fn each_container(
+    ctx: &Ctx,
     obj: &ObjRef,
     out: &mut Out,
     skip_windows: bool,
     mut f: impl FnMut(&Ctr, Subject, &mut Out),
 ) {
-    each_template_container(obj, out, skip_windows, &mut f);
+    each_template_container(ctx, obj, out, skip_windows, &mut f);
     each_ephemeral(obj, out, skip_windows, f);
 }
 
 fn each_template_container(
+    ctx: &Ctx,
     obj: &ObjRef,
     out: &mut Out,
     skip_windows: bool,
     mut f: impl FnMut(&Ctr, Subject, &mut Out),
 ) {
-    let Some(w) = Workload::of(obj) else { return };
+    // A pod keeps `spec.os` even where its spec is trimmed: a Windows pod
+    // is left out before its template is asked for.
+    let trimmed_os = obj
+        .typed::<Pod>()
+        .and_then(|p| p.spec.as_ref()?.os.as_deref());
+    if skip_windows && is_windows(trimmed_os) {
+        return;
+    }
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     if skip_windows && is_windows(w.spec.os.as_ref()) {
         return;
     }
@@ -296,11 +311,11 @@ pub static PRIVILEGED: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: privileged,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn privileged(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    each_container(obj, out, false, |c, subject, out| {
+fn privileged(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    each_container(ctx, obj, out, false, |c, subject, out| {
         let host_process =
             c.sc.and_then(|s| s.windows_options.as_ref())
                 .and_then(|o| o.host_process)
@@ -339,11 +354,13 @@ pub static HOST_NAMESPACES: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: host_namespaces,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn host_namespaces(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+fn host_namespaces(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     let set: Vec<&str> = [
         ("hostNetwork", w.spec.host_network),
         ("hostPID", w.spec.host_pid),
@@ -383,11 +400,11 @@ pub static PRIVILEGE_ESCALATION: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: privilege_escalation,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn privilege_escalation(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    each_container(obj, out, true, |c, subject, out| {
+fn privilege_escalation(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    each_container(ctx, obj, out, true, |c, subject, out| {
         let field = c.sc.and_then(|s| s.allow_privilege_escalation);
         if is_privileged(c.sc) {
             out.fail(
@@ -450,11 +467,11 @@ pub static RUN_AS_NON_ROOT: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: run_as_non_root,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn run_as_non_root(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    each_container(obj, out, false, |c, subject, out| {
+fn run_as_non_root(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    each_container(ctx, obj, out, false, |c, subject, out| {
         let c_non_root = c.sc.and_then(|s| s.run_as_non_root);
         let p_non_root = c.pod.run_as_non_root;
         let c_user = c.sc.and_then(|s| s.run_as_user);
@@ -531,16 +548,16 @@ pub static READ_ONLY_ROOT_FS: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: read_only_root_fs,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn read_only_root_fs(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+fn read_only_root_fs(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     // Template containers only. An ephemeral (debug) container is an
     // interactive session that installs tools and writes dumps by design;
     // the practice protects a long-running container's image from being
     // altered, and no Pod Security level (nor `kubectl debug --profile`,
     // restricted included) asks it of a debug container.
-    each_template_container(obj, out, true, |c, subject, out| {
+    each_template_container(ctx, obj, out, true, |c, subject, out| {
         match c.sc.and_then(|s| s.read_only_root_filesystem) {
             Some(true) => {
                 out.pass(subject, "root filesystem is read-only");
@@ -595,7 +612,15 @@ pub static CAPABILITIES: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: capabilities,
     },
-    reads: &["Namespace"],
+    reads: &[
+        "Namespace",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 fn capabilities(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -610,7 +635,7 @@ fn capabilities(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     } else {
         (BASELINE_CAPS, "baseline")
     };
-    each_container(obj, out, true, |c, subject, out| {
+    each_container(ctx, obj, out, true, |c, subject, out| {
         let added = added_caps(c.sc);
         let beyond: Vec<&String> = added
             .iter()
@@ -674,11 +699,13 @@ pub static HOST_PATH: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: host_path,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn host_path(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+fn host_path(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     let mounts: Vec<(&str, &str)> = w
         .spec
         .volumes
@@ -956,11 +983,21 @@ pub static POD_NOT_ISOLATED: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: pod_not_isolated,
     },
-    reads: &["NetworkPolicy"],
+    reads: &[
+        "NetworkPolicy",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 fn pod_not_isolated(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     let subject = Subject::of(obj);
     if w.spec.host_network == Some(true) {
         out.fail(
@@ -1011,11 +1048,11 @@ pub static SECRETS_IN_ENV: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: secrets_in_env,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn secrets_in_env(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    each_container(obj, out, false, |c, subject, out| {
+fn secrets_in_env(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    each_container(ctx, obj, out, false, |c, subject, out| {
         let literal: Vec<&str> = c
             .env
             .literals()

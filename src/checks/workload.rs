@@ -1,19 +1,23 @@
 //! workload — reliability of Deployments, StatefulSets, DaemonSets, Jobs, Pods.
 //!
 //! Container-level checks run on the pod template of the top-level workload
-//! (`Workload::of`), so one Deployment yields one result per container, not
-//! one per replica. Native sidecars (init containers with `restartPolicy:
-//! Always`) run for the pod's lifetime and are judged as regular containers,
-//! probes included; run-to-completion init containers are never asked for
-//! probes (the API rejects them). Pod-scoped checks (crashloop, naked-pod,
-//! critical-on-spot) read runtime facts only a Pod carries: status and node
-//! placement.
+//! (`workload_of`), so one Deployment yields one result per container, not
+//! one per replica. A pod (ReplicaSet, Job) whose controller is not visible
+//! — a partial snapshot, a kind the user may not list — is its own
+//! workload: checked through its own spec (a trimmed pod's kept resources
+//! for the request and limit checks), or `unknown` naming the controller
+//! where that spec was not kept; never skipped. Native sidecars (init
+//! containers with `restartPolicy: Always`) run for the pod's lifetime and
+//! are judged as regular containers, probes included; run-to-completion
+//! init containers are never asked for probes (the API rejects them).
+//! Pod-scoped checks (crashloop, naked-pod, critical-on-spot) read runtime
+//! facts only a Pod carries: status and node placement.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::core::v1::{
-    Container, Event, LimitRange, LimitRangeItem, Node, NodeSelectorRequirement, NodeSelectorTerm,
+    Event, LimitRange, LimitRangeItem, Node, NodeSelectorRequirement, NodeSelectorTerm,
     PodAffinityTerm,
 };
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
@@ -26,8 +30,9 @@ use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::image::ImageRef;
 use crate::model::pod::{self, ContainerStatus, Pod};
 use crate::model::selector::{self, Labels};
-use crate::model::workload::{WORKLOAD_KINDS, Workload, WorkloadKind};
-use crate::model::{ObjRef, Object, quantity};
+use crate::model::workload::{Role, WORKLOAD_KINDS, Workload, WorkloadKind};
+use crate::model::{ObjKey, ObjRef, Object, quantity};
+use crate::store::KindStatus;
 use crate::view::duration::human_duration;
 
 pub const CHECKS: &[&Check] = &[
@@ -57,6 +62,90 @@ const MULTI_REPLICA: i32 = 2;
 const SCALABLE_KINDS: &[&str] = &["Deployment", "StatefulSet", "ReplicaSet"];
 
 // ---------------------------------------------------------------------------
+// Which workload an object is checked as
+// ---------------------------------------------------------------------------
+
+/// The kinds that control pods, ReplicaSets and Jobs. Whether a controller
+/// is present decides which object a pod is checked as (`role`), so the
+/// checks of workloads read them: a controller listed after its pods takes
+/// their results over.
+pub(super) const CONTROLLERS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "CronJob",
+    "Job",
+    "ReplicaSet",
+];
+
+/// How the checks see `obj`, given what the store holds: a pod (or a
+/// Deployment's ReplicaSet, a CronJob's Job) whose controller is not
+/// visible is its own workload (`Workload::resolve`).
+pub(super) fn role<'a>(ctx: &Ctx, obj: &'a ObjRef) -> Role<'a> {
+    Workload::resolve(obj, |kind, ns, name| {
+        ctx.store.get_named(kind, ns, name).is_some()
+    })
+}
+
+/// The workload whose pod template the checks read for `obj`, if `obj` is
+/// one. One that is its own workload only because its controller is not
+/// visible, and whose spec kready did not keep, gets an `unknown` saying so
+/// (never a pass, never a failure on what was not kept).
+pub(super) fn workload_of<'a>(ctx: &Ctx, obj: &'a ObjRef, out: &mut Out) -> Option<Workload<'a>> {
+    match role(ctx, obj) {
+        Role::Workload(w) => Some(w),
+        Role::Unread { kind, controller } => {
+            unread(ctx, obj, kind, &controller, out);
+            None
+        }
+        Role::Other => None,
+    }
+}
+
+/// The `unknown` for an object whose controller is not visible and whose
+/// pod spec was not kept.
+pub(super) fn unread(
+    ctx: &Ctx,
+    obj: &Object,
+    kind: WorkloadKind,
+    controller: &ObjKey,
+    out: &mut Out,
+) {
+    let label = controller.label();
+    // A snapshot (or the demo) marks the kinds it holds listed.
+    let live = ctx.store.info.source == "live";
+    let why = match ctx.store.status(&label) {
+        Some(KindStatus::Forbidden(why)) => format!("{label} may not be listed: {why}"),
+        Some(KindStatus::Syncing { .. }) => format!("{label} is still being listed"),
+        Some(KindStatus::Error(why)) => format!("{label} could not be listed: {why}"),
+        _ if !live => "not in the snapshot".to_string(),
+        Some(KindStatus::Ready) => format!("no such {label} is listed"),
+        None => format!("{label} is not listed"),
+    };
+    let kept = match kind {
+        WorkloadKind::Pod => {
+            "kready keeps only the placement, resources and status of a pod that a controller \
+             manages"
+        }
+        WorkloadKind::ReplicaSet => {
+            "kready keeps no pod template of a ReplicaSet that a controller manages"
+        }
+        _ => "its pod template is not in the store",
+    };
+    out.unknown(
+        Subject::of(obj),
+        format!(
+            "cannot be checked: its controller {label} {}/{} is not visible ({why}), and {kept}",
+            controller.namespace, controller.name
+        ),
+    )
+    .evidence(
+        "metadata.ownerReferences",
+        format!("{label} {} (controller)", controller.name),
+    );
+}
+
+// ---------------------------------------------------------------------------
 // workload/requests-set, memory-limit-set, cpu-limit-set
 // ---------------------------------------------------------------------------
 
@@ -76,16 +165,25 @@ pub static REQUESTS_SET: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: requests_set,
     },
-    reads: &["LimitRange"],
+    reads: &[
+        "LimitRange",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 fn requests_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
-    let ranges = container_limit_ranges(ctx, &w);
-    for c in w.containers() {
-        let subject = Subject::container(obj, &c.name);
-        let cpu = resolve(&w, c, "cpu", Field::Request, &ranges);
-        let memory = resolve(&w, c, "memory", Field::Request, &ranges);
+    let Some(v) = resource_view(ctx, obj, out) else {
+        return;
+    };
+    for c in &v.containers {
+        let subject = Subject::container(obj, c.name);
+        let cpu = resolve(&v, c, "cpu", Field::Request);
+        let memory = resolve(&v, c, "memory", Field::Request);
         let missing: Vec<&str> = [("cpu", &cpu), ("memory", &memory)]
             .into_iter()
             .filter(|(_, s)| s.is_none())
@@ -111,7 +209,7 @@ fn requests_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
                     }
                 ),
             );
-            r.evidence("resources.requests", quantities(requests_of(c)));
+            r.evidence("resources.requests", quantities(c.requests));
         }
     }
 }
@@ -130,7 +228,15 @@ pub static MEMORY_LIMIT_SET: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: memory_limit_set,
     },
-    reads: &["LimitRange"],
+    reads: &[
+        "LimitRange",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 fn memory_limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -152,7 +258,15 @@ pub static CPU_LIMIT_SET: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: cpu_limit_set,
     },
-    reads: &["LimitRange"],
+    reads: &[
+        "LimitRange",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 fn cpu_limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -160,17 +274,18 @@ fn cpu_limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
 }
 
 fn limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out, res: &str) {
-    let Some(w) = Workload::of(obj) else { return };
-    let ranges = container_limit_ranges(ctx, &w);
-    for c in w.containers() {
-        let subject = Subject::container(obj, &c.name);
-        match resolve(&w, c, res, Field::Limit, &ranges) {
+    let Some(v) = resource_view(ctx, obj, out) else {
+        return;
+    };
+    for c in &v.containers {
+        let subject = Subject::container(obj, c.name);
+        match resolve(&v, c, res, Field::Limit) {
             Some(src) => {
                 out.pass(subject, format!("{res} limit is {src}"))
                     .evidence(&format!("resources.limits.{res}"), src);
             }
             None => {
-                let explicit_zero = limits_of(c).and_then(|l| l.get(res));
+                let explicit_zero = c.limits.get(res);
                 let msg = match explicit_zero {
                     Some(q) => format!("{res} limit is {}, which means no limit", q.0),
                     None if res == "memory" => {
@@ -179,8 +294,8 @@ fn limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out, res: &str) {
                     None => "no cpu limit: it can take all idle CPU of the node".to_string(),
                 };
                 let r = out.fail(subject, msg);
-                r.evidence("resources.limits", quantities(limits_of(c)));
-                if let Some(req) = requests_of(c).and_then(|m| m.get(res)) {
+                r.evidence("resources.limits", quantities(c.limits));
+                if let Some(req) = c.requests.get(res) {
                     r.evidence(&format!("resources.requests.{res}"), &req.0);
                 }
             }
@@ -218,29 +333,120 @@ impl std::fmt::Display for Source<'_> {
     }
 }
 
-fn requests_of(c: &Container) -> Option<&BTreeMap<String, Quantity>> {
-    c.resources.as_ref().and_then(|r| r.requests.as_ref())
+/// A resource list of a template's container (or a LimitRange), or of a
+/// pod as kready keeps it.
+#[derive(Clone, Copy)]
+enum List<'a> {
+    Template(Option<&'a BTreeMap<String, Quantity>>),
+    Kept(Option<&'a pod::ResourceList>),
 }
 
-fn limits_of(c: &Container) -> Option<&BTreeMap<String, Quantity>> {
-    c.resources.as_ref().and_then(|r| r.limits.as_ref())
+impl<'a> List<'a> {
+    fn get(self, res: &str) -> Option<&'a Quantity> {
+        match self {
+            List::Template(m) => m?.get(res),
+            List::Kept(l) => l?.get(res),
+        }
+    }
+}
+
+/// A container as the request and limit checks read it.
+struct ResourceCtr<'a> {
+    name: &'a str,
+    requests: List<'a>,
+    limits: List<'a>,
+}
+
+/// What the request and limit checks read of a workload: its containers,
+/// the pod-level resources and the LimitRange items that will apply.
+struct ResourceView<'a> {
+    containers: Vec<ResourceCtr<'a>>,
+    pod_requests: List<'a>,
+    pod_limits: List<'a>,
+    ranges: Vec<(&'a str, &'a LimitRangeItem)>,
+}
+
+/// The `ResourceView` of `obj` when it is a top-level workload. A pod whose
+/// controller is not visible is judged on what kready kept of it: every
+/// container's resources, as admitted (LimitRange defaults are already in
+/// them). Other objects whose spec was not kept get `unread`'s `unknown`.
+fn resource_view<'a>(ctx: &Ctx<'a>, obj: &'a ObjRef, out: &mut Out) -> Option<ResourceView<'a>> {
+    match role(ctx, obj) {
+        Role::Workload(w) => {
+            let pod = w.spec.resources.as_ref();
+            Some(ResourceView {
+                containers: w
+                    .containers()
+                    .map(|c| ResourceCtr {
+                        name: &c.name,
+                        requests: List::Template(
+                            c.resources.as_ref().and_then(|r| r.requests.as_ref()),
+                        ),
+                        limits: List::Template(
+                            c.resources.as_ref().and_then(|r| r.limits.as_ref()),
+                        ),
+                    })
+                    .collect(),
+                pod_requests: List::Template(pod.and_then(|r| r.requests.as_ref())),
+                pod_limits: List::Template(pod.and_then(|r| r.limits.as_ref())),
+                ranges: container_limit_ranges(ctx, &w),
+            })
+        }
+        Role::Unread {
+            kind: WorkloadKind::Pod,
+            ..
+        } => {
+            let spec = obj.typed::<Pod>()?.spec.as_ref()?;
+            let pod = spec.resources.as_ref();
+            Some(ResourceView {
+                containers: spec
+                    .containers
+                    .iter()
+                    .chain(spec.init_containers.iter().flatten())
+                    .map(|c| ResourceCtr {
+                        name: &c.name,
+                        requests: List::Kept(
+                            c.resources.as_ref().and_then(|r| r.requests.as_ref()),
+                        ),
+                        limits: List::Kept(c.resources.as_ref().and_then(|r| r.limits.as_ref())),
+                    })
+                    .collect(),
+                pod_requests: List::Kept(pod.and_then(|r| r.requests.as_ref())),
+                pod_limits: List::Kept(pod.and_then(|r| r.limits.as_ref())),
+                ranges: Vec::new(),
+            })
+        }
+        Role::Unread { kind, controller } => {
+            unread(ctx, obj, kind, &controller, out);
+            None
+        }
+        Role::Other => None,
+    }
 }
 
 /// A quantity that is set and not zero (the kubelet treats a zero limit as
 /// no limit, and QoS treats a zero request as no request).
-fn nonzero<'a>(m: Option<&'a BTreeMap<String, Quantity>>, res: &str) -> Option<&'a Quantity> {
-    m?.get(res)
+fn nonzero<'a>(m: List<'a>, res: &str) -> Option<&'a Quantity> {
+    m.get(res)
         .filter(|q| quantity::of(q).is_none_or(|v| v > 0.0))
 }
 
-fn quantities(m: Option<&BTreeMap<String, Quantity>>) -> String {
-    match m {
-        Some(m) if !m.is_empty() => {
-            let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k}: {}", v.0)).collect();
-            format!("{{{}}}", parts.join(", "))
-        }
-        _ => "none".to_string(),
+fn quantities(m: List) -> String {
+    // In key order, as a template's map is.
+    let mut pairs: Vec<(&str, &Quantity)> = match m {
+        List::Template(m) => m
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect(),
+        List::Kept(l) => l.into_iter().flat_map(|l| l.iter()).collect(),
+    };
+    if pairs.is_empty() {
+        return "none".to_string();
     }
+    pairs.sort_by_key(|(k, _)| *k);
+    let parts: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}: {}", v.0)).collect();
+    format!("{{{}}}", parts.join(", "))
 }
 
 /// The `type: Container` items of the LimitRanges in the workload's
@@ -271,16 +477,15 @@ fn container_limit_ranges<'a>(
 /// `defaultRequest`, then `default`, then `max`, then `min`, as the API
 /// server defaults a LimitRange).
 fn resolve<'a>(
-    w: &Workload<'a>,
-    c: &'a Container,
+    v: &ResourceView<'a>,
+    c: &ResourceCtr<'a>,
     res: &str,
     field: Field,
-    ranges: &[(&'a str, &'a LimitRangeItem)],
 ) -> Option<Source<'a>> {
-    let limit = nonzero(limits_of(c), res);
+    let limit = nonzero(c.limits, res);
     let explicit = match field {
         Field::Limit => limit.map(Source::Spec),
-        Field::Request => nonzero(requests_of(c), res)
+        Field::Request => nonzero(c.requests, res)
             .map(Source::Spec)
             .or(limit.map(Source::FromLimit)),
     };
@@ -289,17 +494,12 @@ fn resolve<'a>(
     }
     // An explicit key (zero) is not overwritten by LimitRanger.
     let key_set = match field {
-        Field::Limit => limits_of(c).is_some_and(|m| m.contains_key(res)),
-        Field::Request => {
-            requests_of(c).is_some_and(|m| m.contains_key(res))
-                || limits_of(c).is_some_and(|m| m.contains_key(res))
-        }
+        Field::Limit => c.limits.get(res).is_some(),
+        Field::Request => c.requests.get(res).is_some() || c.limits.get(res).is_some(),
     };
-    let pod = w.spec.resources.as_ref();
     let pod_level = match field {
-        Field::Limit => nonzero(pod.and_then(|r| r.limits.as_ref()), res),
-        Field::Request => nonzero(pod.and_then(|r| r.requests.as_ref()), res)
-            .or_else(|| nonzero(pod.and_then(|r| r.limits.as_ref()), res)),
+        Field::Limit => nonzero(v.pod_limits, res),
+        Field::Request => nonzero(v.pod_requests, res).or_else(|| nonzero(v.pod_limits, res)),
     };
     if let Some(q) = pod_level {
         return Some(Source::PodLevel(q));
@@ -307,14 +507,14 @@ fn resolve<'a>(
     if key_set {
         return None;
     }
-    ranges.iter().find_map(|(name, item)| {
+    v.ranges.iter().find_map(|(name, item)| {
         let order: &[&Option<BTreeMap<String, Quantity>>] = match field {
             Field::Limit => &[&item.default, &item.max],
             Field::Request => &[&item.default_request, &item.default, &item.max, &item.min],
         };
         order
             .iter()
-            .find_map(|m| nonzero(m.as_ref(), res))
+            .find_map(|m| nonzero(List::Template(m.as_ref()), res))
             .map(|q| Source::LimitRange(name, q))
     })
 }
@@ -338,11 +538,21 @@ pub static READINESS_PROBE: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: readiness_probe,
     },
-    reads: &["Service"],
+    reads: &[
+        "Service",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 fn readiness_probe(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     // Services that publish not-ready addresses route to pods whatever their
     // readiness, so only the others make a readiness probe matter.
     let services: Vec<&str> = ctx
@@ -409,11 +619,13 @@ pub static LIVENESS_PROBE: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: liveness_probe,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn liveness_probe(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+fn liveness_probe(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     // Run-to-completion workloads (Jobs, CronJobs, Pods that do not restart)
     // finish on their own.
     if w.is_batch() {
@@ -536,11 +748,22 @@ pub static PDB_PRESENT: Check = Check {
         kinds: SCALABLE_KINDS,
         run: pdb_present,
     },
-    reads: &["PodDisruptionBudget", "HorizontalPodAutoscaler"],
+    reads: &[
+        "PodDisruptionBudget",
+        "HorizontalPodAutoscaler",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 fn pdb_present(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     let Some(replicas) = effective_replicas(ctx, &w) else {
         return;
     };
@@ -940,7 +1163,16 @@ pub static SPREAD: Check = Check {
         kinds: SCALABLE_KINDS,
         run: spread,
     },
-    reads: &["HorizontalPodAutoscaler", "Namespace"],
+    reads: &[
+        "HorizontalPodAutoscaler",
+        "Namespace",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+        "ReplicaSet",
+    ],
 };
 
 const SPREAD_KEYS: &[&str] = &[
@@ -951,7 +1183,9 @@ const SPREAD_KEYS: &[&str] = &[
 ];
 
 fn spread(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     let Some(replicas) = effective_replicas(ctx, &w) else {
         return;
     };
@@ -1079,11 +1313,13 @@ pub static IMAGE_TAG_PINNED: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: image_tag_pinned,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn image_tag_pinned(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+fn image_tag_pinned(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    let Some(w) = workload_of(ctx, obj, out) else {
+        return;
+    };
     // Native sidecars are in `containers()`: they run the pod's whole life.
     // Ephemeral (debug) containers are not judged here: the rule is about
     // replicas running the same code and rollbacks returning to a known
@@ -1404,15 +1640,29 @@ pub static NOT_READY: Check = Check {
         kinds: &["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"],
         run: not_ready,
     },
-    reads: &["Pod", "ReplicaSet"],
+    reads: &[
+        "Pod",
+        "ReplicaSet",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "CronJob",
+        "Job",
+    ],
 };
 
 fn not_ready(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    let Some(w) = Workload::of(obj) else { return };
+    // The counts are in the status, which is kept even where the pod
+    // template is not.
+    let kind = match role(ctx, obj) {
+        Role::Workload(w) => w.kind,
+        Role::Unread { kind, .. } => kind,
+        Role::Other => return,
+    };
     let subject = Subject::of(obj);
     // (desired, ready, field names, conditions that mark "short since").
     let mut since: Vec<(Timestamp, String)> = Vec::new();
-    let counts = match w.kind {
+    let counts = match kind {
         WorkloadKind::Deployment => obj.typed::<Deployment>().and_then(|d| {
             let s = d.status.as_ref()?;
             for c in s.conditions.iter().flatten() {
@@ -1776,11 +2026,12 @@ pub static DEFAULT_NAMESPACE: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: default_namespace,
     },
-    reads: &[],
+    reads: CONTROLLERS,
 };
 
-fn default_namespace(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
-    if Workload::of(obj).is_none() {
+fn default_namespace(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
+    // Only the namespace is read: decided even where the spec is not kept.
+    if matches!(role(ctx, obj), Role::Other) {
         return;
     }
     let subject = Subject::of(obj);
@@ -1847,5 +2098,63 @@ fn truncate(s: &str, max: usize) -> String {
     } else {
         let t: String = s.chars().take(max).collect();
         format!("{t}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::source::snapshot::{LoadOptions, load_str};
+
+    /// The engine does not run a check whose subject kinds may not be
+    /// listed (`inputs`), so this wording is only reached where a check
+    /// runs anyway: the per-object reason names the server's.
+    #[test]
+    fn an_orphan_of_a_forbidden_kind_says_so_with_the_servers_reason() {
+        let text = r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-7d9-a
+  namespace: shop
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-7d9, uid: u, controller: true}]
+spec:
+  containers: [{name: app, image: "shop/web:1.0"}]
+"#;
+        let mut store = load_str(
+            std::path::Path::new("orphan.yaml"),
+            text,
+            &LoadOptions::default(),
+        )
+        .expect("loads")
+        .into_store();
+        store.set_status(
+            "ReplicaSet",
+            "apps",
+            KindStatus::Forbidden("replicasets.apps is forbidden: User \"dev\"".into()),
+        );
+        let config = Config::default();
+        let ctx = Ctx {
+            store: &store,
+            config: &config,
+            now: k8s_openapi::jiff::Timestamp::UNIX_EPOCH,
+            blocked: Default::default(),
+        };
+        let pod = store.list("Pod").next().expect("the pod");
+        let mut out = Out::new(&REQUESTS_SET);
+        assert!(workload_of(&ctx, pod, &mut out).is_none());
+        assert_eq!(out.results.len(), 1);
+        let r = &out.results[0];
+        assert_eq!(r.status, super::super::Status::Unknown);
+        assert_eq!(r.subject, Subject::of(pod));
+        assert!(
+            r.message.starts_with(
+                "cannot be checked: its controller ReplicaSet shop/web-7d9 is not visible \
+                 (ReplicaSet may not be listed: replicasets.apps is forbidden: User \"dev\")"
+            ),
+            "{}",
+            r.message
+        );
     }
 }

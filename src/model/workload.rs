@@ -8,9 +8,9 @@ use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
-use super::Object;
 use super::pod::Pod;
 use super::selector::Labels;
+use super::{ObjKey, Object};
 
 /// Kinds that can be a top-level workload, in the order reports list them.
 pub const WORKLOAD_KINDS: &[&str] = &[
@@ -58,6 +58,30 @@ pub fn managed_by_workload(meta: &ObjectMeta) -> bool {
         .is_some_and(|o| WORKLOAD_KINDS.contains(&o.kind.as_str()))
 }
 
+/// The controlling owner of a managed `obj` when `visible` says the store
+/// does not hold it. A Deployment names its ReplicaSets
+/// `<deployment>-<pod-template-hash>` (and labels their pods with that
+/// hash), so a pod whose ReplicaSet is missing but whose Deployment is
+/// present is checked through the Deployment, as with the ReplicaSet.
+fn hidden_controller(obj: &Object, visible: &impl Fn(&str, &str, &str) -> bool) -> Option<ObjKey> {
+    // Borrowed look-ups: every controlled pod is asked this by every
+    // workload check, and the controller is nearly always there.
+    let (kind, name) = obj.controller()?;
+    let ns = obj.namespace();
+    if visible(kind, ns, name) {
+        return None;
+    }
+    if kind == "ReplicaSet"
+        && obj.key.is("Pod")
+        && let Some((deployment, hash)) = name.rsplit_once('-')
+        && obj.label("pod-template-hash").is_none_or(|h| h == hash)
+        && visible("Deployment", ns, deployment)
+    {
+        return None;
+    }
+    obj.controller_key()
+}
+
 /// A native sidecar (KEP-753): an init container with `restartPolicy:
 /// Always`. It starts before the later init containers and the regular
 /// containers and keeps running for the pod's lifetime.
@@ -65,10 +89,72 @@ pub fn is_sidecar(c: &Container) -> bool {
     c.restart_policy.as_deref() == Some("Always")
 }
 
+/// How checks see an object, given which objects the store holds (see
+/// [`Workload::resolve`]).
+pub enum Role<'a> {
+    /// A top-level workload, checked through its pod template (a pod
+    /// without a visible controller: its own spec).
+    Workload(Workload<'a>),
+    /// A top-level workload only because its controller is not visible, and
+    /// kready did not keep its pod spec (a controlled pod is trimmed, and a
+    /// Deployment's ReplicaSet loses its template, as they are read): the
+    /// checks that read the spec cannot decide it.
+    Unread {
+        kind: WorkloadKind,
+        /// The controller the store does not hold.
+        controller: ObjKey,
+    },
+    /// Checked through its controller, or not a workload at all.
+    Other,
+}
+
 impl<'a> Workload<'a> {
-    /// The workload view of `obj` when it is a top-level workload.
+    /// The workload view of `obj` when it is a top-level workload, taking
+    /// every controller it names as present. Checks use [`Workload::resolve`].
     pub fn of(obj: &'a Object) -> Option<Workload<'a>> {
-        let owned = managed_by_workload(&obj.meta);
+        Workload::build(obj, managed_by_workload(&obj.meta))
+    }
+
+    /// How checks see `obj` when `visible(kind, namespace, name)` says
+    /// whether the store holds an object (the workload kinds are all typed,
+    /// so a bare kind names its group). An object whose controller is not
+    /// visible (a snapshot without ReplicaSets, a kind the user may not
+    /// list) is its own workload rather than nobody's: the chain ends at
+    /// the top owner that is present.
+    pub fn resolve(obj: &'a Object, visible: impl Fn(&str, &str, &str) -> bool) -> Role<'a> {
+        let hidden = if managed_by_workload(&obj.meta) {
+            hidden_controller(obj, &visible)
+        } else {
+            None
+        };
+        let Some(controller) = hidden else {
+            return Workload::of(obj).map_or(Role::Other, Role::Workload);
+        };
+        if let Some(w) = Workload::build(obj, false) {
+            return Role::Workload(w);
+        }
+        // Only these can be controlled (the other workload kinds are
+        // top-level whoever owns them).
+        let kind = if obj.typed::<Pod>().is_some() {
+            WorkloadKind::Pod
+        } else if let Some(r) = obj.typed::<ReplicaSet>() {
+            // One scaled to zero (a Deployment keeps its old ones so) runs
+            // no pod: there is nothing to check.
+            if r.spec.replicas == Some(0) {
+                return Role::Other;
+            }
+            WorkloadKind::ReplicaSet
+        } else if obj.typed::<Job>().is_some() {
+            WorkloadKind::Job
+        } else {
+            return Role::Other;
+        };
+        Role::Unread { kind, controller }
+    }
+
+    /// The workload view of `obj`; `owned`: a controller that is checked
+    /// in its place manages it.
+    fn build(obj: &'a Object, owned: bool) -> Option<Workload<'a>> {
         let labels = |t: &'a Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>| {
             t.as_ref()
                 .and_then(|m| m.labels.as_ref())

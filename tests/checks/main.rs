@@ -8,6 +8,7 @@ mod backup;
 mod control_plane;
 mod delivery;
 mod observability;
+mod orphans;
 mod rbac;
 mod resources;
 mod security;
