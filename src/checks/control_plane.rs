@@ -102,7 +102,7 @@ pub static NODE_COUNT: Check = Check {
     fix: None,
     enabled_by_default: true,
     scope: Scope::Cluster { run: node_count },
-    reads: &["Node", "Pod"],
+    reads: &["Node", "Pod@kube-system"],
 };
 
 fn node_count(ctx: &Ctx, out: &mut Out) {
@@ -462,7 +462,7 @@ pub static ETCD_TIMEOUTS: Check = Check {
     fix: None,
     enabled_by_default: true,
     scope: Scope::Cluster { run: etcd_timeouts },
-    reads: &["Pod", "Node"],
+    reads: &["Pod@kube-system", "Node"],
 };
 
 /// etcd's defaults, in milliseconds.
@@ -614,7 +614,7 @@ pub static LEADER_ELECTION: Check = Check {
     scope: Scope::Cluster {
         run: leader_election,
     },
-    reads: &["Pod", "Deployment", "Node"],
+    reads: &["Pod@kube-system", "Deployment", "Node"],
 };
 
 const ELECTED_COMPONENTS: &[&str] = &["kube-controller-manager", "kube-scheduler"];
@@ -765,7 +765,7 @@ pub static VERSION_SUPPORT: Check = Check {
     scope: Scope::Cluster {
         run: version_support,
     },
-    reads: &["Node", "Pod"],
+    reads: &["Node", "Pod@kube-system"],
 };
 
 fn version_support(ctx: &Ctx, out: &mut Out) {

@@ -397,7 +397,7 @@ impl Engine {
             &change.key.namespace
         };
         for (i, c) in self.checks.iter().enumerate() {
-            let reads = c.reads.iter().any(|k| *k == "*" || *k == change.key.kind);
+            let reads = c.reads_change(&change.key.kind, &change.key.namespace);
             match c.scope {
                 // Only the namespace the change is in.
                 Scope::Namespace { across, .. } if reads || is_namespace => {

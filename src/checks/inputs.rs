@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{Check, catalog};
+use super::{Check, Scope, catalog};
 use crate::store::{ClusterStore, KindStatus};
 
 /// Kinds checks read only to refine what they say (namespace annotations,
@@ -38,7 +38,17 @@ pub fn blocked(store: &ClusterStore) -> Arc<Blocked> {
 
 fn why_blocked(store: &ClusterStore, check: &Check) -> Option<String> {
     let mut reasons: Vec<String> = Vec::new();
-    let mut kinds: Vec<&str> = check.kinds().filter(|k| !REFINING.contains(k)).collect();
+    // A kind the check judges objects of blocks nothing: unlisted, it has
+    // no subjects there, and a pod whose controller cannot be seen says so
+    // itself (see `Workload::resolve`).
+    let subjects: &[&str] = match check.scope {
+        Scope::Object { kinds, .. } => kinds,
+        _ => &[],
+    };
+    let mut kinds: Vec<&str> = check
+        .kinds()
+        .filter(|k| !REFINING.contains(k) && !subjects.contains(k))
+        .collect();
     kinds.sort_unstable();
     kinds.dedup();
     for kind in kinds {

@@ -333,7 +333,8 @@ pub struct Check {
     pub enabled_by_default: bool,
     pub scope: Scope,
     /// Kinds read besides the subject: a change to one marks the check for
-    /// a (debounced) full re-run. `"*"` means any kind.
+    /// a (debounced) full re-run. `"*"` means any kind; `Kind@namespace`
+    /// only that kind's objects in that namespace.
     pub reads: &'static [&'static str],
 }
 
@@ -357,7 +358,8 @@ pub fn catalog() -> &'static [&'static Check] {
 }
 
 impl Check {
-    /// The kinds the check reads: its subjects' and `reads` (without `*`).
+    /// The kinds the check reads: its subjects' and `reads` (without `*`,
+    /// and without a `@namespace` restriction).
     pub fn kinds(&self) -> impl Iterator<Item = &'static str> {
         let subjects: &'static [&'static str] = match self.scope {
             Scope::Object { kinds, .. } => kinds,
@@ -366,8 +368,29 @@ impl Check {
         subjects
             .iter()
             .chain(self.reads)
-            .copied()
+            .map(|k| read_kind(k).0)
             .filter(|k| *k != "*")
+    }
+
+    /// Whether a change to an object of `kind` in `namespace` ("" for
+    /// cluster-scoped objects) is one the check reads.
+    pub fn reads_change(&self, kind: &str, namespace: &str) -> bool {
+        self.reads.iter().any(|r| match read_kind(r) {
+            ("*", _) => true,
+            (k, None) => k == kind,
+            (k, Some(ns)) => k == kind && ns == namespace,
+        })
+    }
+}
+
+/// A `reads` entry: `Kind`, or `Kind@namespace` for a check that reads
+/// that kind in one namespace only (the control-plane checks read the
+/// static pods in kube-system: a pod change elsewhere does not concern
+/// them).
+fn read_kind(entry: &str) -> (&str, Option<&str>) {
+    match entry.split_once('@') {
+        Some((kind, ns)) => (kind, Some(ns)),
+        None => (entry, None),
     }
 }
 

@@ -1153,7 +1153,7 @@ pub static SECRETS_ENCRYPTION: Check = Check {
     scope: Scope::Cluster {
         run: secrets_encryption,
     },
-    reads: &["Pod", "Node"],
+    reads: &["Pod@kube-system", "Node"],
 };
 
 fn secrets_encryption(ctx: &Ctx, out: &mut Out) {
@@ -1199,7 +1199,7 @@ pub static AUDIT_LOGGING: Check = Check {
     fix: None,
     enabled_by_default: true,
     scope: Scope::Cluster { run: audit_logging },
-    reads: &["Pod", "Node"],
+    reads: &["Pod@kube-system", "Node"],
 };
 
 fn audit_logging(ctx: &Ctx, out: &mut Out) {
@@ -1257,7 +1257,7 @@ pub static ANONYMOUS_AUTH: Check = Check {
     scope: Scope::Cluster {
         run: anonymous_auth,
     },
-    reads: &["Pod", "Node", "KubeletConfiguration"],
+    reads: &["Pod@kube-system", "Node", "KubeletConfiguration"],
 };
 
 fn anonymous_auth(ctx: &Ctx, out: &mut Out) {
@@ -1397,7 +1397,7 @@ pub static ETCD_CLIENT_AUTH: Check = Check {
     scope: Scope::Cluster {
         run: etcd_client_auth,
     },
-    reads: &["Pod", "Node"],
+    reads: &["Pod@kube-system", "Node"],
 };
 
 fn etcd_client_auth(ctx: &Ctx, out: &mut Out) {
