@@ -51,11 +51,11 @@ pub struct Findings {
     /// The results of the object-scoped checks, by the object they ran on
     /// (one entry per object, not per check and object: a large cluster has
     /// 200,000 of the latter).
-    per_object: HashMap<ObjKey, Vec<CheckResult>>,
+    per_object: HashMap<ObjKey, Vec<Arc<CheckResult>>>,
     /// The results of the cluster-scoped checks, by check id.
-    per_check: HashMap<&'static str, Vec<CheckResult>>,
+    per_check: HashMap<&'static str, Vec<Arc<CheckResult>>>,
     /// The results of the namespace-scoped checks, by check id and namespace.
-    per_namespace: HashMap<(&'static str, String), Vec<CheckResult>>,
+    per_namespace: HashMap<(&'static str, String), Vec<Arc<CheckResult>>>,
     /// Checks to re-run everywhere (by index).
     dirty: BTreeSet<usize>,
     /// Namespace-scoped checks to re-run in one namespace.
@@ -73,11 +73,11 @@ pub struct FindingChanges {
     /// Per object whose results changed: the results it had at the last
     /// `take_changes` (empty if it had none). The object's results now are
     /// `Findings::of_object`.
-    pub objects: HashMap<ObjKey, Vec<CheckResult>>,
+    pub objects: HashMap<ObjKey, Vec<Arc<CheckResult>>>,
     /// Per namespace-scoped check and namespace re-run there: the results it
     /// had at the last `take_changes`. Its results now are
     /// `Findings::of_namespace`.
-    pub namespaces: HashMap<(&'static str, String), Vec<CheckResult>>,
+    pub namespaces: HashMap<(&'static str, String), Vec<Arc<CheckResult>>>,
     /// Cluster- and namespace-scoped checks whose results were all made
     /// anew: their results now are `Findings::of_check`; `namespaces` says
     /// nothing about them.
@@ -91,9 +91,9 @@ pub struct FindingChanges {
 /// What one `evaluate` thread found.
 #[derive(Default)]
 struct Part {
-    per_object: Vec<(ObjKey, Vec<CheckResult>)>,
-    per_check: Vec<(&'static str, Vec<CheckResult>)>,
-    per_namespace: Vec<((&'static str, String), Vec<CheckResult>)>,
+    per_object: Vec<(ObjKey, Vec<Arc<CheckResult>>)>,
+    per_check: Vec<(&'static str, Vec<Arc<CheckResult>>)>,
+    per_namespace: Vec<((&'static str, String), Vec<Arc<CheckResult>>)>,
 }
 
 impl Engine {
@@ -220,7 +220,8 @@ impl Engine {
             {
                 let mut out = Out::new(c);
                 out.unknown(Subject::cluster(), why);
-                f.per_check.insert(c.id, out.results);
+                f.per_check
+                    .insert(c.id, out.results.into_iter().map(Arc::new).collect());
             }
         }
         f.blocked = ctx.blocked.clone();
@@ -306,7 +307,7 @@ impl Engine {
     }
 
     /// Runs check `i` on `near.obj`, adding its results to `results`.
-    fn run_near(&self, ctx: &Ctx, i: usize, near: &Near, results: &mut Vec<CheckResult>) {
+    fn run_near(&self, ctx: &Ctx, i: usize, near: &Near, results: &mut Vec<Arc<CheckResult>>) {
         let Scope::Object { run, .. } = self.checks[i].scope else {
             return;
         };
@@ -320,7 +321,7 @@ impl Engine {
         }
     }
 
-    fn run_namespace(&self, ctx: &Ctx, i: usize, ns: &str) -> Vec<CheckResult> {
+    fn run_namespace(&self, ctx: &Ctx, i: usize, ns: &str) -> Vec<Arc<CheckResult>> {
         let Scope::Namespace { run, .. } = self.checks[i].scope else {
             return Vec::new();
         };
@@ -332,14 +333,14 @@ impl Engine {
         self.finish(ctx.store, out.results, None)
     }
 
-    fn run_cluster(&self, ctx: &Ctx, i: usize) -> Vec<CheckResult> {
+    fn run_cluster(&self, ctx: &Ctx, i: usize) -> Vec<Arc<CheckResult>> {
         let Scope::Cluster { run } = self.checks[i].scope else {
             return Vec::new();
         };
         let mut out = Out::new(self.checks[i]);
         if let Some(why) = ctx.blocked.get(self.checks[i].id) {
             out.unknown(Subject::cluster(), why);
-            return out.results;
+            return out.results.into_iter().map(Arc::new).collect();
         }
         run(ctx, &mut out);
         self.finish(ctx.store, out.results, None)
@@ -351,7 +352,7 @@ impl Engine {
         store: &ClusterStore,
         mut results: Vec<CheckResult>,
         near: Option<&Near>,
-    ) -> Vec<CheckResult> {
+    ) -> Vec<Arc<CheckResult>> {
         results.retain(|r| {
             let ns = r.subject.scope_namespace();
             if !self.selection.namespaces.is_empty()
@@ -369,7 +370,8 @@ impl Engine {
                 r.severity = *sev;
             }
         }
-        results
+        // Shared from here on: the console's results hold the same ones.
+        results.into_iter().map(Arc::new).collect()
     }
 
     /// Re-runs what one change affects: the object-scoped checks on the
@@ -606,12 +608,12 @@ impl Findings {
     }
 
     /// The results of the object-scoped checks on one object.
-    pub fn of_object(&self, key: &ObjKey) -> &[CheckResult] {
+    pub fn of_object(&self, key: &ObjKey) -> &[Arc<CheckResult>] {
         self.per_object.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// Every result of one cluster- or namespace-scoped check, unordered.
-    pub fn of_check<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a CheckResult> {
+    pub fn of_check<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Arc<CheckResult>> {
         self.per_check
             .get(id)
             .into_iter()
@@ -625,7 +627,7 @@ impl Findings {
     }
 
     /// The results of a namespace-scoped check in one namespace.
-    pub fn of_namespace(&self, id: &'static str, ns: &str) -> &[CheckResult] {
+    pub fn of_namespace(&self, id: &'static str, ns: &str) -> &[Arc<CheckResult>] {
         self.per_namespace
             .get(&(id, ns.to_string()))
             .map_or(&[], Vec::as_slice)
@@ -633,6 +635,11 @@ impl Findings {
 
     /// Every result, unordered.
     pub fn iter(&self) -> impl Iterator<Item = &CheckResult> {
+        self.shared().map(|r| &**r)
+    }
+
+    /// Every result as the shared form the console's results keep.
+    pub fn shared(&self) -> impl Iterator<Item = &Arc<CheckResult>> {
         self.per_object
             .values()
             .chain(self.per_check.values())
@@ -643,23 +650,23 @@ impl Findings {
     /// All results in a stable order: catalog order, then subject, message
     /// and evidence.
     pub fn sorted(&self) -> Vec<&CheckResult> {
+        self.sorted_shared().into_iter().map(|r| &**r).collect()
+    }
+
+    /// `sorted`, as the shared form the console's results keep.
+    pub fn sorted_shared(&self) -> Vec<&Arc<CheckResult>> {
         let positions = catalog_positions();
         // One bucket per check, in catalog order (ids outside the catalog
         // last); the buckets are sorted on all CPUs.
-        let mut buckets: Vec<Vec<&CheckResult>> = vec![Vec::new(); positions.len() + 1];
-        for r in self
-            .per_object
-            .values()
-            .chain(self.per_check.values())
-            .chain(self.per_namespace.values())
-            .flatten()
-        {
+        let mut buckets: Vec<Vec<&Arc<CheckResult>>> = vec![Vec::new(); positions.len() + 1];
+        for r in self.shared() {
             let i = positions.get(r.check).copied().unwrap_or(positions.len());
             buckets[i].push(r);
         }
         // Results equal in the order's fields are equal in every field, so
         // the faster unstable sort gives the same order every time.
-        let sort = |bucket: &mut Vec<&CheckResult>| bucket.sort_unstable_by(|a, b| order(a, b));
+        let sort =
+            |bucket: &mut Vec<&Arc<CheckResult>>| bucket.sort_unstable_by(|a, b| order(a, b));
         let total = self.len();
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         if cpus > 1 && total >= 10_000 {

@@ -59,7 +59,7 @@ impl Results {
         let mut current = usize::MAX;
         let mut bucket: Vec<Arc<CheckResult>> = Vec::new();
         // `sorted` is in bucket order already.
-        for r in findings.sorted() {
+        for r in findings.sorted_shared() {
             let b = positions.get(r.check).copied().unwrap_or(positions.len());
             if b != current {
                 if let Some(done) = buckets.get_mut(current) {
@@ -67,7 +67,7 @@ impl Results {
                 }
                 current = b;
             }
-            bucket.push(Arc::new(r.clone()));
+            bucket.push(r.clone());
         }
         if let Some(done) = buckets.get_mut(current) {
             done.results = Arc::new(bucket);
@@ -104,17 +104,17 @@ impl Results {
                 rebuilt.iter().map(|b| (*b, Vec::new())).collect();
             for id in &changes.checks {
                 if let Some(v) = made.get_mut(&self.position(id)) {
-                    v.extend(findings.of_check(id).map(|r| Arc::new(r.clone())));
+                    v.extend(findings.of_check(id).cloned());
                 }
             }
             // Object-scoped checks' results are spread over every object:
             // one pass over all results collects them.
             if !changes.object_checks.is_empty() {
-                for r in findings.iter() {
+                for r in findings.shared() {
                     if changes.object_checks.contains(r.check)
                         && let Some(v) = made.get_mut(&self.position(r.check))
                     {
-                        v.push(Arc::new(r.clone()));
+                        v.push(r.clone());
                     }
                 }
             }
@@ -158,7 +158,7 @@ impl Results {
                 }
                 let v = Arc::make_mut(&mut self.buckets[b].results);
                 let i = v.binary_search_by(|x| order(x, r)).unwrap_or_else(|i| i);
-                v.insert(i, Arc::new(r.clone()));
+                v.insert(i, r.clone());
                 touched.insert(b);
             }
         }
