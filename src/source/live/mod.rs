@@ -1,6 +1,7 @@
 //! The live source: the cluster a kubeconfig context points at, kept current
 //! by watch streams (see `watch`), with per-kind status for partial access.
 
+pub mod capture;
 mod connect;
 mod resources;
 mod sync;
