@@ -369,7 +369,12 @@ fn fleet(cli: &Cli, config: &Config, args: &CheckArgs, contexts: Vec<String>) ->
              time"
         ),
     };
-    let runtime = kready::app::runtime()?;
+    // Several clusters' lists are decoded at once: a worker per CPU (one
+    // cluster alone is read on the current thread, as the console does).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let scans: Vec<ClusterScan> = runtime
         .block_on(async {
