@@ -240,7 +240,7 @@ fn map_event<K>(e: WatchEvent<K>, f: &impl Fn(K) -> Value) -> WatchEvent<Value> 
 }
 
 /// List items come without apiVersion and kind; the decoder needs them.
-pub(super) fn with_type(v: &mut Value, api_version: &str, kind: &str) {
+fn with_type(v: &mut Value, api_version: &str, kind: &str) {
     if let Value::Object(map) = v {
         map.entry("apiVersion")
             .or_insert_with(|| Value::String(api_version.to_string()));
