@@ -29,9 +29,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE", conflicts_with_all = ["snapshot", "demo"])]
     pub kubeconfig: Option<PathBuf>,
 
-    /// Kubeconfig context to open (default: the current context).
+    /// Kubeconfig context to open (default: the current context). `kready
+    /// check` takes several (repeat the flag) and scans them together; the
+    /// console opens the first.
     #[arg(long, global = true, value_name = "NAME", conflicts_with_all = ["snapshot", "demo"])]
-    pub context: Option<String>,
+    pub context: Vec<String>,
 
     /// Namespace: only results there; live, only its namespaced objects are
     /// watched (repeat, or comma-separate, for several).
@@ -86,6 +88,23 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+    /// Capture a live cluster into a snapshot directory (one YAML List per
+    /// kind, as `kubectl get -o yaml` writes them; Secrets as metadata
+    /// only) that `--snapshot DIR` reopens.
+    Snapshot(SnapshotArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SnapshotArgs {
+    /// The directory to write (created if missing; must be empty unless
+    /// --force).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
+
+    /// Write into a directory that is not empty (files of the same names
+    /// are replaced).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -113,6 +132,11 @@ pub struct CheckArgs {
     /// Also list passing results in the table and markdown formats.
     #[arg(long)]
     pub show_pass: bool,
+
+    /// Scan every context of the kubeconfig (a fleet scan: a summary per
+    /// cluster with --format table, one combined document with json).
+    #[arg(long, conflicts_with_all = ["context", "snapshot", "demo"])]
+    pub all_contexts: bool,
 }
 
 /// `--format`'s values: the report formats' names.

@@ -5,6 +5,7 @@
 //! module with a `FORMAT` and its line in `FORMATS`: `--format`, its help
 //! and the console's export read the list.
 
+pub mod fleet;
 pub mod json;
 pub mod junit;
 pub mod markdown;

@@ -2,6 +2,7 @@
 //! by watch streams (see `watch`), with per-kind status for partial access.
 
 mod board;
+pub mod capture;
 mod connect;
 mod fetch;
 mod resources;

@@ -41,7 +41,7 @@ const REDISCOVER: Duration = Duration::from_secs(300);
 /// Discovery's retry after a failure, before anything is watched.
 const RETRY: Duration = Duration::from_secs(5);
 /// Objects per page of an initial list.
-const PAGE: u32 = 500;
+pub(super) const PAGE: u32 = 500;
 /// A syncing kind reports its count every this many objects.
 const PROGRESS_EVERY: usize = 1000;
 /// Most events handed to the console at once.
@@ -51,8 +51,8 @@ const METRICS_EVERY: Duration = Duration::from_secs(60);
 /// Concurrent `/configz` requests.
 const CONFIGZ_PARALLEL: usize = 4;
 /// Kubelet settings, as snapshots hold them.
-const KUBELET_KIND: &str = "KubeletConfiguration";
-const KUBELET_GROUP: &str = "kubelet.config.k8s.io";
+pub(super) const KUBELET_KIND: &str = "KubeletConfiguration";
+pub(super) const KUBELET_GROUP: &str = "kubelet.config.k8s.io";
 
 /// What to watch beyond the connection.
 #[derive(Debug, Clone, Default)]
@@ -535,7 +535,10 @@ async fn kubelet_configs(conn: Connection, tx: mpsc::UnboundedSender<Event>) {
     let _ = tx.send(status(KindStatus::Ready));
 }
 
-async fn list_names(nodes: &Api<Node>, timeout: Duration) -> Result<Vec<String>, KindStatus> {
+pub(super) async fn list_names(
+    nodes: &Api<Node>,
+    timeout: Duration,
+) -> Result<Vec<String>, KindStatus> {
     let mut names = Vec::new();
     let mut params = ListParams::default().limit(PAGE);
     loop {
@@ -556,6 +559,17 @@ async fn list_names(nodes: &Api<Node>, timeout: Duration) -> Result<Vec<String>,
 
 /// One node's kubelet configuration; `None` when the node has none to give.
 async fn configz(conn: &Connection, node: &str) -> Result<Option<ObjRef>, KindStatus> {
+    Ok(configz_value(conn, node)
+        .await?
+        .and_then(|v| object(v, KUBELET_KIND)))
+}
+
+/// One node's `/configz` as a `KubeletConfiguration` object named after
+/// the node (`kready snapshot` writes it as it is).
+pub(super) async fn configz_value(
+    conn: &Connection,
+    node: &str,
+) -> Result<Option<Value>, KindStatus> {
     let path = format!("/api/v1/nodes/{node}/proxy/configz");
     let request = http::Request::get(&path)
         .body(Vec::new())
@@ -584,5 +598,5 @@ async fn configz(conn: &Connection, node: &str) -> Result<Option<ObjRef>, KindSt
     );
     config.insert("kind".into(), Value::String(KUBELET_KIND.into()));
     config.insert("metadata".into(), serde_json::json!({ "name": node }));
-    Ok(object(Value::Object(config), KUBELET_KIND))
+    Ok(Some(Value::Object(config)))
 }
