@@ -568,9 +568,19 @@ fn console_on_a_live_cluster() {
         ..sim::Config::default()
     })
     .unwrap();
+    // A second cluster, for `:ctx`.
+    let other = sim::Server::start(sim::Config {
+        snapshot: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report")),
+        ..sim::Config::default()
+    })
+    .unwrap();
     let home = tempfile::tempdir().unwrap();
     let kubeconfig = home.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
+    std::fs::write(
+        &kubeconfig,
+        sim::kubeconfig(&[("sim", &sim), ("other", &other)]),
+    )
+    .unwrap();
     let tmux = Tmux {
         socket: format!("kready-live-{}", std::process::id()),
         target: "kready".into(),
@@ -619,6 +629,19 @@ fn console_on_a_live_cluster() {
     tmux.wait(&format!("{} objects", before + 1), STEP, |t, _| {
         objects(t) == Some(before + 1)
     });
+    // Another context, in place: completed from the kubeconfig.
+    tmux.keys(&[":"]);
+    tmux.type_text("ctx ot");
+    tmux.keys(&["Tab"]);
+    tmux.wait("the completed context", STEP, |t, _| {
+        t.contains(":ctx other")
+    });
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait("the other cluster", STARTUP, |t, _| {
+        // 100 columns clip the header: the Overview's Source box says it.
+        t.contains("source  live other") && t.contains("objects 4 in 2 kinds (synced")
+    });
+    assert!(screen.contains("connected to other"), "{screen}");
     tmux.keys(&["q"]);
     let screen = tmux.wait("the shell", STEP, |t, _| t.contains("EXITED-"));
     assert!(screen.contains("EXITED-0 "), "{screen}");

@@ -51,11 +51,11 @@ pub struct Findings {
     /// The results of the object-scoped checks, by the object they ran on
     /// (one entry per object, not per check and object: a large cluster has
     /// 200,000 of the latter).
-    per_object: HashMap<ObjKey, Vec<Arc<CheckResult>>>,
+    per_object: HashMap<ObjKey, SharedResults>,
     /// The results of the cluster-scoped checks, by check id.
-    per_check: HashMap<&'static str, Vec<Arc<CheckResult>>>,
+    per_check: HashMap<&'static str, SharedResults>,
     /// The results of the namespace-scoped checks, by check id and namespace.
-    per_namespace: HashMap<(&'static str, String), Vec<Arc<CheckResult>>>,
+    per_namespace: HashMap<(&'static str, String), SharedResults>,
     /// Checks to re-run everywhere (by index).
     dirty: BTreeSet<usize>,
     /// Namespace-scoped checks to re-run in one namespace.
@@ -73,11 +73,11 @@ pub struct FindingChanges {
     /// Per object whose results changed: the results it had at the last
     /// `take_changes` (empty if it had none). The object's results now are
     /// `Findings::of_object`.
-    pub objects: HashMap<ObjKey, Vec<Arc<CheckResult>>>,
+    pub objects: HashMap<ObjKey, SharedResults>,
     /// Per namespace-scoped check and namespace re-run there: the results it
     /// had at the last `take_changes`. Its results now are
     /// `Findings::of_namespace`.
-    pub namespaces: HashMap<(&'static str, String), Vec<Arc<CheckResult>>>,
+    pub namespaces: HashMap<(&'static str, String), SharedResults>,
     /// Cluster- and namespace-scoped checks whose results were all made
     /// anew: their results now are `Findings::of_check`; `namespaces` says
     /// nothing about them.
@@ -88,12 +88,16 @@ pub struct FindingChanges {
     pub object_checks: BTreeSet<&'static str>,
 }
 
+/// Results as the engine keeps them: shared, so that the console's sorted
+/// results hold the same ones.
+pub type SharedResults = Vec<Arc<CheckResult>>;
+
 /// What one `evaluate` thread found.
 #[derive(Default)]
 struct Part {
-    per_object: Vec<(ObjKey, Vec<Arc<CheckResult>>)>,
-    per_check: Vec<(&'static str, Vec<Arc<CheckResult>>)>,
-    per_namespace: Vec<((&'static str, String), Vec<Arc<CheckResult>>)>,
+    per_object: Vec<(ObjKey, SharedResults)>,
+    per_check: Vec<(&'static str, SharedResults)>,
+    per_namespace: Vec<((&'static str, String), SharedResults)>,
 }
 
 impl Engine {
@@ -307,7 +311,7 @@ impl Engine {
     }
 
     /// Runs check `i` on `near.obj`, adding its results to `results`.
-    fn run_near(&self, ctx: &Ctx, i: usize, near: &Near, results: &mut Vec<Arc<CheckResult>>) {
+    fn run_near(&self, ctx: &Ctx, i: usize, near: &Near, results: &mut SharedResults) {
         let Scope::Object { run, .. } = self.checks[i].scope else {
             return;
         };
@@ -321,7 +325,7 @@ impl Engine {
         }
     }
 
-    fn run_namespace(&self, ctx: &Ctx, i: usize, ns: &str) -> Vec<Arc<CheckResult>> {
+    fn run_namespace(&self, ctx: &Ctx, i: usize, ns: &str) -> SharedResults {
         let Scope::Namespace { run, .. } = self.checks[i].scope else {
             return Vec::new();
         };
@@ -333,7 +337,7 @@ impl Engine {
         self.finish(ctx.store, out.results, None)
     }
 
-    fn run_cluster(&self, ctx: &Ctx, i: usize) -> Vec<Arc<CheckResult>> {
+    fn run_cluster(&self, ctx: &Ctx, i: usize) -> SharedResults {
         let Scope::Cluster { run } = self.checks[i].scope else {
             return Vec::new();
         };
@@ -352,7 +356,7 @@ impl Engine {
         store: &ClusterStore,
         mut results: Vec<CheckResult>,
         near: Option<&Near>,
-    ) -> Vec<Arc<CheckResult>> {
+    ) -> SharedResults {
         results.retain(|r| {
             let ns = r.subject.scope_namespace();
             if !self.selection.namespaces.is_empty()
