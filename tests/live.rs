@@ -8,14 +8,18 @@
 #[path = "../examples/sim-apiserver/sim/mod.rs"]
 mod sim;
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use kready::source::Event;
 use kready::source::live::{self, ConnectOptions, WatchScope};
 use kready::store::{ClusterStore, KindStatus};
+use run::kready;
 use serde_json::Value;
 use sim::{Config, Faults, Forbid, Handle, Server};
 use tokio::sync::mpsc;
@@ -44,30 +48,6 @@ fn kubeconfig(handle: &Handle, dir: &Path) -> PathBuf {
     path
 }
 
-/// Runs the binary with a bound on its time; HOME points at an empty
-/// directory so no user kubeconfig is ever read.
-fn kready(args: &[&str], home: &Path) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_kready"))
-        .args(args)
-        .env("HOME", home)
-        .env_remove("KUBECONFIG")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("kready runs");
-    let pid = child.id();
-    // Read the pipes while it runs (a full pipe would stop it).
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || tx.send(child.wait_with_output()));
-    match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(out) => out.expect("output"),
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-            panic!("kready {args:?} did not end within 60 s");
-        }
-    }
-}
-
 fn results(out: &Output) -> Vec<Value> {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -85,28 +65,32 @@ fn results(out: &Output) -> Vec<Value> {
     results
 }
 
+/// `kready check --format json` on the served cluster, as of `NOW`.
+fn check_live(sim: &Handle) -> Output {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = kubeconfig(sim, dir.path());
+    let kc = kc.to_str().expect("utf-8 path");
+    kready(&[
+        "check",
+        "--kubeconfig",
+        kc,
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ])
+}
+
+/// The same on the demo snapshot.
+fn check_demo() -> Output {
+    kready(&["check", "--demo", "--now", NOW, "--format", "json"])
+}
+
 #[test]
 fn a_live_cluster_gives_the_results_of_its_snapshot() {
     let sim = serve_demo(|_| {});
-    let dir = tempfile::tempdir().expect("tempdir");
-    let kc = kubeconfig(&sim, dir.path());
-    let kc = kc.to_str().expect("utf-8 path");
-    let live = kready(
-        &[
-            "check",
-            "--kubeconfig",
-            kc,
-            "--now",
-            NOW,
-            "--format",
-            "json",
-        ],
-        dir.path(),
-    );
-    let snapshot = kready(
-        &["check", "--demo", "--now", NOW, "--format", "json"],
-        dir.path(),
-    );
+    let live = check_live(&sim);
+    let snapshot = check_demo();
     assert_eq!(live.status.code(), snapshot.status.code());
     let (live, snapshot) = (results(&live), results(&snapshot));
     assert!(live.len() > 1000, "the demo's results: {}", live.len());
@@ -124,21 +108,7 @@ fn forbidden_kinds_make_their_checks_unknown_and_leave_the_rest() {
             ..Forbid::resource("poddisruptionbudgets")
         }]
     });
-    let dir = tempfile::tempdir().expect("tempdir");
-    let kc = kubeconfig(&sim, dir.path());
-    let kc = kc.to_str().expect("utf-8 path");
-    let out = kready(
-        &[
-            "check",
-            "--kubeconfig",
-            kc,
-            "--now",
-            NOW,
-            "--format",
-            "json",
-        ],
-        dir.path(),
-    );
+    let out = check_live(&sim);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("PodDisruptionBudget") && stderr.contains("forbidden"),
@@ -157,10 +127,7 @@ fn forbidden_kinds_make_their_checks_unknown_and_leave_the_rest() {
         "{message}"
     );
     // A check that reads no PDB is as in the snapshot.
-    let snapshot = results(&kready(
-        &["check", "--demo", "--now", NOW, "--format", "json"],
-        dir.path(),
-    ));
+    let snapshot = results(&check_demo());
     for check in ["workload/replicas", "security/privileged", "rbac/wildcards"] {
         assert_eq!(of(&live, check), of(&snapshot, check), "{check}");
     }
@@ -173,10 +140,7 @@ fn an_unreachable_server_is_reported_at_once() {
     let kc = kubeconfig(&sim, dir.path());
     sim.stop();
     let start = Instant::now();
-    let out = kready(
-        &["check", "--kubeconfig", kc.to_str().expect("utf-8")],
-        dir.path(),
-    );
+    let out = kready(&["check", "--kubeconfig", kc.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(start.elapsed() < Duration::from_secs(10));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -197,16 +161,13 @@ fn a_server_that_does_not_answer_is_not_waited_on() {
     let dir = tempfile::tempdir().expect("tempdir");
     let kc = kubeconfig(&sim, dir.path());
     let start = Instant::now();
-    let out = kready(
-        &[
-            "check",
-            "--kubeconfig",
-            kc.to_str().expect("utf-8"),
-            "--request-timeout",
-            "1s",
-        ],
-        dir.path(),
-    );
+    let out = kready(&[
+        "check",
+        "--kubeconfig",
+        kc.to_str().expect("utf-8"),
+        "--request-timeout",
+        "1s",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         start.elapsed() < Duration::from_secs(4),
@@ -219,8 +180,8 @@ fn a_server_that_does_not_answer_is_not_waited_on() {
 
 #[test]
 fn no_kubeconfig_says_how_to_open_the_demo() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = kready(&["check"], dir.path());
+    // HOME is an empty directory: no ~/.kube/config.
+    let out = kready(&["check"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no kubeconfig found") && stderr.contains("kready --demo"));
@@ -506,18 +467,15 @@ fn a_user_limited_to_namespaces_is_watched_there() {
             .filter_map(|r| r["subject"]["namespace"].as_str().map(str::to_string))
             .collect()
     };
-    let out = kready(
-        &[
-            "check",
-            "--kubeconfig",
-            kc,
-            "--now",
-            NOW,
-            "--format",
-            "json",
-        ],
-        dir.path(),
-    );
+    let out = kready(&[
+        "check",
+        "--kubeconfig",
+        kc,
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("Pod may not be listed in every namespace: watching namespace checkout"),
@@ -525,20 +483,17 @@ fn a_user_limited_to_namespaces_is_watched_there() {
     );
     assert_eq!(pod_namespaces(&out), ["checkout".to_string()].into());
 
-    let out = kready(
-        &[
-            "check",
-            "--kubeconfig",
-            kc,
-            "--now",
-            NOW,
-            "--format",
-            "json",
-            "-n",
-            "checkout,payments",
-        ],
-        dir.path(),
-    );
+    let out = kready(&[
+        "check",
+        "--kubeconfig",
+        kc,
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "-n",
+        "checkout,payments",
+    ]);
     assert_eq!(
         pod_namespaces(&out),
         ["checkout".to_string(), "payments".to_string()].into()

@@ -7,56 +7,17 @@
 #[path = "../examples/sim-apiserver/sim/mod.rs"]
 mod sim;
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+#[path = "support/run.rs"]
+mod run;
 
+use std::path::Path;
+use std::process::Output;
+
+use run::kready;
 use serde_json::{Value, json};
 use sim::{Config, Handle, Server};
 
 const NOW: &str = "2026-11-20T09:30:00Z";
-
-/// Runs kready with `args`; killed (and the test failed) after 120 s.
-fn kready(args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kready"))
-        .args(args)
-        .env_remove("KUBECONFIG")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run kready");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    // Read the pipes on threads so a large report cannot fill them.
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut stdout, &mut b).ok();
-        b
-    });
-    let err = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut stderr, &mut b).ok();
-        b
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            child.kill().ok();
-            panic!("kready {args:?} did not finish within 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out.join().expect("stdout"),
-        stderr: err.join().expect("stderr"),
-    }
-}
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
