@@ -64,8 +64,6 @@ pub struct Options {
 
 /// The source of changes while the console runs.
 pub enum Feed {
-    /// Nothing changes.
-    None,
     /// A snapshot (or the demo) read behind the open console, then, for
     /// the demo without `--no-replay`, its incident replayed.
     Load(Box<Load>),
@@ -257,8 +255,8 @@ async fn event_loop(
         model.results.len()
     );
 
-    // Sources send batches of events (a snapshot was folded in before the
-    // loop started).
+    // Sources send batches of events: a snapshot read behind the open
+    // console (then the demo's replay), or a live cluster's watches.
     let (tx, mut source) = mpsc::channel::<Vec<SourceEvent>>(16);
     // The live cluster's connection, for `y` (fetches) and `:ctx`.
     let mut connection: Option<live::Connection> = None;
@@ -269,7 +267,6 @@ async fn event_loop(
             connection = Some(conn.clone());
             Some(tokio::spawn(live::run(conn, scope, tx)))
         }
-        Feed::None => None,
     };
     state.contexts = opts
         .switch
