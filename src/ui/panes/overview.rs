@@ -169,7 +169,13 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
         ]),
         Line::from(vec![
             Span::styled("as of   ", theme.muted),
-            Span::raw(m.now.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()),
+            // A live cluster is judged as of now: a ticking time here would
+            // redraw an idle console every 30 s.
+            Span::raw(if info.source == "live" {
+                "now (live)".to_string()
+            } else {
+                m.now.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()
+            }),
         ]),
         Line::from(vec![
             Span::styled("changed ", theme.muted),
