@@ -18,11 +18,13 @@ pub(super) fn next_stamp() -> u64 {
 }
 
 type Entry = (u64, Arc<dyn Any + Send + Sync>);
+/// Per type, values by key (looked up by `&str`, without allocating).
+type Values = HashMap<TypeId, HashMap<String, Entry>>;
 
 /// Values by type and key, each with the stamp it was built at.
 #[derive(Default)]
 pub(super) struct Memo {
-    values: Mutex<HashMap<(TypeId, String), Entry>>,
+    values: Mutex<Values>,
 }
 
 impl Memo {
@@ -32,8 +34,8 @@ impl Memo {
         stamp: u64,
         build: impl FnOnce() -> T,
     ) -> Arc<T> {
-        let id = (TypeId::of::<T>(), key.to_string());
-        if let Some((s, v)) = self.lock().get(&id)
+        let id = TypeId::of::<T>();
+        if let Some((s, v)) = self.lock().get(&id).and_then(|m| m.get(key))
             && *s == stamp
             && let Ok(v) = Arc::clone(v).downcast::<T>()
         {
@@ -41,11 +43,14 @@ impl Memo {
         }
         // Built outside the lock: two threads may both build it once.
         let v = Arc::new(build());
-        self.lock().insert(id, (stamp, v.clone()));
+        self.lock()
+            .entry(id)
+            .or_default()
+            .insert(key.to_string(), (stamp, v.clone()));
         v
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(TypeId, String), Entry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Values> {
         // A panic while holding the lock leaves a map of complete entries.
         self.values.lock().unwrap_or_else(|e| e.into_inner())
     }
