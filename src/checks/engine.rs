@@ -3,7 +3,7 @@
 //! changed kind indirectly are marked dirty and re-run by `refresh` (the
 //! console debounces that; `kready check` runs everything once).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -12,7 +12,7 @@ use k8s_openapi::jiff::Timestamp;
 use super::{Category, Check, CheckResult, Ctx, Out, Scope, Subject, catalog};
 use crate::config::Config;
 use crate::model::{ObjKey, ObjRef, Object};
-use crate::store::{Change, ChangeKind, ClusterStore};
+use crate::store::{Change, ClusterStore};
 
 /// The annotation that suppresses checks on an object (or a whole namespace
 /// when set on the Namespace): a comma-separated list of check ids, `*` for all.
@@ -382,16 +382,19 @@ impl Engine {
     /// changed object now, and marks the checks that read its kind dirty.
     pub fn apply_change(&self, store: &ClusterStore, change: &Change, f: &mut Findings) {
         let ctx = self.ctx(store);
-        // A custom resource named like a typed kind is not its subject.
-        if let Some(indexes) = self.by_kind.get(change.key.kind.as_str())
-            && change.key.is(&change.key.kind)
-        {
-            let old = f.per_object.remove(&change.key).unwrap_or_default();
-            // Only the first removal since the last `take_changes` holds
-            // results a reader has seen.
-            f.changes.objects.entry(change.key.clone()).or_insert(old);
-            if let (ChangeKind::Applied, Some(obj)) = (change.kind, store.get(&change.key)) {
-                self.run_object(&ctx, indexes, obj, f);
+        self.recheck(&ctx, &change.key, f);
+        // Whether an object is checked as itself or through its controller
+        // depends on which controllers are there: what the changed object
+        // controls (a Deployment's ReplicaSets, their pods) is checked anew.
+        // Each once: owner references from a hostile file may form a cycle.
+        let mut seen: HashSet<ObjKey> = HashSet::from([change.key.clone()]);
+        let mut controlled: Vec<ObjKey> = vec![change.key.clone()];
+        while let Some(key) = controlled.pop() {
+            for child in controlled_by(store, &key) {
+                if seen.insert(child.clone()) {
+                    self.recheck(&ctx, &child, f);
+                    controlled.push(child);
+                }
             }
         }
         let is_namespace = change.key.is("Namespace");
@@ -435,6 +438,26 @@ impl Engine {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Re-runs the object-scoped checks on one object (removed: drops its
+    /// results).
+    fn recheck(&self, ctx: &Ctx, key: &ObjKey, f: &mut Findings) {
+        // A custom resource named like a typed kind is not its subject.
+        let Some(indexes) = self
+            .by_kind
+            .get(key.kind.as_str())
+            .filter(|_| key.is(&key.kind))
+        else {
+            return;
+        };
+        let old = f.per_object.remove(key).unwrap_or_default();
+        // Only the first removal since the last `take_changes` holds
+        // results a reader has seen.
+        f.changes.objects.entry(key.clone()).or_insert(old);
+        if let Some(obj) = ctx.store.get(key) {
+            self.run_object(ctx, indexes, obj, f);
         }
     }
 
@@ -521,6 +544,28 @@ impl Engine {
 
 /// The order of results within one check: subject, message, evidence,
 /// status, severity. Results equal in these are equal in every field.
+/// The objects whose role may change with `owner`: those it controls, and
+/// for a Deployment the pods of its missing ReplicaSets (they are checked
+/// through the Deployment their ReplicaSet is named after).
+fn controlled_by(store: &ClusterStore, owner: &ObjKey) -> Vec<ObjKey> {
+    let mut keys: Vec<ObjKey> = store.children_of(owner).map(|o| o.key.clone()).collect();
+    if owner.is("Deployment") {
+        keys.extend(
+            store
+                .list_in("Pod", &owner.namespace)
+                .filter(|p| {
+                    crate::model::workload::named_deployment(p) == Some(owner.name.as_str())
+                })
+                .filter(|p| {
+                    p.controller_key()
+                        .is_some_and(|rs| store.get(&rs).is_none())
+                })
+                .map(|p| p.key.clone()),
+        );
+    }
+    keys
+}
+
 pub fn order(a: &CheckResult, b: &CheckResult) -> std::cmp::Ordering {
     (&a.subject, &a.message, &a.evidence, a.status, a.severity).cmp(&(
         &b.subject,

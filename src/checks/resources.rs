@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{LimitRange, Node, ResourceQuota};
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 
-use super::workload::{CONTROLLERS, role, unread};
+use super::workload::{role, unread};
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::pod::Pod;
 use crate::model::quantity;
@@ -518,7 +518,7 @@ pub static COST_LABELS: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: cost_labels,
     },
-    reads: CONTROLLERS,
+    reads: &[],
 };
 
 fn cost_labels(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {

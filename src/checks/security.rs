@@ -22,7 +22,7 @@ use k8s_openapi::api::networking::v1::{
 use serde_json::Value;
 
 use super::control_plane::managed_reason;
-use super::workload::{CONTROLLERS, workload_of};
+use super::workload::workload_of;
 use super::{Category, Check, CheckResult, Ctx, Out, Scope, Severity, Status, Subject};
 use crate::model::command::{command_words, env_value, flag_value, parse_go_bool};
 use crate::model::mask::{NOT_SHOWN, secret_literal};
@@ -311,7 +311,7 @@ pub static PRIVILEGED: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: privileged,
     },
-    reads: CONTROLLERS,
+    reads: &[],
 };
 
 fn privileged(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -354,7 +354,7 @@ pub static HOST_NAMESPACES: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: host_namespaces,
     },
-    reads: CONTROLLERS,
+    reads: &[],
 };
 
 fn host_namespaces(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -400,7 +400,7 @@ pub static PRIVILEGE_ESCALATION: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: privilege_escalation,
     },
-    reads: CONTROLLERS,
+    reads: &[],
 };
 
 fn privilege_escalation(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -467,7 +467,7 @@ pub static RUN_AS_NON_ROOT: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: run_as_non_root,
     },
-    reads: CONTROLLERS,
+    reads: &[],
 };
 
 fn run_as_non_root(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -548,7 +548,7 @@ pub static READ_ONLY_ROOT_FS: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: read_only_root_fs,
     },
-    reads: CONTROLLERS,
+    reads: &[],
 };
 
 fn read_only_root_fs(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -612,15 +612,7 @@ pub static CAPABILITIES: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: capabilities,
     },
-    reads: &[
-        "Namespace",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "CronJob",
-        "Job",
-        "ReplicaSet",
-    ],
+    reads: &["Namespace"],
 };
 
 fn capabilities(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -699,7 +691,7 @@ pub static HOST_PATH: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: host_path,
     },
-    reads: CONTROLLERS,
+    reads: &[],
 };
 
 fn host_path(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -983,15 +975,7 @@ pub static POD_NOT_ISOLATED: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: pod_not_isolated,
     },
-    reads: &[
-        "NetworkPolicy",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "CronJob",
-        "Job",
-        "ReplicaSet",
-    ],
+    reads: &["NetworkPolicy"],
 };
 
 fn pod_not_isolated(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -1048,7 +1032,7 @@ pub static SECRETS_IN_ENV: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: secrets_in_env,
     },
-    reads: CONTROLLERS,
+    reads: &[],
 };
 
 fn secrets_in_env(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {

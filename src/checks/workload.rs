@@ -65,19 +65,6 @@ const SCALABLE_KINDS: &[&str] = &["Deployment", "StatefulSet", "ReplicaSet"];
 // Which workload an object is checked as
 // ---------------------------------------------------------------------------
 
-/// The kinds that control pods, ReplicaSets and Jobs. Whether a controller
-/// is present decides which object a pod is checked as (`role`), so the
-/// checks of workloads read them: a controller listed after its pods takes
-/// their results over.
-pub(super) const CONTROLLERS: &[&str] = &[
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "CronJob",
-    "Job",
-    "ReplicaSet",
-];
-
 /// How the checks see `obj`, given what the store holds: a pod (or a
 /// Deployment's ReplicaSet, a CronJob's Job) whose controller is not
 /// visible is its own workload (`Workload::resolve`).
@@ -165,15 +152,7 @@ pub static REQUESTS_SET: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: requests_set,
     },
-    reads: &[
-        "LimitRange",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "CronJob",
-        "Job",
-        "ReplicaSet",
-    ],
+    reads: &["LimitRange"],
 };
 
 fn requests_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -228,15 +207,7 @@ pub static MEMORY_LIMIT_SET: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: memory_limit_set,
     },
-    reads: &[
-        "LimitRange",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "CronJob",
-        "Job",
-        "ReplicaSet",
-    ],
+    reads: &["LimitRange"],
 };
 
 fn memory_limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -258,15 +229,7 @@ pub static CPU_LIMIT_SET: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: cpu_limit_set,
     },
-    reads: &[
-        "LimitRange",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "CronJob",
-        "Job",
-        "ReplicaSet",
-    ],
+    reads: &["LimitRange"],
 };
 
 fn cpu_limit_set(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -538,15 +501,7 @@ pub static READINESS_PROBE: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: readiness_probe,
     },
-    reads: &[
-        "Service",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "CronJob",
-        "Job",
-        "ReplicaSet",
-    ],
+    reads: &["Service"],
 };
 
 fn readiness_probe(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -619,7 +574,7 @@ pub static LIVENESS_PROBE: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: liveness_probe,
     },
-    reads: CONTROLLERS,
+    reads: &[],
 };
 
 fn liveness_probe(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -748,16 +703,7 @@ pub static PDB_PRESENT: Check = Check {
         kinds: SCALABLE_KINDS,
         run: pdb_present,
     },
-    reads: &[
-        "PodDisruptionBudget",
-        "HorizontalPodAutoscaler",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "CronJob",
-        "Job",
-        "ReplicaSet",
-    ],
+    reads: &["PodDisruptionBudget", "HorizontalPodAutoscaler"],
 };
 
 fn pdb_present(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -1163,16 +1109,7 @@ pub static SPREAD: Check = Check {
         kinds: SCALABLE_KINDS,
         run: spread,
     },
-    reads: &[
-        "HorizontalPodAutoscaler",
-        "Namespace",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "CronJob",
-        "Job",
-        "ReplicaSet",
-    ],
+    reads: &["HorizontalPodAutoscaler", "Namespace"],
 };
 
 const SPREAD_KEYS: &[&str] = &[
@@ -1313,7 +1250,7 @@ pub static IMAGE_TAG_PINNED: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: image_tag_pinned,
     },
-    reads: CONTROLLERS,
+    reads: &[],
 };
 
 fn image_tag_pinned(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -1640,15 +1577,7 @@ pub static NOT_READY: Check = Check {
         kinds: &["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"],
         run: not_ready,
     },
-    reads: &[
-        "Pod",
-        "ReplicaSet",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "CronJob",
-        "Job",
-    ],
+    reads: &["Pod", "ReplicaSet"],
 };
 
 fn not_ready(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
@@ -2026,7 +1955,7 @@ pub static DEFAULT_NAMESPACE: Check = Check {
         kinds: WORKLOAD_KINDS,
         run: default_namespace,
     },
-    reads: CONTROLLERS,
+    reads: &[],
 };
 
 fn default_namespace(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {

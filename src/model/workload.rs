@@ -71,15 +71,23 @@ fn hidden_controller(obj: &Object, visible: &impl Fn(&str, &str, &str) -> bool) 
     if visible(kind, ns, name) {
         return None;
     }
-    if kind == "ReplicaSet"
-        && obj.key.is("Pod")
-        && let Some((deployment, hash)) = name.rsplit_once('-')
-        && obj.label("pod-template-hash").is_none_or(|h| h == hash)
-        && visible("Deployment", ns, deployment)
-    {
+    if named_deployment(obj).is_some_and(|d| visible("Deployment", ns, d)) {
         return None;
     }
     obj.controller_key()
+}
+
+/// The Deployment a pod's ReplicaSet is named after
+/// (`<deployment>-<pod-template-hash>`), when the pod's hash label agrees.
+pub fn named_deployment(obj: &Object) -> Option<&str> {
+    let (kind, name) = obj.controller()?;
+    if kind != "ReplicaSet" || !obj.key.is("Pod") {
+        return None;
+    }
+    let (deployment, hash) = name.rsplit_once('-')?;
+    obj.label("pod-template-hash")
+        .is_none_or(|h| h == hash)
+        .then_some(deployment)
 }
 
 /// A native sidecar (KEP-753): an init container with `restartPolicy:
