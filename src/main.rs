@@ -474,9 +474,8 @@ async fn scan_cluster(
         }
     };
     let opts = live::ConnectOptions {
-        kubeconfig: cli.kubeconfig.clone(),
         context: Some(context.clone()),
-        request_timeout: cli.request_timeout,
+        ..connect_options(cli)
     };
     let conn = match live::connect(&opts).await {
         Ok(conn) => conn,
@@ -710,10 +709,10 @@ type Stdout = std::io::BufWriter<std::io::StdoutLock<'static>>;
 /// pieces into it are compiled for it, not for a `dyn Write`.)
 fn write_stdout(f: impl FnOnce(&mut Stdout) -> std::io::Result<()>) -> Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    match f(&mut out).and_then(|_| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("writing the report"),
-    }
+    f(&mut out)
+        .and_then(|_| out.flush())
+        .or_else(broken_pipe(()))
+        .context("writing the report")
 }
 
 fn print_catalog(format: ListFormat) -> Result<()> {

@@ -217,22 +217,34 @@ impl Watching {
     }
 }
 
-async fn watch(kubeconfig: &Path) -> Watching {
-    let conn = live::connect(&ConnectOptions {
+async fn connect(kubeconfig: &Path) -> live::Connection {
+    live::connect(&ConnectOptions {
         kubeconfig: Some(kubeconfig.to_path_buf()),
         context: None,
         request_timeout: Duration::from_secs(5),
     })
     .await
-    .expect("connects");
-    let store = ClusterStore::new(live::cluster_info(&conn));
-    let (tx, events) = mpsc::channel(16);
-    let scope = WatchScope {
-        kinds: live::wanted(kready::checks::kinds_read()),
-        namespaces: Vec::new(),
-    };
-    tokio::spawn(live::run(conn, scope, tx));
-    Watching { store, events }
+    .expect("connects")
+}
+
+/// Runs `body` on a live source once it has listed every kind of `sim`.
+fn with_synced_source(sim: &Handle, body: impl AsyncFnOnce(&mut Watching)) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = kubeconfig(sim, dir.path());
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let conn = connect(&kc).await;
+        let store = ClusterStore::new(live::cluster_info(&conn));
+        let (tx, events) = mpsc::channel(16);
+        let scope = WatchScope {
+            kinds: live::wanted(kready::checks::kinds_read()),
+            namespaces: Vec::new(),
+        };
+        tokio::spawn(live::run(conn, scope, tx));
+        let mut w = Watching { store, events };
+        assert!(w.until(Duration::from_secs(30), synced).await, "synced");
+        body(&mut w).await;
+    });
 }
 
 fn synced(store: &ClusterStore) -> bool {
@@ -291,12 +303,7 @@ fn watches_that_drop_and_expire_converge_on_the_server() {
             ..Faults::default()
         };
     });
-    let dir = tempfile::tempdir().expect("tempdir");
-    let kc = kubeconfig(&sim, dir.path());
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    rt.block_on(async {
-        let mut w = watch(&kc).await;
-        assert!(w.until(Duration::from_secs(30), synced).await, "synced");
+    with_synced_source(&sim, async |w| {
         assert_eq!(pods_in(&w.store), pods_on_server(&sim));
         let lists_before = sim.requests().iter().filter(|r| is_list(r)).count();
 
@@ -359,12 +366,7 @@ fn is_list(r: &sim::log::Record) -> bool {
 #[test]
 fn after_the_sync_nothing_is_polled() {
     let sim = serve_demo(|_| {});
-    let dir = tempfile::tempdir().expect("tempdir");
-    let kc = kubeconfig(&sim, dir.path());
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    rt.block_on(async {
-        let mut w = watch(&kc).await;
-        assert!(w.until(Duration::from_secs(30), synced).await, "synced");
+    with_synced_source(&sim, async |w| {
         // Let the watches open, then count what is asked while idle.
         w.until(Duration::from_millis(500), |_| false).await;
         sim.clear_requests();
@@ -389,13 +391,7 @@ fn fetch_gets_the_whole_object_and_never_secret_data() {
     let kc = kubeconfig(&sim, dir.path());
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let conn = live::connect(&ConnectOptions {
-            kubeconfig: Some(kc),
-            context: None,
-            request_timeout: Duration::from_secs(5),
-        })
-        .await
-        .expect("connects");
+        let conn = connect(&kc).await;
         let http = sim::client::Client::new(sim.addr(), Some("sim-token"));
         let pods = http.get("/api/v1/namespaces/checkout/pods").json();
         let pod = &pods["items"][0]["metadata"];
@@ -517,12 +513,7 @@ fn rss_mb() -> f64 {
 #[test]
 fn a_bounded_soak_under_the_mutation_driver_shows_no_growth() {
     let sim = serve_demo(|_| {});
-    let dir = tempfile::tempdir().expect("tempdir");
-    let kc = kubeconfig(&sim, dir.path());
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    rt.block_on(async {
-        let mut w = watch(&kc).await;
-        assert!(w.until(Duration::from_secs(30), synced).await, "synced");
+    with_synced_source(&sim, async |w| {
         let objects = w.store.len();
         sim.start_driver(200.0);
         w.until(Duration::from_secs(3), |_| false).await;
