@@ -208,6 +208,43 @@ pub fn decode_str(text: &str, origin: Option<Origin>) -> Option<Result<Object, D
     Some(decode(value, origin))
 }
 
+/// Decodes one object from its JSON text as a server sent it, where list
+/// items carry no `apiVersion` and `kind`: those of the list they came in
+/// are given to the ones without.
+pub fn decode_text(text: &str, api_version: &str, kind: &str) -> Result<Object, DecodeError> {
+    let syntax = || DecodeError::at("", "not a JSON object");
+    if leading_kind(text).is_some() {
+        return decode_str(text, None).unwrap_or_else(|| Err(syntax()));
+    }
+    let head: Head = serde_json::from_str(text).map_err(|_| syntax())?;
+    match (head.api_version, head.kind) {
+        (None, None) => {
+            let body = text.trim_start().strip_prefix('{').ok_or_else(syntax)?;
+            let comma = if body.trim_start().starts_with('}') {
+                ""
+            } else {
+                ","
+            };
+            let typed = format!(
+                r#"{{"apiVersion":{},"kind":{}{comma}{body}"#,
+                Value::from(api_version),
+                Value::from(kind)
+            );
+            decode_str(&typed, None).unwrap_or_else(|| Err(syntax()))
+        }
+        // One of the two, or both out of the usual place: the tree path.
+        _ => {
+            let mut value: Value = serde_json::from_str(text).map_err(|_| syntax())?;
+            if let Value::Object(map) = &mut value {
+                map.entry("apiVersion")
+                    .or_insert_with(|| Value::from(api_version));
+                map.entry("kind").or_insert_with(|| Value::from(kind));
+            }
+            decode(value, None)
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct Head<'a> {
     #[serde(borrow, rename = "apiVersion")]
@@ -558,4 +595,29 @@ fn compact_pod_spec(s: &mut k8s_openapi::api::core::v1::PodSpec) {
     shrink(&mut s.tolerations);
     shrink(&mut s.topology_spread_constraints);
     shrink(&mut s.image_pull_secrets);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// List items come without `apiVersion` and `kind`, watch events with
+    /// them first; both, and an object with them elsewhere, decode alike.
+    #[test]
+    fn text_from_a_server_decodes_with_or_without_its_type() {
+        let item = r#"{"metadata":{"name":"c","namespace":"a"},"data":{"k":"v"}}"#;
+        let event = r#"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"c","namespace":"a"},"data":{"k":"v"}}"#;
+        let late =
+            r#"{"metadata":{"name":"c","namespace":"a"},"data":{"k":"v"},"kind":"ConfigMap"}"#;
+        let empty = r#"{}"#;
+        let key = ObjKey::of("v1", "ConfigMap", "a", "c");
+        for text in [item, event, late] {
+            let obj = decode_text(text, "v1", "ConfigMap").expect(text);
+            assert_eq!(obj.key, key, "{text}");
+            assert!(matches!(obj.body, Body::ConfigMap(_)), "{text}");
+        }
+        let err = decode_text(empty, "v1", "ConfigMap").unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("metadata"));
+        assert!(decode_text("[1]", "v1", "ConfigMap").is_err());
+    }
 }

@@ -5,6 +5,7 @@ mod board;
 pub mod capture;
 mod connect;
 mod fetch;
+mod raw;
 mod resources;
 mod sync;
 mod watch;

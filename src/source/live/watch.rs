@@ -28,10 +28,11 @@ use tracing::{debug, info, warn};
 
 use super::board::Board;
 use super::connect::Connection;
+use super::raw::RawObject;
 use super::resources::{self, Watched};
 use crate::model::ObjRef;
 use crate::source::Event;
-use crate::source::decode::decode;
+use crate::source::decode::{DecodeError, decode, decode_text};
 use crate::store::KindStatus;
 
 /// How often cluster time moves for time-based checks (ages, RPOs).
@@ -221,16 +222,14 @@ async fn watch_kind(conn: Connection, w: Watched, namespace: Option<String>, fee
         }
     }
     let r = w.resource.clone();
-    let typed = move |obj: DynamicObject| -> Value {
-        let mut v = serde_json::to_value(obj).unwrap_or(Value::Null);
-        with_type(&mut v, &r.api_version, &r.kind);
-        v
-    };
+    let raw =
+        move |obj: RawObject| object(decode_text(obj.text(), &r.api_version, &r.kind), &r.kind);
     let r = w.resource.clone();
-    let meta_only = move |obj: PartialObjectMeta<DynamicObject>| -> Value {
-        let mut v = serde_json::json!({ "metadata": obj.metadata });
-        with_type(&mut v, &r.api_version, &r.kind);
-        v
+    let meta_only = move |obj: PartialObjectMeta<DynamicObject>| {
+        let v = serde_json::json!({
+            "apiVersion": r.api_version, "kind": r.kind, "metadata": obj.metadata,
+        });
+        object(decode(v, None), &r.kind)
     };
     let mut namespace = namespace;
     loop {
@@ -245,10 +244,10 @@ async fn watch_kind(conn: Connection, w: Watched, namespace: Option<String>, fee
                 .map(|e| e.map(|e| map_event(e, &meta_only)));
             pump(s, &w, namespace.as_deref(), narrower.is_some(), &feed).await
         } else {
-            let api: Api<DynamicObject> = api(&conn, &w, namespace.as_deref());
+            let api: Api<RawObject> = api(&conn, &w, namespace.as_deref());
             let s = watcher::watcher(api, config)
                 .default_backoff()
-                .map(|e| e.map(|e| map_event(e, &typed)));
+                .map(|e| e.map(|e| map_event(e, &raw)));
             pump(s, &w, namespace.as_deref(), narrower.is_some(), &feed).await
         };
         match (ended, narrower) {
@@ -266,7 +265,7 @@ async fn watch_kind(conn: Connection, w: Watched, namespace: Option<String>, fee
     }
 }
 
-fn map_event<K>(e: WatchEvent<K>, f: &impl Fn(K) -> Value) -> WatchEvent<Value> {
+fn map_event<K>(e: WatchEvent<K>, f: &impl Fn(K) -> Option<ObjRef>) -> WatchEvent<Option<ObjRef>> {
     match e {
         WatchEvent::Apply(o) => WatchEvent::Apply(f(o)),
         WatchEvent::Delete(o) => WatchEvent::Delete(f(o)),
@@ -276,19 +275,9 @@ fn map_event<K>(e: WatchEvent<K>, f: &impl Fn(K) -> Value) -> WatchEvent<Value> 
     }
 }
 
-/// List items come without apiVersion and kind; the decoder needs them.
-fn with_type(v: &mut Value, api_version: &str, kind: &str) {
-    if let Value::Object(map) = v {
-        map.entry("apiVersion")
-            .or_insert_with(|| Value::String(api_version.to_string()));
-        map.entry("kind")
-            .or_insert_with(|| Value::String(kind.to_string()));
-    }
-}
-
 /// Turns one kind's watch events into source events.
 async fn pump(
-    stream: impl Stream<Item = Result<WatchEvent<Value>, watcher::Error>>,
+    stream: impl Stream<Item = Result<WatchEvent<Option<ObjRef>>, watcher::Error>>,
     w: &Watched,
     namespace: Option<&str>,
     narrower: bool,
@@ -320,10 +309,8 @@ async fn pump(
                     tx.send(status(KindStatus::Syncing { seen: 0 }))
                 }
             }
-            Ok(WatchEvent::InitApply(v)) => {
-                if let Some(obj) = object(v, &kind) {
-                    listed.push(obj);
-                }
+            Ok(WatchEvent::InitApply(obj)) => {
+                listed.extend(obj);
                 if listed.len().is_multiple_of(PROGRESS_EVERY) {
                     tx.send(status(KindStatus::Syncing { seen: listed.len() }))
                 } else {
@@ -343,11 +330,11 @@ async fn pump(
                 })
                 .and_then(|_| tx.send(status(KindStatus::Ready)))
             }
-            Ok(WatchEvent::Apply(v)) => match object(v, &kind) {
+            Ok(WatchEvent::Apply(obj)) => match obj {
                 Some(obj) => tx.send(Event::Apply(obj)),
                 None => Ok(()),
             },
-            Ok(WatchEvent::Delete(v)) => match object(v, &kind) {
+            Ok(WatchEvent::Delete(obj)) => match obj {
                 Some(obj) => tx.send(Event::Delete(obj.key.clone())),
                 None => Ok(()),
             },
@@ -377,9 +364,9 @@ async fn pump(
     Ended::Done
 }
 
-/// Decodes one watched object as the snapshot loader would.
-fn object(v: Value, kind: &str) -> Option<ObjRef> {
-    match decode(v, None) {
+/// A decoded object, or `None` with a warning naming what could not be read.
+fn object(decoded: Result<crate::model::Object, DecodeError>, kind: &str) -> Option<ObjRef> {
+    match decoded {
         Ok(obj) => Some(Arc::new(obj)),
         Err(e) => {
             let at = e
@@ -442,7 +429,7 @@ pub fn describe(e: &kube::Error) -> String {
 /// Pod metrics (metrics.k8s.io cannot be watched): listed every
 /// `METRICS_EVERY`, each list replacing the last.
 async fn poll_metrics(conn: Connection, resource: ApiResource, tx: mpsc::UnboundedSender<Event>) {
-    let api: Api<DynamicObject> = Api::all_with(conn.client.clone(), &resource);
+    let api: Api<RawObject> = Api::all_with(conn.client.clone(), &resource);
     loop {
         let mut objects = Vec::new();
         let mut params = ListParams::default().limit(PAGE);
@@ -454,10 +441,9 @@ async fn poll_metrics(conn: Connection, resource: ApiResource, tx: mpsc::Unbound
                 }
                 Ok(Err(e)) => break KindStatus::Error(describe(&e)),
                 Ok(Ok(page)) => {
-                    objects.extend(page.items.into_iter().filter_map(|o| {
-                        let mut v = serde_json::to_value(o).ok()?;
-                        with_type(&mut v, &resource.api_version, &resource.kind);
-                        object(v, &resource.kind)
+                    objects.extend(page.items.iter().filter_map(|o| {
+                        let decoded = decode_text(o.text(), &resource.api_version, &resource.kind);
+                        object(decoded, &resource.kind)
                     }));
                     match page.metadata.continue_ {
                         Some(t) if !t.is_empty() => params = params.continue_token(&t),
@@ -561,7 +547,7 @@ pub(super) async fn list_names(
 async fn configz(conn: &Connection, node: &str) -> Result<Option<ObjRef>, KindStatus> {
     Ok(configz_value(conn, node)
         .await?
-        .and_then(|v| object(v, KUBELET_KIND)))
+        .and_then(|v| object(decode(v, None), KUBELET_KIND)))
 }
 
 /// One node's `/configz` as a `KubeletConfiguration` object named after
