@@ -326,6 +326,85 @@ status: {phase: Running}
     );
 }
 
+/// A pod change re-runs the checks on Nodes that read pods (`Pod@node`) on
+/// the pod's node only, not on every node; an object-scoped check whose
+/// subjects may be anywhere (VerticalPodAutoscaler, a custom kind) is re-run
+/// over its subjects only and hands its whole result list to the reader.
+#[test]
+fn a_pod_change_re_runs_node_checks_on_its_node_only() {
+    let base = r#"
+apiVersion: v1
+kind: Node
+metadata: {name: n1}
+status:
+  allocatable: {cpu: "2", memory: 4Gi}
+  conditions: [{type: Ready, status: "True"}]
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n2}
+status:
+  allocatable: {cpu: "2", memory: 4Gi}
+  conditions: [{type: Ready, status: "True"}]
+---
+apiVersion: autoscaling.k8s.io/v1
+kind: VerticalPodAutoscaler
+metadata: {name: web, namespace: a}
+spec:
+  targetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: a}
+spec:
+  nodeName: n1
+  containers: [{name: c, image: "r/x:1", resources: {requests: {cpu: "100m", memory: 1Gi}}}]
+status: {phase: Running}
+"#;
+    let mut store = snapshot::load_str(Path::new("base.yaml"), base, &LoadOptions::default())
+        .expect("base loads")
+        .into_store();
+    let rx = store.subscribe();
+    let engine = Engine::new(&Config::default(), Selection::default(), None);
+    let mut findings = engine.evaluate(&store);
+    findings.take_changes();
+    apply_yaml(
+        &mut store,
+        r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: a}
+spec:
+  nodeName: n1
+  containers: [{name: c, image: "r/x:1", resources: {requests: {cpu: "1900m", memory: 1Gi}}}]
+status: {phase: Running}
+"#,
+    );
+    let change = rx.try_recv().expect("a change");
+    assert_eq!(change.nodes, vec!["n1".to_string()]);
+    engine.apply_change(&store, &change, &mut findings);
+    engine.refresh(&store, &mut findings);
+    let changes = findings.take_changes();
+    assert!(changes.objects.contains_key(&ObjKey::new("Node", "", "n1")));
+    assert!(!changes.objects.contains_key(&ObjKey::new("Node", "", "n2")));
+    assert!(!changes.checks.contains("resources/node-pressure"));
+    let vpa = changes
+        .object_checks
+        .get("autoscaling/vpa-recommendations")
+        .expect("re-run over its subjects");
+    assert!(!vpa.is_empty() && vpa.iter().all(|r| r.subject.name == "web"));
+    assert!(
+        findings.sorted() == engine.evaluate(&store).sorted(),
+        "incremental findings equal a fresh evaluation"
+    );
+    let n1 = findings
+        .sorted()
+        .into_iter()
+        .find(|r| r.check == "resources/node-pressure" && r.subject.name == "n1")
+        .map(|r| r.status);
+    assert_eq!(n1, Some(Status::Fail), "1.9 of 2 CPUs requested");
+}
+
 /// A live source's per-kind status: a check that needs a kind the user may
 /// not list, or that is still being listed, says `unknown` with the reason
 /// — never pass, never fail for "absent"; kinds only read to refine a

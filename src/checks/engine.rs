@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use k8s_openapi::jiff::Timestamp;
 
-use super::{Category, Check, CheckResult, Ctx, Out, Scope, Subject, catalog};
+use super::{Category, Check, CheckResult, Ctx, Out, Reach, Scope, Subject, catalog};
 use crate::config::Config;
 use crate::model::{ObjKey, ObjRef, Object};
 use crate::store::{Change, ClusterStore};
@@ -58,8 +58,10 @@ pub struct Findings {
     per_namespace: HashMap<(&'static str, String), SharedResults>,
     /// Checks to re-run everywhere (by index).
     dirty: BTreeSet<usize>,
-    /// Namespace-scoped checks to re-run in one namespace.
+    /// Checks to re-run in one namespace.
     dirty_in: BTreeSet<(usize, String)>,
+    /// Checks on Nodes to re-run on one node (by name: see `Reach`).
+    dirty_on: BTreeSet<(usize, String)>,
     /// What changed since `take_changes`, for readers that keep results
     /// of their own up to date (the console's checker).
     changes: FindingChanges,
@@ -82,10 +84,10 @@ pub struct FindingChanges {
     /// anew: their results now are `Findings::of_check`; `namespaces` says
     /// nothing about them.
     pub checks: BTreeSet<&'static str>,
-    /// Object-scoped checks re-run over every object: their results are
-    /// among every object's (`Findings::iter`); `objects` says nothing
-    /// about them.
-    pub object_checks: BTreeSet<&'static str>,
+    /// Object-scoped checks re-run over every subject: all their results
+    /// now (also among each object's, `Findings::of_object`); `objects`
+    /// says nothing about them.
+    pub object_checks: HashMap<&'static str, SharedResults>,
 }
 
 /// Results as the engine keeps them: shared, so that the console's sorted
@@ -293,21 +295,16 @@ impl Engine {
 
     /// Runs the object-scoped checks `indexes` on `obj`, adding their
     /// results to the object's; the caller has removed the old ones.
-    fn run_object(&self, ctx: &Ctx, indexes: &[usize], obj: &ObjRef, f: &mut Findings) {
-        if !self.in_scope(obj) {
-            return;
-        }
-        let near = Near::of(ctx.store, obj);
+    /// The results of the object-scoped checks `indexes` on one object.
+    fn object_results(&self, ctx: &Ctx, indexes: &[usize], obj: &ObjRef) -> SharedResults {
         let mut results = Vec::new();
-        for &i in indexes {
-            self.run_near(ctx, i, &near, &mut results);
+        if self.in_scope(obj) {
+            let near = Near::of(ctx.store, obj);
+            for &i in indexes {
+                self.run_near(ctx, i, &near, &mut results);
+            }
         }
-        if !results.is_empty() {
-            f.per_object
-                .entry(obj.key.clone())
-                .or_default()
-                .append(&mut results);
-        }
+        results
     }
 
     /// Runs check `i` on `near.obj`, adding its results to `results`.
@@ -406,7 +403,14 @@ impl Engine {
             &change.key.namespace
         };
         for (i, c) in self.checks.iter().enumerate() {
-            let reads = c.reads_change(&change.key.kind, &change.key.namespace);
+            let reach = c.reach(&change.key.kind, &change.key.namespace);
+            if reach == Reach::SubjectNode {
+                for node in &change.nodes {
+                    f.dirty_on.insert((i, node.clone()));
+                }
+                continue;
+            }
+            let reads = reach == Reach::All;
             match c.scope {
                 // Only the namespace the change is in.
                 Scope::Namespace { across, .. } if reads || is_namespace => {
@@ -452,33 +456,43 @@ impl Engine {
         else {
             return;
         };
-        let old = f.per_object.remove(key).unwrap_or_default();
-        // Only the first removal since the last `take_changes` holds
-        // results a reader has seen.
-        f.changes.objects.entry(key.clone()).or_insert(old);
-        if let Some(obj) = ctx.store.get(key) {
-            self.run_object(ctx, indexes, obj, f);
-        }
+        self.rerun(ctx, indexes, key, f);
     }
 
     /// Re-runs object-scoped check `i` on the objects of `kinds` in `ns`.
     fn rerun_in(&self, ctx: &Ctx, i: usize, kinds: &[&str], ns: &str, f: &mut Findings) {
-        let id = self.checks[i].id;
         for kind in kinds {
             for obj in ctx.store.list_in(kind, ns) {
-                if !f.changes.objects.contains_key(&obj.key) {
-                    let old = f.per_object.get(&obj.key).cloned().unwrap_or_default();
-                    f.changes.objects.insert(obj.key.clone(), old);
-                }
-                if let Some(results) = f.per_object.get_mut(&obj.key) {
-                    results.retain(|r| r.check != id);
-                    if results.is_empty() {
-                        f.per_object.remove(&obj.key);
-                    }
-                }
-                self.run_object(ctx, &[i], obj, f);
+                self.rerun(ctx, &[i], &obj.key, f);
             }
         }
+    }
+
+    /// Replaces the results of the object-scoped checks `indexes` on one
+    /// object with theirs now (none if it is gone).
+    fn rerun(&self, ctx: &Ctx, indexes: &[usize], key: &ObjKey, f: &mut Findings) {
+        let ids: Vec<&str> = indexes.iter().map(|&i| self.checks[i].id).collect();
+        let old = f.per_object.remove(key).unwrap_or_default();
+        let new = match ctx.store.get(key) {
+            Some(obj) => self.object_results(ctx, indexes, obj),
+            None => Vec::new(),
+        };
+        // A check re-run everywhere since the last `take_changes` keeps
+        // its whole result list current.
+        for (id, all) in f.changes.object_checks.iter_mut() {
+            if ids.contains(id) {
+                all.retain(|r| !old.iter().any(|o| Arc::ptr_eq(o, r)));
+                all.extend(new.iter().filter(|r| r.check == *id).cloned());
+            }
+        }
+        let kept = old.iter().filter(|r| !ids.contains(&r.check)).cloned();
+        let now: SharedResults = kept.chain(new).collect();
+        if !now.is_empty() {
+            f.per_object.insert(key.clone(), now);
+        }
+        // Only the first removal since the last `take_changes` holds
+        // results a reader has seen.
+        f.changes.objects.entry(key.clone()).or_insert(old);
     }
 
     /// Re-runs the checks marked dirty by `apply_change`.
@@ -506,20 +520,34 @@ impl Engine {
                 .entry(key)
                 .or_insert_with(|| old.unwrap_or_default());
         }
+        for (i, node) in std::mem::take(&mut f.dirty_on) {
+            if !everywhere.contains(&i) {
+                self.rerun(&ctx, &[i], &ObjKey::new("Node", "", &node), f);
+            }
+        }
         for i in everywhere {
             match self.checks[i].scope {
                 Scope::Object { kinds, .. } => {
+                    // Only the subjects' results are touched: a pass over
+                    // every object's would cost more than the check.
                     let id = self.checks[i].id;
-                    f.changes.object_checks.insert(id);
-                    f.per_object.retain(|_, results| {
-                        results.retain(|r| r.check != id);
-                        !results.is_empty()
-                    });
+                    let mut all = SharedResults::new();
                     for kind in kinds {
                         for obj in store.list(kind) {
-                            self.run_object(&ctx, &[i], obj, f);
+                            if let Some(results) = f.per_object.get_mut(&obj.key) {
+                                results.retain(|r| r.check != id);
+                                if results.is_empty() {
+                                    f.per_object.remove(&obj.key);
+                                }
+                            }
+                            let new = self.object_results(&ctx, &[i], obj);
+                            if !new.is_empty() {
+                                all.extend(new.iter().cloned());
+                                f.per_object.entry(obj.key.clone()).or_default().extend(new);
+                            }
                         }
                     }
+                    f.changes.object_checks.insert(id, all);
                 }
                 Scope::Namespace { .. } => {
                     let id = self.checks[i].id;
@@ -648,7 +676,7 @@ fn suppressed(store: &ClusterStore, r: &CheckResult, near: Option<&Near>) -> boo
 
 impl Findings {
     pub fn is_dirty(&self) -> bool {
-        !self.dirty.is_empty() || !self.dirty_in.is_empty()
+        !self.dirty.is_empty() || !self.dirty_in.is_empty() || !self.dirty_on.is_empty()
     }
 
     /// What changed since the last call (see `FindingChanges`).

@@ -372,25 +372,55 @@ impl Check {
             .filter(|k| *k != "*")
     }
 
-    /// Whether a change to an object of `kind` in `namespace` ("" for
-    /// cluster-scoped objects) is one the check reads.
-    pub fn reads_change(&self, kind: &str, namespace: &str) -> bool {
-        self.reads.iter().any(|r| match read_kind(r) {
-            ("*", _) => true,
-            (k, None) => k == kind,
-            (k, Some(ns)) => k == kind && ns == namespace,
-        })
+    /// How a change to an object of `kind` in `namespace` ("" for
+    /// cluster-scoped objects) reaches the check's results.
+    pub fn reach(&self, kind: &str, namespace: &str) -> Reach {
+        let mut reach = Reach::None;
+        for r in self.reads {
+            match read_kind(r) {
+                ("*", _) => return Reach::All,
+                (k, _) if k != kind => {}
+                (_, Read::Everywhere) => return Reach::All,
+                (_, Read::In(ns)) if ns == namespace => return Reach::All,
+                (_, Read::In(_)) => {}
+                (_, Read::OnSubjectNode) => reach = Reach::SubjectNode,
+            }
+        }
+        reach
     }
 }
 
-/// A `reads` entry: `Kind`, or `Kind@namespace` for a check that reads
-/// that kind in one namespace only (the control-plane checks read the
-/// static pods in kube-system: a pod change elsewhere does not concern
-/// them).
-fn read_kind(entry: &str) -> (&str, Option<&str>) {
+/// Which of a check's results a change can alter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    None,
+    /// Any of them (how many re-run depends on the scope).
+    All,
+    /// Those on the node the changed pod is bound to (`Pod@node`).
+    SubjectNode,
+}
+
+/// Where a `reads` entry reads its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read<'a> {
+    Everywhere,
+    /// `Kind@namespace`: in one namespace only (the control-plane checks
+    /// read the static pods in kube-system: a pod change elsewhere does not
+    /// concern them).
+    In(&'a str),
+    /// `Pod@node`, for checks on Nodes: only the pods bound to the subject
+    /// node (a pod change re-runs the check on its node, not on all).
+    OnSubjectNode,
+}
+
+/// The `reads` entry that stands for the pods bound to the subject node.
+const ON_NODE: &str = "node";
+
+fn read_kind(entry: &str) -> (&str, Read<'_>) {
     match entry.split_once('@') {
-        Some((kind, ns)) => (kind, Some(ns)),
-        None => (entry, None),
+        Some((kind, ON_NODE)) => (kind, Read::OnSubjectNode),
+        Some((kind, ns)) => (kind, Read::In(ns)),
+        None => (entry, Read::Everywhere),
     }
 }
 

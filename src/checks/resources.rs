@@ -14,7 +14,7 @@ use crate::model::{ObjRef, Object};
 use crate::store::ClusterStore;
 use crate::view::resources::{
     NodeRequests, QuantityMap, container_defaults, container_request, missing_defaults,
-    quantity as q, requests_per_node, workloads_in,
+    quantity as q, requests_on, workloads_in,
 };
 use crate::view::usage;
 
@@ -415,90 +415,96 @@ pub static NODE_PRESSURE: Check = Check {
                 are near its allocatable has no room to reschedule pods from a failed node.",
     fix: None,
     enabled_by_default: true,
-    scope: Scope::Cluster { run: node_pressure },
-    reads: &["Node", "Pod"],
+    scope: Scope::Object {
+        kinds: &["Node"],
+        run: node_pressure,
+    },
+    // A pod change re-runs the check on the pod's node only.
+    reads: &["Pod@node"],
 };
 
-fn node_pressure(ctx: &Ctx, out: &mut Out) {
+fn node_pressure(ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     let store = ctx.store;
     let ratio = ctx.config.thresholds.node_request_ratio;
-    let have_pods = store.has_kind("Pod");
-    let requested = requests_per_node(store);
-    for (obj, node) in store.typed::<Node>() {
-        let subject = Subject::of(obj);
-        let status = node.status.as_ref();
-        let conditions = status.and_then(|s| s.conditions.as_ref());
-        let pressures: Vec<String> = conditions
-            .into_iter()
-            .flatten()
-            .filter(|c| {
-                matches!(
-                    c.type_.as_str(),
-                    "MemoryPressure" | "DiskPressure" | "PIDPressure"
-                ) && c.status == "True"
-            })
-            .map(|c| match c.message.as_deref().filter(|m| !m.is_empty()) {
-                Some(m) => format!("{} ({m})", c.type_),
-                None => c.type_.clone(),
-            })
-            .collect();
-        let alloc = status.and_then(|s| s.allocatable.as_ref());
-        let NodeRequests {
-            cpu,
-            memory: mem,
-            pods,
-        } = requested.get(obj.name()).copied().unwrap_or_default();
-        let mut over = Vec::new();
-        let mut usage = Vec::new();
-        for (res, sum) in [("cpu", cpu), ("memory", mem)] {
-            let Some(a) = q(alloc, res) else { continue };
-            let share = if a > 0.0 { sum / a } else { f64::INFINITY };
-            let line = format!(
-                "{res} requests {} of {} allocatable ({})",
-                quantity::format(res, sum),
-                quantity::format(res, a),
-                usage::percent(share)
-            );
-            if have_pods && sum > a * ratio + EPSILON {
-                over.push(line.clone());
-            }
-            usage.push(line);
+    // Whether pods were read at all (a listed kind may have none), not
+    // whether some exist now: a pod change re-runs its own node only.
+    let have_pods = store.listed("Pod") || store.has_kind("Pod");
+    let Some(node) = obj.typed::<Node>() else {
+        return;
+    };
+    let subject = Subject::of(obj);
+    let status = node.status.as_ref();
+    let conditions = status.and_then(|s| s.conditions.as_ref());
+    let pressures: Vec<String> = conditions
+        .into_iter()
+        .flatten()
+        .filter(|c| {
+            matches!(
+                c.type_.as_str(),
+                "MemoryPressure" | "DiskPressure" | "PIDPressure"
+            ) && c.status == "True"
+        })
+        .map(|c| match c.message.as_deref().filter(|m| !m.is_empty()) {
+            Some(m) => format!("{} ({m})", c.type_),
+            None => c.type_.clone(),
+        })
+        .collect();
+    let alloc = status.and_then(|s| s.allocatable.as_ref());
+    let NodeRequests {
+        cpu,
+        memory: mem,
+        pods,
+    } = requests_on(store, obj.name());
+    let mut over = Vec::new();
+    let mut usage = Vec::new();
+    for (res, sum) in [("cpu", cpu), ("memory", mem)] {
+        let Some(a) = q(alloc, res) else { continue };
+        let share = if a > 0.0 { sum / a } else { f64::INFINITY };
+        let line = format!(
+            "{res} requests {} of {} allocatable ({})",
+            quantity::format(res, sum),
+            quantity::format(res, a),
+            usage::percent(share)
+        );
+        if have_pods && sum > a * ratio + EPSILON {
+            over.push(line.clone());
         }
-        if !pressures.is_empty() || !over.is_empty() {
-            let mut parts = Vec::new();
-            if !pressures.is_empty() {
-                parts.push(format!("reports {}", pressures.join(", ")));
-            }
-            if !over.is_empty() {
-                parts.push(format!(
-                    "{} (above {} of allocatable)",
-                    over.join(", "),
-                    usage::percent(ratio)
-                ));
-            }
-            let r = out.fail(subject, parts.join("; "));
-            for p in &pressures {
-                r.evidence("condition", format!("{p} = True"));
-            }
-            for u in &usage {
-                r.evidence("requests", u);
-            }
-            r.evidence("pods on node", pods);
-            continue;
+        usage.push(line);
+    }
+    if !pressures.is_empty() || !over.is_empty() {
+        let mut parts = Vec::new();
+        if !pressures.is_empty() {
+            parts.push(format!("reports {}", pressures.join(", ")));
         }
-        if !have_pods {
-            out.unknown(
-                subject,
-                "no Pods in the snapshot: requests on the node cannot be summed",
-            );
-        } else if usage.len() < 2 {
-            out.unknown(subject, "status.allocatable does not report cpu and memory");
-        } else if conditions.is_none_or(|c| c.is_empty()) {
-            out.unknown(subject, "the node reports no conditions");
-        } else {
-            let r = out.pass(subject, format!("no pressure; {}", usage.join(", ")));
-            r.evidence("pods on node", pods);
+        if !over.is_empty() {
+            parts.push(format!(
+                "{} (above {} of allocatable)",
+                over.join(", "),
+                usage::percent(ratio)
+            ));
         }
+        let r = out.fail(subject, parts.join("; "));
+        for p in &pressures {
+            r.evidence("condition", format!("{p} = True"));
+        }
+        for u in &usage {
+            r.evidence("requests", u);
+        }
+        r.evidence("pods on node", pods);
+        return;
+    }
+    if !have_pods {
+        out.unknown(
+            subject,
+            "no Pods in the snapshot: requests on the node cannot be summed",
+        );
+    } else if usage.len() < 2 {
+        out.unknown(subject, "status.allocatable does not report cpu and memory");
+    } else if conditions.is_none_or(|c| c.is_empty()) {
+        out.unknown(subject, "the node reports no conditions");
+    } else {
+        let r = out.pass(subject, format!("no pressure; {}", usage.join(", ")));
+        r.evidence("pods on node", pods);
     }
 }
 

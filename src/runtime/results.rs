@@ -96,7 +96,7 @@ impl Results {
         let rebuilt: BTreeSet<usize> = changes
             .checks
             .iter()
-            .chain(&changes.object_checks)
+            .chain(changes.object_checks.keys())
             .map(|id| self.position(id))
             .collect();
         if !rebuilt.is_empty() {
@@ -107,15 +107,9 @@ impl Results {
                     v.extend(findings.of_check(id).cloned());
                 }
             }
-            // Object-scoped checks' results are spread over every object:
-            // one pass over all results collects them.
-            if !changes.object_checks.is_empty() {
-                for r in findings.shared() {
-                    if changes.object_checks.contains(r.check)
-                        && let Some(v) = made.get_mut(&self.position(r.check))
-                    {
-                        v.push(r.clone());
-                    }
+            for (id, results) in changes.object_checks {
+                if let Some(v) = made.get_mut(&self.position(id)) {
+                    v.extend(results);
                 }
             }
             // Replaced whole: comparing a re-run check's results with the

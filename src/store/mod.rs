@@ -46,6 +46,9 @@ pub struct Change {
     pub key: ObjKey,
     pub kind: ChangeKind,
     pub version: u64,
+    /// For a pod: the nodes it is and was bound to (one, as a bound pod
+    /// keeps its node; none while unscheduled).
+    pub nodes: Vec<String>,
 }
 
 /// The objects of one kind: namespace → name → object (`""` holds the
@@ -261,13 +264,17 @@ impl ClusterStore {
             pods.keys.push(key.clone());
             pods.stamp = next_stamp();
         }
+        let mut nodes: Vec<String> = node_of(&obj).map(str::to_string).into_iter().collect();
         let entry = self.entry_mut(&key.kind, &key.group);
         entry.stamp = next_stamp();
         let old = entry.objects.insert(&key, obj);
         if let Some(old) = &old {
             self.unlink(old);
+            if let Some(n) = node_of(old).filter(|n| !nodes.iter().any(|m| m == n)) {
+                nodes.push(n.to_string());
+            }
         }
-        self.notify(key, ChangeKind::Applied);
+        self.notify(key, ChangeKind::Applied, nodes);
         old
     }
 
@@ -280,7 +287,8 @@ impl ClusterStore {
         let old = entry.objects.remove(&key.namespace, &key.name)?;
         entry.stamp = next_stamp();
         self.unlink(&old);
-        self.notify(key.clone(), ChangeKind::Deleted);
+        let nodes = node_of(&old).map(str::to_string).into_iter().collect();
+        self.notify(key.clone(), ChangeKind::Deleted, nodes);
         Some(old)
     }
 
@@ -433,12 +441,13 @@ impl ClusterStore {
         }
     }
 
-    fn notify(&mut self, key: ObjKey, kind: ChangeKind) {
+    fn notify(&mut self, key: ObjKey, kind: ChangeKind, nodes: Vec<String>) {
         self.version += 1;
         let change = Change {
             key,
             kind,
             version: self.version,
+            nodes,
         };
         self.subscribers.retain(|s| s.send(change.clone()).is_ok());
     }
