@@ -46,10 +46,15 @@ pub type Derive = fn(&DeriveInput) -> Derived;
 /// The derivations to run, each under its consumer's name.
 pub type Derivations = Vec<(&'static str, Derive)>;
 
-/// Runs every derivation over `input`.
-pub fn derive_all(derivations: &Derivations, input: &DeriveInput) -> Vec<(&'static str, Derived)> {
+/// Runs every derivation over `input` (only `focus`'s, when set).
+pub fn derive_all(
+    derivations: &Derivations,
+    focus: Option<&str>,
+    input: &DeriveInput,
+) -> Vec<(&'static str, Derived)> {
     derivations
         .iter()
+        .filter(|(name, _)| focus.is_none_or(|f| f == *name))
         .map(|(name, derive)| (*name, derive(input)))
         .collect()
 }
@@ -58,6 +63,8 @@ pub fn derive_all(derivations: &Derivations, input: &DeriveInput) -> Vec<(&'stat
 pub enum Job {
     /// Run these derivations after each evaluation from now on.
     Derivations(Derivations),
+    /// Run only this one of them from now on.
+    Focus(&'static str),
     /// Source events, in the order the loop's store folded them (the clock
     /// among them: evaluate as of that time from then on).
     Events(Vec<Event>),
@@ -86,6 +93,8 @@ pub struct Checker {
     pending: bool,
     config: Config,
     derivations: Derivations,
+    /// The only derivation to run, when set.
+    focus: Option<&'static str>,
     /// The cluster time derivations see (ages, recency).
     now: Timestamp,
 }
@@ -108,6 +117,7 @@ impl Checker {
             pending: true,
             config: config.clone(),
             derivations: Vec::new(),
+            focus: None,
             now: now.or(captured_at).unwrap_or_else(Timestamp::now),
         }
     }
@@ -117,6 +127,10 @@ impl Checker {
         match job {
             Job::Derivations(derivations) => {
                 self.derivations = derivations;
+                None
+            }
+            Job::Focus(name) => {
+                self.focus = Some(name);
                 None
             }
             Job::Events(events) => {
@@ -162,6 +176,7 @@ impl Checker {
         self.results.update(&self.findings, changes);
         let derived = derive_all(
             &self.derivations,
+            self.focus,
             &DeriveInput {
                 store: &self.store,
                 results: &self.results,

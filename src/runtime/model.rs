@@ -36,6 +36,8 @@ pub struct Model {
     pub generation: u64,
     /// Rows the checker derived for this generation, by consumer (pane slug).
     derived: Vec<(&'static str, Derived)>,
+    /// The consumer whose rows the checker derives (`None`: all).
+    focused: Option<&'static str>,
     /// When the store last changed (cluster time).
     pub last_change: Option<Timestamp>,
     /// Changes per kind over the session, for the source status.
@@ -76,6 +78,7 @@ impl Model {
             gains: Vec::new(),
             generation: 0,
             derived: Vec::new(),
+            focused: None,
             last_change: None,
             changes_by_kind: BTreeMap::new(),
             pending: true,
@@ -97,9 +100,20 @@ impl Model {
     /// Has the checker run `derivations` after each evaluation (inline or on
     /// its thread alike), and runs them now for the current results.
     pub fn with_derivations(mut self, derivations: Derivations) -> Model {
-        self.derived = derive_all(&derivations, &self.derive_input());
+        self.derived = derive_all(&derivations, None, &self.derive_input());
         self.send(Job::Derivations(derivations));
         self
+    }
+
+    /// Has the checker derive only `name`'s rows from now on: the other
+    /// consumers derive theirs themselves when they need them (see
+    /// `ui::panes::derived`), which a console does only for the pane on
+    /// screen. Under a stream of changes that halves the checker's work.
+    pub fn focus(&mut self, name: &'static str) {
+        if self.focused != Some(name) {
+            self.focused = Some(name);
+            self.send(Job::Focus(name));
+        }
     }
 
     /// The rows derived for `name` with the current results, if the checker
@@ -239,5 +253,36 @@ impl Model {
         if self.warning_rate.len() > HISTORY {
             self.warning_rate.pop_front();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::snapshot::{LoadOptions, load_str};
+
+    /// After `focus`, an evaluation carries the focused consumer's rows
+    /// only; the others derive theirs themselves when shown.
+    #[test]
+    fn the_checker_derives_the_focused_rows_only() {
+        let yaml = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n";
+        let load = |name: &str| {
+            load_str(
+                std::path::Path::new(name),
+                &yaml.replace("name: a", &format!("name: {name}")),
+                &LoadOptions::default(),
+            )
+            .unwrap()
+            .into_store()
+        };
+        let mut model = Model::new(load("a"), &Config::default(), None)
+            .with_derivations(crate::ui::panes::derivations());
+        assert!(model.derived("quotas").is_some() && model.derived("nodes").is_some());
+        model.focus("quotas");
+        let b = load("b").get_named("Namespace", "", "b").cloned().unwrap();
+        model.apply_events(vec![Event::Apply(b)]);
+        assert!(model.refresh(), "inline, the evaluation is in place");
+        assert!(model.derived("quotas").is_some());
+        assert!(model.derived("nodes").is_none());
     }
 }

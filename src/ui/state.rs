@@ -205,6 +205,13 @@ impl State {
 
 /// The one state transition.
 pub fn update(state: &mut State, model: &mut Model, msg: Msg) -> Vec<Effect> {
+    let effects = transition(state, model, msg);
+    // The checker derives the rows of the pane on screen only.
+    model.focus(state.active_slug());
+    effects
+}
+
+fn transition(state: &mut State, model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Resize(w, h) => {
             state.size = (w, h);
