@@ -68,6 +68,22 @@ fn main() {
     );
     drop(sorted);
     drop(findings);
+    // What the console holds besides the store: its model (a replica of
+    // the store's maps, the checker with its own replica, engine findings
+    // and sorted results) and the panes' derived rows.
+    let before = LIVE.load(Ordering::Relaxed);
+    let model = kready::runtime::Model::new(store.replica(), &Default::default(), None);
+    println!(
+        "console model (replica, checker, results): {:.1} MB",
+        mb(LIVE.load(Ordering::Relaxed) - before)
+    );
+    let before = LIVE.load(Ordering::Relaxed);
+    let model = model.with_derivations(kready::ui::panes::derivations());
+    println!(
+        "derived rows of every pane: {:.1} MB",
+        mb(LIVE.load(Ordering::Relaxed) - before)
+    );
+    drop(model);
     let mut kinds: Vec<String> = store.kinds();
     kinds.sort();
     let mut rows = Vec::new();

@@ -35,7 +35,7 @@ pub const CHECKS: &[&Check] = &[
 ];
 
 /// Velero's per-pod opt-in to file-system backup of the listed volumes.
-const FS_BACKUP_ANNOTATION: &str = "backup.velero.io/backup-volumes";
+use crate::model::pod::annotation::VELERO_FS_BACKUP as FS_BACKUP_ANNOTATION;
 
 /// Other backup products recognised by their CRDs (kready judges only
 /// Velero schedules, but does not claim there is no backup tool).

@@ -39,7 +39,7 @@ pub const CHECKS: &[&Check] = &[
 pub const NEWEST_KNOWN_MINOR: u32 = 37;
 
 const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
-const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
+use crate::model::pod::annotation::MIRROR as MIRROR_ANNOTATION;
 
 // ---------------------------------------------------------------------------
 // Shared helpers

@@ -92,7 +92,7 @@ const OWNERSHIP_LABELS: &[&str] = &[
     "helm.toolkit.fluxcd.io/name",
 ];
 /// Argo CD's annotation tracking (the default since Argo CD 3.0).
-const ARGOCD_TRACKING_ANNOTATION: &str = "argocd.argoproj.io/tracking-id";
+use crate::model::pod::annotation::ARGOCD_TRACKING as ARGOCD_TRACKING_ANNOTATION;
 /// Argo CD's legacy default tracking label; counted only when its value
 /// names an Argo CD Application (Helm sets it to the release name too).
 const INSTANCE_LABEL: &str = "app.kubernetes.io/instance";

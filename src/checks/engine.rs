@@ -16,7 +16,7 @@ use crate::store::{Change, ClusterStore};
 
 /// The annotation that suppresses checks on an object (or a whole namespace
 /// when set on the Namespace): a comma-separated list of check ids, `*` for all.
-pub const IGNORE_ANNOTATION: &str = "kready.io/ignore";
+pub use crate::model::pod::annotation::IGNORE as IGNORE_ANNOTATION;
 
 /// Which checks and subjects a run covers (the CLI's filters).
 #[derive(Debug, Clone, Default)]

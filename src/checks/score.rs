@@ -28,6 +28,22 @@ impl Tally {
         }
     }
 
+    /// Takes back one `add` of `r`.
+    pub fn remove(&mut self, r: &CheckResult) {
+        let n = match (r.status, r.severity) {
+            (Status::Unknown, _) => &mut self.unknown,
+            (Status::Pass, Severity::Info) | (Status::Fail, Severity::Info) => &mut self.info,
+            (Status::Pass, _) => &mut self.pass,
+            (Status::Fail, Severity::Warning) => &mut self.warning,
+            (Status::Fail, Severity::Error) => &mut self.error,
+        };
+        *n = n.saturating_sub(1);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Tally::default()
+    }
+
     pub fn merge(&mut self, other: &Tally) {
         self.pass += other.pass;
         self.warning += other.warning;

@@ -1310,7 +1310,7 @@ pub static NAKED_POD: Check = Check {
 };
 
 /// The kubelet marks the API mirror of a static pod with this annotation.
-const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
+use crate::model::pod::annotation::MIRROR as MIRROR_ANNOTATION;
 
 fn naked_pod(_ctx: &Ctx, obj: &ObjRef, out: &mut Out) {
     let subject = Subject::of(obj);

@@ -252,6 +252,8 @@ pub struct PodStatus {
     pub ephemeral_container_statuses: Option<Box<[ContainerStatus]>>,
 }
 
+/// Boxed states: a `ContainerState` is 200 bytes inline, and most
+/// containers have no last state.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerStatus {
@@ -261,22 +263,78 @@ pub struct ContainerStatus {
     #[serde(default)]
     pub restart_count: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<ContainerState>,
+    pub state: Option<Box<ContainerState>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_state: Option<ContainerState>,
+    pub last_state: Option<Box<ContainerState>>,
+}
+
+/// The annotations checks read of a pod; a pod that is trimmed keeps these
+/// only (a pod's other annotations are for the tools that set them).
+pub mod annotation {
+    /// Suppresses listed check ids on the object (`kready.io/ignore`).
+    pub const IGNORE: &str = "kready.io/ignore";
+    /// Marks the API server's mirror of a static pod.
+    pub const MIRROR: &str = "kubernetes.io/config.mirror";
+    /// Opts a pod's volumes in to Velero's file-system backup.
+    pub const VELERO_FS_BACKUP: &str = "backup.velero.io/backup-volumes";
+    /// Argo CD's tracking of what it applied.
+    pub const ARGOCD_TRACKING: &str = "argocd.argoproj.io/tracking-id";
+
+    pub const READ: &[&str] = &[IGNORE, MIRROR, VELERO_FS_BACKUP, ARGOCD_TRACKING];
 }
 
 impl Pod {
     /// The fields read of a managed pod, for the YAML view.
-    pub const KEPT_FIELDS: &'static str = "spec.nodeName, priority, priorityClassName, \
-        nodeSelector and affinity; the containers' names, restartPolicy and resources; \
-        spec.overhead; securityContext runAsNonRoot, runAsUser and hostProcess; spec.os; \
-        ephemeral containers' name, image, targetContainerName, securityContext and env \
-        literals; status phase, startTime, conditions and container states";
+    pub const KEPT_FIELDS: &'static str = "the annotations checks read; spec.nodeName, \
+        priority, priorityClassName, nodeSelector and affinity; the containers' names, \
+        restartPolicy and resources; spec.overhead; securityContext runAsNonRoot, runAsUser \
+        and hostProcess; spec.os; ephemeral containers' name, image, targetContainerName, \
+        securityContext and env literals; status phase, startTime, the Ready condition and \
+        any condition that is not True, and container states";
 
     /// Whether the pod keeps only the fields checks read (see the module doc).
     pub fn is_trimmed(&self) -> bool {
         self.full_spec.is_none() && self.spec.is_some()
+    }
+
+    /// Drops what a trimmed pod does not keep of its status and metadata
+    /// (see `KEPT_FIELDS`): conditions that say all is well but Ready, empty
+    /// container states, annotations no check reads.
+    pub fn trim(&mut self, meta: &mut ObjectMeta) {
+        if !self.is_trimmed() {
+            return;
+        }
+        if let Some(a) = &mut meta.annotations {
+            a.retain(|k, _| annotation::READ.contains(&k.as_str()));
+            if a.is_empty() {
+                meta.annotations = None;
+            }
+        }
+        let Some(status) = &mut self.status else {
+            return;
+        };
+        if let Some(conditions) = &mut status.conditions {
+            conditions.retain(|c| c.type_ == "Ready" || c.status != "True");
+            conditions.shrink_to_fit();
+        }
+        let empty = |s: &Option<Box<ContainerState>>| {
+            s.as_ref().is_some_and(|s| {
+                s.running.is_none() && s.terminated.is_none() && s.waiting.is_none()
+            })
+        };
+        for cs in status
+            .container_statuses
+            .iter_mut()
+            .chain(status.init_container_statuses.iter_mut())
+            .flatten()
+        {
+            if empty(&cs.state) {
+                cs.state = None;
+            }
+            if empty(&cs.last_state) {
+                cs.last_state = None;
+            }
+        }
     }
 
     /// Reads a pod from its JSON text (the loader's fast path); `None` on

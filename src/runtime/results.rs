@@ -38,6 +38,31 @@ impl Bucket {
         tallies.sort_unstable_by_key(|(id, _, _)| *id);
         self.tallies = tallies;
     }
+
+    /// Counts `r` in (`add`) or out of the tallies, without a pass over
+    /// the bucket (a pod change would re-count 30,000 results).
+    fn count(&mut self, r: &CheckResult, add: bool) {
+        let i = match self
+            .tallies
+            .binary_search_by_key(&r.check, |(id, _, _)| *id)
+        {
+            Ok(i) => i,
+            Err(i) => {
+                self.tallies
+                    .insert(i, (r.check, r.category, Tally::default()));
+                i
+            }
+        };
+        let t = &mut self.tallies[i].2;
+        if add {
+            t.add(r);
+        } else {
+            t.remove(r);
+        }
+        if t.is_empty() {
+            self.tallies.remove(i);
+        }
+    }
 }
 
 /// All results of an evaluation, in catalog order, then `engine::order`.
@@ -139,9 +164,11 @@ impl Results {
                 if rebuilt.contains(&b) {
                     continue;
                 }
-                let v = Arc::make_mut(&mut self.buckets[b].results);
+                let bucket = &mut self.buckets[b];
+                let v = Arc::make_mut(&mut bucket.results);
                 if let Ok(i) = v.binary_search_by(|x| order(x, r)) {
                     v.remove(i);
+                    bucket.count(r, false);
                     touched.insert(b);
                 }
             }
@@ -150,13 +177,15 @@ impl Results {
                 if rebuilt.contains(&b) {
                     continue;
                 }
-                let v = Arc::make_mut(&mut self.buckets[b].results);
+                let bucket = &mut self.buckets[b];
+                let v = Arc::make_mut(&mut bucket.results);
                 let i = v.binary_search_by(|x| order(x, r)).unwrap_or_else(|i| i);
                 v.insert(i, r.clone());
+                bucket.count(r, true);
                 touched.insert(b);
             }
         }
-        for &b in &touched {
+        for &b in &rebuilt {
             self.buckets[b].tally();
         }
         if !touched.is_empty() {

@@ -149,7 +149,7 @@ pub fn decode(mut value: Value, origin: Option<Origin>) -> Result<Object, Decode
     } else {
         Body::Dynamic(value)
     };
-    compact(&mut body, &meta);
+    compact(&mut body, &mut meta);
     Ok(Object {
         key: ObjKey::of(&api_version, &kind, &namespace, &name),
         api_version,
@@ -313,7 +313,7 @@ macro_rules! typed_from_str {
                 meta.managed_fields = None;
                 compact_meta(&mut meta);
                 let mut body = Body::$variant(Box::new(v));
-                compact(&mut body, &meta);
+                compact(&mut body, &mut meta);
                 (body, meta)
             })*
             _ => return None,
@@ -341,7 +341,7 @@ fn decode_typed_str(text: &str, origin: &Option<Origin>) -> Option<Object> {
             meta.managed_fields = None;
             compact_meta(&mut meta);
             let mut body = Body::ReplicaSet(Box::new(rs));
-            compact(&mut body, &meta);
+            compact(&mut body, &mut meta);
             (body, meta)
         }
         "Pod" => {
@@ -349,7 +349,7 @@ fn decode_typed_str(text: &str, origin: &Option<Origin>) -> Option<Object> {
             meta.managed_fields = None;
             compact_meta(&mut meta);
             let mut body = Body::Pod(Box::new(pod));
-            compact(&mut body, &meta);
+            compact(&mut body, &mut meta);
             (body, meta)
         }
         _ => typed_from_str!(kind.as_ref(), text;
@@ -512,12 +512,13 @@ fn hpa_v1_to_v2(map: &mut serde_json::Map<String, Value>) {
 /// 2 KB, so a pod with three volumes wastes a fourth slot, and small
 /// element types start at a capacity of four.
 ///
-/// Also drops the pod template of a ReplicaSet that a Deployment (or any
+/// Trims a managed pod (`Pod::trim`). Also drops the pod template of a ReplicaSet that a Deployment (or any
 /// workload kind) manages: checks read the Deployment's template, and a
 /// cluster keeps several old ReplicaSets per Deployment.
-fn compact(body: &mut Body, meta: &ObjectMeta) {
+fn compact(body: &mut Body, meta: &mut ObjectMeta) {
     match body {
         Body::Pod(p) => {
+            p.trim(meta);
             if let Some(s) = &mut p.spec {
                 s.containers.shrink_to_fit();
                 shrink(&mut s.init_containers);
