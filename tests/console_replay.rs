@@ -44,7 +44,7 @@ fn key(r: &CheckResult) -> Key {
     (
         r.check.to_string(),
         format!("{}/{}", r.subject.kind, r.subject.name),
-        r.subject.namespace.clone(),
+        r.subject.namespace.as_deref().map(String::from),
         r.subject.container.clone(),
     )
 }

@@ -370,6 +370,10 @@ impl Engine {
             if let Some(sev) = self.config.severity.get(r.check) {
                 r.severity = *sev;
             }
+            // Kept for the session: 200,000 of them at scale, so no slack.
+            r.message.shrink_to_fit();
+            r.evidence.shrink_to_fit();
+            r.evidence.iter_mut().for_each(String::shrink_to_fit);
         }
         // Shared from here on: the console's results hold the same ones.
         results.into_iter().map(Arc::new).collect()
@@ -417,7 +421,7 @@ impl Engine {
                     if ns.is_empty() || across.contains(&change.key.kind.as_str()) {
                         f.dirty.insert(i);
                     } else {
-                        f.dirty_in.insert((i, ns.clone()));
+                        f.dirty_in.insert((i, ns.to_string()));
                     }
                 }
                 Scope::Cluster { .. } if reads || is_namespace => {
@@ -435,7 +439,7 @@ impl Engine {
                             .iter()
                             .all(|k| crate::model::kinds::namespaced(k) == Some(true));
                     if local {
-                        f.dirty_in.insert((i, ns.clone()));
+                        f.dirty_in.insert((i, ns.to_string()));
                     } else {
                         f.dirty.insert(i);
                     }

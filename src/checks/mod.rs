@@ -17,6 +17,7 @@ mod security;
 mod text;
 mod workload;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use k8s_openapi::jiff::Timestamp;
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, ConfigError, toml_key};
 // Defined beside the config that reads it (see `config::severity`).
 pub use crate::config::severity::Severity;
-use crate::model::{ObjRef, Object};
+use crate::model::{Name, ObjRef, Object};
 use crate::store::ClusterStore;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -102,10 +103,10 @@ impl Status {
 /// subjects; `container` is set when the subject is one container.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Subject {
-    pub kind: String,
+    pub kind: Name,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub namespace: Option<String>,
-    pub name: String,
+    pub namespace: Option<Name>,
+    pub name: Name,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub container: Option<String>,
 }
@@ -113,7 +114,10 @@ pub struct Subject {
 impl Subject {
     pub fn of(obj: &Object) -> Subject {
         Subject {
-            kind: obj.key.label().into_owned(),
+            kind: match obj.key.label() {
+                Cow::Borrowed(_) => obj.key.kind.clone(),
+                Cow::Owned(label) => label.into(),
+            },
             namespace: Some(obj.key.namespace.clone()).filter(|n| !n.is_empty()),
             name: obj.key.name.clone(),
             container: None,
@@ -132,9 +136,9 @@ impl Subject {
     /// group, a control-plane component).
     pub fn cluster_scoped(kind: &str, name: &str) -> Subject {
         Subject {
-            kind: kind.to_string(),
+            kind: kind.into(),
             namespace: None,
-            name: name.to_string(),
+            name: name.into(),
             container: None,
         }
     }

@@ -10,7 +10,7 @@ use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, Ro
 
 use super::{Category, Check, Ctx, Out, Scope, Severity, Subject};
 use crate::model::workload::{WORKLOAD_KINDS, Workload};
-use crate::model::{ObjKey, ObjRef};
+use crate::model::{Name, ObjKey, ObjRef};
 use crate::store::ClusterStore;
 use crate::view::rbac::{
     AbilityGrant, Binding, DEFAULT_CLUSTER_ROLES, EXEC_NEEDS_CREATE_FROM, RbacIndex, ResourceAttrs,
@@ -38,9 +38,9 @@ fn is_system_subject(ctx: &Ctx, s: &SubjectRef) -> bool {
 /// The check-result subject for an RBAC subject.
 fn result_subject(s: &SubjectRef) -> Subject {
     Subject {
-        kind: s.kind.as_str().to_string(),
-        namespace: s.namespace.clone(),
-        name: s.name.clone(),
+        kind: s.kind.as_str().into(),
+        namespace: s.namespace.as_deref().map(Name::from),
+        name: s.name.as_str().into(),
         container: None,
     }
 }

@@ -1570,9 +1570,9 @@ fn image_scanning(ctx: &Ctx, out: &mut Out) {
         let subject = match ctx.store.get_named(kind, ns, name) {
             Some(o) => Subject::of(ctx.store.top_owner(o)),
             None => Subject {
-                kind: kind.to_string(),
-                namespace: Some(ns.to_string()),
-                name: name.to_string(),
+                kind: kind.into(),
+                namespace: Some(ns.into()),
+                name: name.into(),
                 container: None,
             },
         };

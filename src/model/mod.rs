@@ -7,6 +7,7 @@ pub mod image;
 pub mod inert;
 pub mod kinds;
 pub mod mask;
+pub mod name;
 pub mod pod;
 pub mod quantity;
 pub mod selector;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 pub use kinds::{Body, Typed};
+pub use name::Name;
 
 /// Identifies an object: kind, namespace (empty for cluster-scoped), name
 /// and API group. The group tells apart kinds that share a name: core
@@ -30,9 +32,9 @@ pub use kinds::{Body, Typed};
 /// that keys sort as before: by kind, namespace, name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObjKey {
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
+    pub kind: Name,
+    pub namespace: Name,
+    pub name: Name,
     pub group: Cow<'static, str>,
 }
 
@@ -43,9 +45,9 @@ impl ObjKey {
     pub fn new(kind: &str, namespace: &str, name: &str) -> Self {
         let label = KindLabel::parse(kind);
         ObjKey {
-            kind: label.kind.to_string(),
-            namespace: namespace.to_string(),
-            name: name.to_string(),
+            kind: label.kind.into(),
+            namespace: namespace.into(),
+            name: name.into(),
             group: label.group_or_home(),
         }
     }
@@ -53,9 +55,9 @@ impl ObjKey {
     /// The key of an object of `kind` written with `api_version`.
     pub fn of(api_version: &str, kind: &str, namespace: &str, name: &str) -> Self {
         ObjKey {
-            kind: kind.to_string(),
-            namespace: namespace.to_string(),
-            name: name.to_string(),
+            kind: kind.into(),
+            namespace: namespace.into(),
+            name: name.into(),
             group: kinds::canonical_group(kind, group_of(api_version)),
         }
     }

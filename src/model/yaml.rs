@@ -21,7 +21,7 @@ pub fn render(obj: &Object) -> String {
         map.insert("apiVersion".into(), Value::String(obj.api_version.clone()));
         // Typed bodies leave their metadata to the object.
         map.entry("kind")
-            .or_insert_with(|| Value::String(obj.key.kind.clone()));
+            .or_insert_with(|| Value::String(obj.key.kind.to_string()));
         map.insert(
             "metadata".into(),
             serde_json::to_value(&obj.meta).unwrap_or(Value::Null),

@@ -287,7 +287,7 @@ fn result<'a>(
     index: &HashMap<&str, usize>,
     r: &'a CheckResult,
 ) -> SarifResult<'a> {
-    let mut fqn = r.subject.kind.clone();
+    let mut fqn = r.subject.kind.to_string();
     if let Some(ns) = &r.subject.namespace {
         fqn = format!("{fqn}/{ns}");
     }

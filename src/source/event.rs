@@ -86,7 +86,7 @@ pub fn relists(objects: Vec<ObjRef>) -> Vec<Event> {
     let mut lists: Vec<(String, String, Vec<ObjRef>)> = Vec::new();
     let mut at: HashMap<(String, String), usize> = HashMap::new();
     for obj in objects {
-        let id = (obj.key.kind.clone(), obj.key.group.to_string());
+        let id = (obj.key.kind.to_string(), obj.key.group.to_string());
         let i = *at.entry(id).or_insert_with_key(|(kind, group)| {
             lists.push((kind.clone(), group.clone(), Vec::new()));
             lists.len() - 1

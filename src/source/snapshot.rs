@@ -156,7 +156,7 @@ impl fmt::Display for LoadWarning {
                     None => "an unknown place".to_string(),
                 };
                 let name = if key.namespace.is_empty() {
-                    key.name.clone()
+                    key.name.to_string()
                 } else {
                     format!("{}/{}", key.namespace, key.name)
                 };

@@ -115,8 +115,8 @@ impl ClusterStore {
             .collect();
         for by_ns in self.namespace_maps() {
             for ns in by_ns.keys() {
-                if !ns.is_empty() && !out.contains(ns) {
-                    out.insert(ns.clone());
+                if !ns.is_empty() && !out.contains(ns.as_str()) {
+                    out.insert(ns.to_string());
                 }
             }
         }

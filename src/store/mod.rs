@@ -14,7 +14,7 @@ use memo::{Memo, next_stamp};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::mpsc;
 
-use crate::model::{KindLabel, ObjKey, ObjRef, Typed, kinds};
+use crate::model::{KindLabel, Name, ObjKey, ObjRef, Typed, kinds};
 
 /// What a source knows about the cluster as a whole.
 #[derive(Debug, Clone, Default)]
@@ -56,7 +56,7 @@ pub struct Change {
 /// allocation per `get`) and make a namespace's objects one map.
 #[derive(Default, Clone)]
 struct KindMap {
-    by_ns: BTreeMap<String, BTreeMap<String, ObjRef>>,
+    by_ns: BTreeMap<Name, BTreeMap<Name, ObjRef>>,
     len: usize,
     /// Namespace → a stamp that changes whenever an object in it does.
     stamps: HashMap<String, u64>,
@@ -281,7 +281,7 @@ impl ClusterStore {
     pub fn delete(&mut self, key: &ObjKey) -> Option<ObjRef> {
         let entry = self
             .objects
-            .get_mut(&key.kind)?
+            .get_mut(key.kind.as_str())?
             .iter_mut()
             .find(|e| e.group == key.group)?;
         let old = entry.objects.remove(&key.namespace, &key.name)?;
@@ -306,7 +306,7 @@ impl ClusterStore {
         namespace: Option<&str>,
         objects: Vec<ObjRef>,
     ) {
-        let mut gone: BTreeSet<(String, String)> = self
+        let mut gone: BTreeSet<(Name, Name)> = self
             .entries_exact(kind, group)
             .map(|m| {
                 m.values()
@@ -330,7 +330,7 @@ impl ClusterStore {
         }
         for (namespace, name) in gone {
             self.delete(&ObjKey {
-                kind: kind.to_string(),
+                kind: kind.into(),
                 namespace,
                 name,
                 group: crate::model::kinds::canonical_group(kind, group),
@@ -455,7 +455,7 @@ impl ClusterStore {
     /// The object with this key. A key with an empty group and a kind that
     /// is not typed (made from a bare label) finds the kind in any group.
     pub fn get(&self, key: &ObjKey) -> Option<&ObjRef> {
-        let entries = self.objects.get(&key.kind)?;
+        let entries = self.objects.get(key.kind.as_str())?;
         let exact = entries
             .iter()
             .find(|e| e.group == key.group)
@@ -570,7 +570,7 @@ impl ClusterStore {
     pub fn namespaces_of<'a>(&'a self, label: &str) -> impl Iterator<Item = &'a str> + use<'a> {
         self.entries(label)
             .flat_map(|e| e.objects.by_ns.keys())
-            .map(String::as_str)
+            .map(Name::as_str)
     }
 
     /// Changes whenever an object or the status of one of these kinds does:
@@ -612,7 +612,7 @@ impl ClusterStore {
     }
 
     /// Every namespace-scoped map, for look-ups across kinds.
-    fn namespace_maps(&self) -> impl Iterator<Item = &BTreeMap<String, BTreeMap<String, ObjRef>>> {
+    fn namespace_maps(&self) -> impl Iterator<Item = &BTreeMap<Name, BTreeMap<Name, ObjRef>>> {
         self.objects.values().flatten().map(|e| &e.objects.by_ns)
     }
 }

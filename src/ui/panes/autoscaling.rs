@@ -807,8 +807,8 @@ fn draw_section(
                 let h = &d.hpas[v.hpas[i]];
                 let mut cells = if roomy {
                     vec![
-                        Line::from(h.key.namespace.clone()),
-                        Line::from(h.key.name.clone()),
+                        Line::from(h.key.namespace.to_string()),
+                        Line::from(h.key.name.to_string()),
                         Line::from(h.target.clone()),
                         Line::from(h.current.to_string()),
                         Line::from(h.desired.to_string()),
@@ -946,7 +946,7 @@ fn draw_section(
                         }
                     };
                     vec![
-                        Line::from(p.key.name.clone()),
+                        Line::from(p.key.name.to_string()),
                         Line::from(p.resource.clone().unwrap_or_else(|| "—".into())),
                         gauge,
                         usage,

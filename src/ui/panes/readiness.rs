@@ -310,7 +310,13 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
             }
             let mut cells = vec![Line::from(word).style(style), Line::from(r.check)];
             if wide {
-                cells.push(Line::from(r.subject.namespace.clone().unwrap_or_default()));
+                cells.push(Line::from(
+                    r.subject
+                        .namespace
+                        .as_deref()
+                        .unwrap_or_default()
+                        .to_string(),
+                ));
             }
             cells.push(Line::from(subject));
             cells.push(Line::from(r.message.clone()));
