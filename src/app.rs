@@ -347,6 +347,11 @@ async fn event_loop(
                 Err(e) => Msg::EffectDone(e),
             },
             _ = next_frame, if dirty => continue,
+            // A failing kind's retry countdown moves once a second.
+            _ = tokio::time::sleep(Duration::from_secs(1)), if model.store.retry_pending() => {
+                dirty = true;
+                continue;
+            }
             n = signals.recv() => {
                 info!("ended by signal {n}");
                 return Ok(Ended::Signal(n));

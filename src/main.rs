@@ -231,7 +231,9 @@ fn unreadable_kinds(store: &ClusterStore, prefix: &str) -> usize {
             KindStatus::Forbidden(why) => {
                 eprintln!("kready: {prefix}{label}: forbidden ({})", inert(why))
             }
-            KindStatus::Error(why) => eprintln!("kready: {prefix}{label}: {}", inert(why)),
+            KindStatus::Error { reason: why, .. } => {
+                eprintln!("kready: {prefix}{label}: {}", inert(why))
+            }
             _ => continue,
         }
         n += 1;

@@ -536,3 +536,41 @@ fn a_bounded_soak_under_the_mutation_driver_shows_no_growth() {
         eprintln!("soak: RSS {warm:.0} → {:.0} MB", warm + grown);
     });
 }
+
+/// A kind the server keeps answering 500 shows the error with a countdown
+/// to the watcher's next retry, and the retries back off instead of
+/// hammering the server.
+#[test]
+fn a_failing_kind_counts_down_to_its_retry() {
+    let sim = serve_demo(|c| {
+        c.faults.error_fraction = 1.0;
+        c.faults.only_path = Some("/poddisruptionbudgets".into());
+    });
+    with_synced_source(&sim, async |w| {
+        let status = w.store.status("PodDisruptionBudget").cloned();
+        let Some(KindStatus::Error { reason, retry_at }) = &status else {
+            panic!("PodDisruptionBudget failing: {status:?}");
+        };
+        assert!(reason.contains("500"), "{reason}");
+        let now = k8s_openapi::jiff::Timestamp::now();
+        assert!(retry_at.is_some_and(|at| at > now), "{retry_at:?}");
+        let countdown = status.as_ref().unwrap().retry_countdown(now);
+        assert!(
+            countdown
+                .as_deref()
+                .is_some_and(|c| c.starts_with("retry in ")),
+            "{countdown:?}"
+        );
+        sim.clear_requests();
+        w.until(Duration::from_secs(3), |_| false).await;
+        let retries = sim
+            .requests()
+            .iter()
+            .filter(|r| r.path.contains("/poddisruptionbudgets"))
+            .count();
+        assert!(
+            (1..=4).contains(&retries),
+            "backed-off retries in 3 s: {retries}"
+        );
+    });
+}

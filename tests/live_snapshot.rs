@@ -215,6 +215,48 @@ fn forbidden_kinds_are_left_out_with_the_servers_reason() {
     )
     .expect("YAML");
     assert_eq!(info["forbidden"][0]["kind"], "Role");
+
+    // Reopened, the capture says what the live cluster says: checks that
+    // read Roles are unknown because Roles may not be listed, not passed
+    // for having none.
+    let live = kready(&["check", "--kubeconfig", k, "--now", NOW, "--format", "json"]);
+    let snap = kready(&["check", "--snapshot", d, "--now", NOW, "--format", "json"]);
+    let (live, snap) = (results(&live.stdout), results(&snap.stdout));
+    let unknown_for_roles = |rs: &[Value]| {
+        rs.iter()
+            .filter(|r| {
+                r["status"] == "unknown"
+                    && r["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("Role may not be listed"))
+            })
+            .count()
+    };
+    assert!(
+        unknown_for_roles(&snap) > 0,
+        "checks reading Roles are unknown"
+    );
+    assert_eq!(unknown_for_roles(&live), unknown_for_roles(&snap));
+    // The same results; the server's reason may name another scope (the
+    // live watch also tried the context's namespace).
+    let same = |r: &Value| {
+        (
+            r["check"].clone(),
+            r["status"].clone(),
+            r["subject"].clone(),
+        )
+    };
+    assert_eq!(live.len(), snap.len());
+    for (l, s) in live.iter().zip(&snap) {
+        assert_eq!(same(l), same(s));
+        if !l["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("may not be listed")
+        {
+            assert_eq!(l, s);
+        }
+    }
 }
 
 #[test]

@@ -254,11 +254,11 @@ fn status_tells_not_captured_from_none_there() {
         store.listed("Role") && store.count("Role") == 0,
         "listed: none there"
     );
-    status("Role", KindStatus::Error("connection reset".into())).apply_to(&mut store);
+    status("Role", KindStatus::error("connection reset")).apply_to(&mut store);
     assert!(store.listed("Role"), "an error later keeps what was listed");
     assert_eq!(
         store.status("Role"),
-        Some(&KindStatus::Error("connection reset".into()))
+        Some(&KindStatus::error("connection reset"))
     );
     status(
         "ClusterRole",

@@ -60,7 +60,9 @@ fn why_blocked(store: &ClusterStore, check: &Check) -> Option<String> {
             KindStatus::Forbidden(why) => format!("{kind} may not be listed ({why})"),
             // No count: the reason must not change while the list grows.
             KindStatus::Syncing { .. } if !listed => format!("{kind} is still being listed"),
-            KindStatus::Error(why) if !listed => format!("{kind} could not be listed: {why}"),
+            KindStatus::Error { reason: why, .. } if !listed => {
+                format!("{kind} could not be listed: {why}")
+            }
             _ => continue,
         };
         reasons.push(reason);

@@ -104,7 +104,9 @@ pub(super) fn unread(
     let why = match ctx.store.status(&label) {
         Some(KindStatus::Forbidden(why)) => format!("{label} may not be listed: {why}"),
         Some(KindStatus::Syncing { .. }) => format!("{label} is still being listed"),
-        Some(KindStatus::Error(why)) => format!("{label} could not be listed: {why}"),
+        Some(KindStatus::Error { reason: why, .. }) => {
+            format!("{label} could not be listed: {why}")
+        }
         _ if !live => "not in the snapshot".to_string(),
         Some(KindStatus::Ready) => format!("no such {label} is listed"),
         None => format!("{label} is not listed"),

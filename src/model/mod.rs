@@ -116,7 +116,7 @@ impl<'a> KindLabel<'a> {
 
     /// The group a key made from this label carries: the given one, a
     /// typed kind's home group, else empty (any group).
-    fn group_or_home(&self) -> Cow<'static, str> {
+    pub fn group_or_home(&self) -> Cow<'static, str> {
         match self.group {
             Some(g) => kinds::canonical_group(self.kind, g),
             None => Cow::Borrowed(kinds::home_group(self.kind).unwrap_or("")),

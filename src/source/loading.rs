@@ -12,7 +12,6 @@ use k8s_openapi::jiff::Timestamp;
 use tokio::sync::mpsc;
 
 use super::Event;
-use super::event::relists;
 use super::snapshot::{self, LoadOptions, Progress};
 use crate::model::inert::inert;
 
@@ -73,11 +72,12 @@ pub async fn feed(
         )
         .collect();
     let count = loaded.objects.len();
+    let kinds = loaded.kind_events();
     events.push(Event::Info(Box::new(loaded.info)));
     if let Some(t) = captured_at {
         events.push(Event::Clock(t));
     }
-    events.extend(relists(loaded.objects));
+    events.extend(kinds);
     events.push(Event::Notice(if count == 0 {
         format!("{}: no Kubernetes objects found", inert(&shown))
     } else {

@@ -23,12 +23,13 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use thiserror::Error;
 
+use super::Event;
 use super::decode::{self, DecodeError};
 use super::event;
 use super::yaml;
 use crate::file_input::{self, ReadError, os_error};
-use crate::model::{ObjKey, ObjRef, Object, Origin};
-use crate::store::{ClusterInfo, ClusterStore};
+use crate::model::{KindLabel, ObjKey, ObjRef, Object, Origin};
+use crate::store::{ClusterInfo, ClusterStore, KindStatus};
 
 /// Files larger than this are refused unless the caller raises it.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -190,18 +191,38 @@ pub struct Loaded {
     pub errors: Vec<LoadError>,
     pub warnings: Vec<LoadWarning>,
     pub files: usize,
+    /// Kinds the capture could not read (its `SnapshotInfo` lists them):
+    /// (kind label, forbidden or failed, with the reason).
+    pub left_out: Vec<(String, KindStatus)>,
 }
 
 impl Loaded {
     /// Builds a store from the loaded objects (later duplicates win),
     /// through the events a source produces: each kind the snapshot holds
     /// is one complete list.
-    pub fn into_store(self) -> ClusterStore {
+    pub fn into_store(mut self) -> ClusterStore {
+        let events = self.kind_events();
         let mut store = ClusterStore::new(self.info);
-        for event in event::relists(self.objects) {
+        for event in events {
             event.apply_to(&mut store);
         }
         store
+    }
+
+    /// Each kind's objects as one complete list, then the kinds the capture
+    /// could not read, with why: their checks say `unknown`, never `pass`
+    /// or `fail` for what is absent only from the capture.
+    pub fn kind_events(&mut self) -> Vec<Event> {
+        let mut events = event::relists(std::mem::take(&mut self.objects));
+        for (label, status) in std::mem::take(&mut self.left_out) {
+            let label = KindLabel::parse(&label);
+            events.push(Event::Status {
+                kind: label.kind.to_string(),
+                group: label.group_or_home().into_owned(),
+                status,
+            });
+        }
+        events
     }
 }
 
@@ -468,6 +489,7 @@ fn merge(loaded: &mut Loaded, result: FileResult, opts: &LoadOptions) -> Result<
     for obj in objects {
         if obj.key.kind == SNAPSHOT_INFO_KIND {
             apply_info(&mut loaded.info, &obj);
+            loaded.left_out.extend(left_out(&obj));
         } else {
             loaded.objects.push(obj);
         }
@@ -808,6 +830,33 @@ fn apply_info(info: &mut ClusterInfo, obj: &Object) {
     if let Some(c) = get("/context") {
         info.name = c;
     }
+}
+
+/// The kinds a `SnapshotInfo` says the capture left out (`forbidden`,
+/// `failed`: lists of `{kind, reason}`).
+fn left_out(obj: &Object) -> Vec<(String, KindStatus)> {
+    let entries = |field: &str| {
+        obj.pointer(field)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| {
+                let kind = e.get("kind")?.as_str()?.to_string();
+                let reason = e.get("reason").and_then(Value::as_str).unwrap_or("");
+                Some((kind, reason.to_string()))
+            })
+            .collect::<Vec<_>>()
+    };
+    let forbidden = entries("/forbidden")
+        .into_iter()
+        .map(|(k, r)| (k, KindStatus::Forbidden(r)));
+    let failed = entries("/failed").into_iter().map(|(k, r)| {
+        (
+            k,
+            KindStatus::error(format!("{r} (when the snapshot was taken)")),
+        )
+    });
+    forbidden.chain(failed).collect()
 }
 
 #[cfg(test)]

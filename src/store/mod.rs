@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::mpsc;
 
 use crate::model::{KindLabel, Name, ObjKey, ObjRef, Typed, kinds};
+use k8s_openapi::jiff::Timestamp;
 
 /// What a source knows about the cluster as a whole.
 #[derive(Debug, Clone, Default)]
@@ -115,7 +116,37 @@ pub enum KindStatus {
     /// The user may not list the kind (the API server's reason).
     Forbidden(String),
     /// Listing or watching failed; what the store holds may be stale.
-    Error(String),
+    /// `retry_at`: when the watcher tries again (its backoff's next delay).
+    Error {
+        reason: String,
+        retry_at: Option<Timestamp>,
+    },
+}
+
+impl KindStatus {
+    pub fn error(reason: impl Into<String>) -> KindStatus {
+        KindStatus::Error {
+            reason: reason.into(),
+            retry_at: None,
+        }
+    }
+
+    /// `retry in 4 s` as of `now`, for a failing kind the watcher retries.
+    pub fn retry_countdown(&self, now: Timestamp) -> Option<String> {
+        let KindStatus::Error {
+            retry_at: Some(at), ..
+        } = self
+        else {
+            return None;
+        };
+        let ms = (at.as_millisecond() - now.as_millisecond()).max(0);
+        let secs = (ms + 999) / 1000;
+        Some(if secs == 0 {
+            "retrying now".to_string()
+        } else {
+            format!("retry in {secs} s")
+        })
+    }
 }
 
 /// Kinds by status (see `ClusterStore::sync_summary`).
@@ -378,13 +409,27 @@ impl ClusterStore {
                 KindStatus::Ready => s.ready += 1,
                 KindStatus::Syncing { .. } => s.syncing += 1,
                 KindStatus::Forbidden(_) => s.forbidden += 1,
-                KindStatus::Error(_) => s.failing += 1,
+                KindStatus::Error { .. } => s.failing += 1,
             }
         }
         Some(s)
     }
 
     /// What the source said of each kind, by label, sorted.
+    /// Whether a failing kind waits for a retry (the console then counts
+    /// down once a second).
+    pub fn retry_pending(&self) -> bool {
+        self.objects.values().flatten().any(|e| {
+            matches!(
+                e.status,
+                Some(KindStatus::Error {
+                    retry_at: Some(_),
+                    ..
+                })
+            )
+        })
+    }
+
     pub fn statuses(&self) -> Vec<(String, &KindStatus)> {
         let mut out: Vec<(String, &KindStatus)> = self
             .objects

@@ -219,7 +219,7 @@ fn an_orphan_says_when_its_controllers_kind_could_not_be_listed() {
     store.set_status(
         "ReplicaSet",
         "apps",
-        KindStatus::Error("500 etcdserver: request timed out".into()),
+        KindStatus::error("500 etcdserver: request timed out"),
     );
     let r = run("workload/image-tag-pinned", &store);
     let web = assert_status(&r, "web-7d9-a", Status::Unknown);

@@ -59,7 +59,12 @@ fn combine(watchers: &Watchers) -> KindStatus {
     };
     for (ns, s) in watchers {
         match s {
-            KindStatus::Error(why) => return KindStatus::Error(format!("{}{why}", place(ns))),
+            KindStatus::Error { reason, retry_at } => {
+                return KindStatus::Error {
+                    reason: format!("{}{reason}", place(ns)),
+                    retry_at: *retry_at,
+                };
+            }
             KindStatus::Forbidden(why) => {
                 return KindStatus::Forbidden(format!("{}{why}", place(ns)));
             }

@@ -564,7 +564,7 @@ async fn kubelet(
     let names = match list_names(&nodes, conn.request_timeout).await {
         Ok(n) => n,
         Err(KindStatus::Forbidden(m)) => return Ok(Outcome::Forbidden(m)),
-        Err(KindStatus::Error(m)) => return Ok(Outcome::Failed(m)),
+        Err(KindStatus::Error { reason: m, .. }) => return Ok(Outcome::Failed(m)),
         Err(other) => return Ok(Outcome::Failed(format!("{other:?}"))),
     };
     let fetched: Vec<(String, Result<Option<Value>, KindStatus>)> = futures::stream::iter(names)
@@ -584,7 +584,7 @@ async fn kubelet(
             Err(e) => progress(Progress::Warning(&format!(
                 "node {node}: /configz: {}",
                 match e {
-                    KindStatus::Error(m) => m,
+                    KindStatus::Error { reason: m, .. } => m,
                     other => format!("{other:?}"),
                 }
             ))),

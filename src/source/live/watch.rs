@@ -21,7 +21,8 @@ use kube::api::{Api, DynamicObject, ListParams};
 use kube::core::PartialObjectMeta;
 use kube::discovery::ApiResource;
 use kube::runtime::WatchStreamExt;
-use kube::runtime::watcher::{self, Event as WatchEvent};
+use kube::runtime::utils::Backoff;
+use kube::runtime::watcher::{self, DefaultBackoff, Event as WatchEvent};
 use serde_json::Value;
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
@@ -236,19 +237,36 @@ async fn watch_kind(conn: Connection, w: Watched, namespace: Option<String>, fee
         let narrower =
             (namespace.is_none() && w.namespaced).then(|| conn.default_namespace.clone());
         let config = watcher::Config::default().page_size(PAGE);
+        let retry = Retry::default();
         let ended = if w.metadata_only {
             // A metadata-only Api asks for PartialObjectMetadata: no data.
             let api: Api<PartialObjectMeta<DynamicObject>> = api(&conn, &w, namespace.as_deref());
             let s = watcher::watcher(api, config)
-                .default_backoff()
+                .backoff(retry.clone())
                 .map(|e| e.map(|e| map_event(e, &meta_only)));
-            pump(s, &w, namespace.as_deref(), narrower.is_some(), &feed).await
+            pump(
+                s,
+                &w,
+                namespace.as_deref(),
+                narrower.is_some(),
+                &retry,
+                &feed,
+            )
+            .await
         } else {
             let api: Api<RawObject> = api(&conn, &w, namespace.as_deref());
             let s = watcher::watcher(api, config)
-                .default_backoff()
+                .backoff(retry.clone())
                 .map(|e| e.map(|e| map_event(e, &raw)));
-            pump(s, &w, namespace.as_deref(), narrower.is_some(), &feed).await
+            pump(
+                s,
+                &w,
+                namespace.as_deref(),
+                narrower.is_some(),
+                &retry,
+                &feed,
+            )
+            .await
         };
         match (ended, narrower) {
             (Ended::Forbidden, Some(ns)) => {
@@ -261,6 +279,40 @@ async fn watch_kind(conn: Connection, w: Watched, namespace: Option<String>, fee
                 namespace = Some(ns);
             }
             _ => return,
+        }
+    }
+}
+
+/// kube's default backoff, remembering the delay it last handed out so a
+/// failing kind can count down to its retry: `StreamBackoff` takes the
+/// delay before it yields the error the pump then reports.
+#[derive(Clone, Default)]
+struct Retry {
+    backoff: Arc<std::sync::Mutex<(DefaultBackoff, Option<Timestamp>)>>,
+}
+
+impl Retry {
+    fn next_at(&self) -> Option<Timestamp> {
+        self.backoff.lock().ok()?.1
+    }
+}
+
+impl Iterator for Retry {
+    type Item = Duration;
+
+    fn next(&mut self) -> Option<Duration> {
+        let mut b = self.backoff.lock().ok()?;
+        let delay = b.0.next();
+        b.1 = delay.and_then(|d| Timestamp::now().checked_add(d).ok());
+        delay
+    }
+}
+
+impl Backoff for Retry {
+    fn reset(&mut self) {
+        if let Ok(mut b) = self.backoff.lock() {
+            b.0.reset();
+            b.1 = None;
         }
     }
 }
@@ -281,6 +333,7 @@ async fn pump(
     w: &Watched,
     namespace: Option<&str>,
     narrower: bool,
+    retry: &Retry,
     feed: &Feed,
 ) -> Ended {
     let tx = &feed.tx;
@@ -339,14 +392,17 @@ async fn pump(
                 None => Ok(()),
             },
             Err(e) => match status_of(&e) {
-                Some(KindStatus::Error(reason)) => {
+                Some(KindStatus::Error { reason, .. }) => {
                     refused = true;
                     let since = *failing_since.get_or_insert_with(Timestamp::now);
                     warn!("{kind}.{group}{where_}: {reason}");
-                    tx.send(status(KindStatus::Error(format!(
-                        "{reason}; retrying (stale since {})",
-                        since.strftime("%H:%M:%S UTC")
-                    ))))
+                    tx.send(status(KindStatus::Error {
+                        reason: format!(
+                            "{reason} (stale since {})",
+                            since.strftime("%H:%M:%S UTC")
+                        ),
+                        retry_at: retry.next_at(),
+                    }))
                 }
                 Some(KindStatus::Forbidden(_)) if narrower => return Ended::Forbidden,
                 Some(s) => {
@@ -387,7 +443,7 @@ fn status_of(e: &watcher::Error) -> Option<KindStatus> {
         | watcher::Error::WatchStartFailed(ke)
         | watcher::Error::WatchFailed(ke) => match ke {
             kube::Error::Api(s) => Some((s.code, s.message.clone())),
-            other => return Some(KindStatus::Error(describe(other))),
+            other => return Some(KindStatus::error(describe(other))),
         },
         watcher::Error::WatchError(s) => Some((s.code, s.message.clone())),
         watcher::Error::NoResourceVersion => None,
@@ -395,7 +451,7 @@ fn status_of(e: &watcher::Error) -> Option<KindStatus> {
     match api {
         Some((403, m)) => Some(KindStatus::Forbidden(m)),
         Some((410, _)) | None => None,
-        Some((code, m)) => Some(KindStatus::Error(format!("{code} {m}"))),
+        Some((code, m)) => Some(KindStatus::error(format!("{code} {m}"))),
     }
 }
 
@@ -435,11 +491,11 @@ async fn poll_metrics(conn: Connection, resource: ApiResource, tx: mpsc::Unbound
         let mut params = ListParams::default().limit(PAGE);
         let status = loop {
             match tokio::time::timeout(conn.request_timeout, api.list(&params)).await {
-                Err(_) => break KindStatus::Error("listing pod metrics timed out".into()),
+                Err(_) => break KindStatus::error("listing pod metrics timed out"),
                 Ok(Err(kube::Error::Api(s))) if s.code == 403 => {
                     break KindStatus::Forbidden(s.message.clone());
                 }
-                Ok(Err(e)) => break KindStatus::Error(describe(&e)),
+                Ok(Err(e)) => break KindStatus::error(describe(&e)),
                 Ok(Ok(page)) => {
                     objects.extend(page.items.iter().filter_map(|o| {
                         let decoded = decode_text(o.text(), &resource.api_version, &resource.kind);
@@ -530,10 +586,10 @@ pub(super) async fn list_names(
     loop {
         let page = tokio::time::timeout(timeout, nodes.list_metadata(&params))
             .await
-            .map_err(|_| KindStatus::Error("listing nodes timed out".into()))?
+            .map_err(|_| KindStatus::error("listing nodes timed out"))?
             .map_err(|e| match &e {
                 kube::Error::Api(s) if s.code == 403 => KindStatus::Forbidden(s.message.clone()),
-                other => KindStatus::Error(describe(other)),
+                other => KindStatus::error(describe(other)),
             })?;
         names.extend(page.items.into_iter().filter_map(|n| n.metadata.name));
         match page.metadata.continue_ {
@@ -559,19 +615,19 @@ pub(super) async fn configz_value(
     let path = format!("/api/v1/nodes/{node}/proxy/configz");
     let request = http::Request::get(&path)
         .body(Vec::new())
-        .map_err(|e| KindStatus::Error(e.to_string()))?;
+        .map_err(|e| KindStatus::error(e.to_string()))?;
     let text =
         match tokio::time::timeout(conn.request_timeout, conn.client.request_text(request)).await {
-            Err(_) => return Err(KindStatus::Error(format!("{path}: timed out"))),
+            Err(_) => return Err(KindStatus::error(format!("{path}: timed out"))),
             Ok(Err(kube::Error::Api(s))) if s.code == 403 => {
                 return Err(KindStatus::Forbidden(s.message.clone()));
             }
             Ok(Err(kube::Error::Api(s))) if s.code == 404 => return Ok(None),
-            Ok(Err(e)) => return Err(KindStatus::Error(describe(&e))),
+            Ok(Err(e)) => return Err(KindStatus::error(describe(&e))),
             Ok(Ok(text)) => text,
         };
     let Ok(Value::Object(mut body)) = serde_json::from_str::<Value>(&text) else {
-        return Err(KindStatus::Error(format!("{path}: not a JSON object")));
+        return Err(KindStatus::error(format!("{path}: not a JSON object")));
     };
     // `{"kubeletconfig": {...}}`; accept it unwrapped too.
     let mut config = match body.remove("kubeletconfig") {

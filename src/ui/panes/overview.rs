@@ -9,6 +9,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use std::sync::Arc;
 
+use k8s_openapi::jiff::Timestamp;
+
 use super::{Cx, Outcome, Pane, PaneEvent, derived};
 use crate::checks::Category;
 use crate::report::score_text;
@@ -204,7 +206,10 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
             KindStatus::Ready => continue,
             KindStatus::Syncing { seen } => format!("{label}: listing, {seen} so far"),
             KindStatus::Forbidden(why) => format!("{label}: forbidden ({why})"),
-            KindStatus::Error(why) => format!("{label}: {why}"),
+            KindStatus::Error { reason, .. } => match status.retry_countdown(Timestamp::now()) {
+                Some(retry) => format!("{label}: {reason}; {retry}"),
+                None => format!("{label}: {reason}"),
+            },
         };
         source.push(Line::from(vec![
             Span::styled("kind    ", theme.muted),
