@@ -236,3 +236,17 @@ fn matches_the_shared_catalog_file_when_present() {
     let expected: Vec<&str> = EXPECTED.iter().map(|e| e.0).collect();
     assert_eq!(ids, expected);
 }
+
+/// Every check marked as state exists, and the marking tells an outage
+/// (a crash loop, a failed backup) from a missing practice.
+#[test]
+fn state_checks_are_catalog_checks() {
+    use kready::checks::{Nature, STATE_CHECKS, nature};
+    for id in STATE_CHECKS {
+        assert!(catalog().iter().any(|c| c.id == *id), "{id} is not a check");
+    }
+    assert_eq!(nature("workload/crashloop"), Nature::State);
+    assert_eq!(nature("backup/failures"), Nature::State);
+    assert_eq!(nature("rbac/wildcards"), Nature::Configuration);
+    assert_eq!(nature("workload/requests-set"), Nature::Configuration);
+}

@@ -342,6 +342,39 @@ pub struct Check {
     pub reads: &'static [&'static str],
 }
 
+/// What a failure of a check means: the cluster is hurting now (a crash
+/// loop, a node not ready, an HPA at its maximum, a quota full, a backup
+/// failing) or a practice is missing. During an incident the first come
+/// first, whatever their severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Nature {
+    State,
+    Configuration,
+}
+
+/// The checks whose failures are state (see [`Nature`]).
+pub const STATE_CHECKS: &[CheckId] = &[
+    "workload/crashloop",
+    "workload/not-ready",
+    "workload/pdb-allows-disruption",
+    "control-plane/node-not-ready",
+    "control-plane/etcd-timeouts",
+    "autoscaling/hpa-at-max",
+    "autoscaling/node-group-at-max",
+    "resources/quota-pressure",
+    "resources/node-pressure",
+    "backup/recent-success",
+    "backup/failures",
+];
+
+pub fn nature(check: CheckId) -> Nature {
+    if STATE_CHECKS.contains(&check) {
+        Nature::State
+    } else {
+        Nature::Configuration
+    }
+}
+
 /// Every check, in catalog order.
 pub fn catalog() -> &'static [&'static Check] {
     static CATALOG: std::sync::OnceLock<Vec<&'static Check>> = std::sync::OnceLock::new();

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Cx, Outcome, Pane, PaneEvent, derived};
-use crate::checks::{CheckResult, Severity, Status, catalog};
+use crate::checks::{CheckResult, Nature, Severity, Status, catalog, nature};
 use crate::config::keymap::Action;
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
@@ -53,9 +53,10 @@ pub struct State {
     findings: Memo<u64, Findings>,
 }
 
-/// Every finding (fail and unknown) in the default order — by severity,
-/// then catalog order — made on the checker after each evaluation, so the
-/// default view is drawn without filtering or sorting on the event loop.
+/// Every finding (fail and unknown) in the default order — state problems
+/// first, then by severity, then catalog order — made on the checker after
+/// each evaluation, so the default view is drawn without filtering or
+/// sorting on the event loop.
 pub struct Findings(Arc<[Arc<CheckResult>]>);
 
 fn derive_findings(input: &DeriveInput) -> Findings {
@@ -91,8 +92,14 @@ pub fn severity_cell(theme: &Theme, r: &CheckResult) -> (&'static str, Style) {
     }
 }
 
-fn rank(r: &CheckResult) -> (u8, Severity) {
-    (u8::from(r.status == Status::Unknown), r.severity)
+/// Failures before unknowns; state problems (an outage) before missing
+/// practices; then by severity.
+fn rank(r: &CheckResult) -> (u8, Nature, Severity) {
+    (
+        u8::from(r.status == Status::Unknown),
+        nature(r.check),
+        r.severity,
+    )
 }
 
 /// The rows of the view: failures and unknowns, filtered and sorted.
