@@ -238,35 +238,26 @@ async fn watch_kind(conn: Connection, w: Watched, namespace: Option<String>, fee
             (namespace.is_none() && w.namespaced).then(|| conn.default_namespace.clone());
         let config = watcher::Config::default().page_size(PAGE);
         let retry = Retry::default();
+        let at = Pumped {
+            w: &w,
+            namespace: namespace.as_deref(),
+            narrower: narrower.is_some(),
+            retry: &retry,
+            feed: &feed,
+        };
         let ended = if w.metadata_only {
             // A metadata-only Api asks for PartialObjectMetadata: no data.
             let api: Api<PartialObjectMeta<DynamicObject>> = api(&conn, &w, namespace.as_deref());
             let s = watcher::watcher(api, config)
                 .backoff(retry.clone())
                 .map(|e| e.map(|e| map_event(e, &meta_only)));
-            pump(
-                s,
-                &w,
-                namespace.as_deref(),
-                narrower.is_some(),
-                &retry,
-                &feed,
-            )
-            .await
+            pump(s, &at).await
         } else {
             let api: Api<RawObject> = api(&conn, &w, namespace.as_deref());
             let s = watcher::watcher(api, config)
                 .backoff(retry.clone())
                 .map(|e| e.map(|e| map_event(e, &raw)));
-            pump(
-                s,
-                &w,
-                namespace.as_deref(),
-                narrower.is_some(),
-                &retry,
-                &feed,
-            )
-            .await
+            pump(s, &at).await
         };
         match (ended, narrower) {
             (Ended::Forbidden, Some(ns)) => {
@@ -328,14 +319,27 @@ fn map_event<K>(e: WatchEvent<K>, f: &impl Fn(K) -> Option<ObjRef>) -> WatchEven
 }
 
 /// Turns one kind's watch events into source events.
+/// What one watch of a kind pumps into: the kind, the namespace watched
+/// (`None`: all), whether a narrower fallback exists, the backoff, the feed.
+struct Pumped<'a> {
+    w: &'a Watched,
+    namespace: Option<&'a str>,
+    narrower: bool,
+    retry: &'a Retry,
+    feed: &'a Feed,
+}
+
 async fn pump(
     stream: impl Stream<Item = Result<WatchEvent<Option<ObjRef>>, watcher::Error>>,
-    w: &Watched,
-    namespace: Option<&str>,
-    narrower: bool,
-    retry: &Retry,
-    feed: &Feed,
+    at: &Pumped<'_>,
 ) -> Ended {
+    let Pumped {
+        w,
+        namespace,
+        narrower,
+        retry,
+        feed,
+    } = *at;
     let tx = &feed.tx;
     let kind = w.resource.kind.clone();
     let group = w.resource.group.clone();
