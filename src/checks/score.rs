@@ -19,25 +19,24 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, r: &CheckResult) {
-        match (r.status, r.severity) {
-            (Status::Unknown, _) => self.unknown += 1,
-            (Status::Pass, Severity::Info) | (Status::Fail, Severity::Info) => self.info += 1,
-            (Status::Pass, _) => self.pass += 1,
-            (Status::Fail, Severity::Warning) => self.warning += 1,
-            (Status::Fail, Severity::Error) => self.error += 1,
-        }
+        *self.count_of(r) += 1;
     }
 
     /// Takes back one `add` of `r`.
     pub fn remove(&mut self, r: &CheckResult) {
-        let n = match (r.status, r.severity) {
+        let n = self.count_of(r);
+        *n = n.saturating_sub(1);
+    }
+
+    /// The count `r` goes to.
+    fn count_of(&mut self, r: &CheckResult) -> &mut usize {
+        match (r.status, r.severity) {
             (Status::Unknown, _) => &mut self.unknown,
             (Status::Pass, Severity::Info) | (Status::Fail, Severity::Info) => &mut self.info,
             (Status::Pass, _) => &mut self.pass,
             (Status::Fail, Severity::Warning) => &mut self.warning,
             (Status::Fail, Severity::Error) => &mut self.error,
-        };
-        *n = n.saturating_sub(1);
+        }
     }
 
     pub fn is_empty(&self) -> bool {

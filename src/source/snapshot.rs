@@ -835,28 +835,22 @@ fn apply_info(info: &mut ClusterInfo, obj: &Object) {
 /// The kinds a `SnapshotInfo` says the capture left out (`forbidden`,
 /// `failed`: lists of `{kind, reason}`).
 fn left_out(obj: &Object) -> Vec<(String, KindStatus)> {
-    let entries = |field: &str| {
+    let entries = |field: &str, status: fn(String) -> KindStatus| {
         obj.pointer(field)
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter_map(|e| {
+            .filter_map(move |e| {
                 let kind = e.get("kind")?.as_str()?.to_string();
                 let reason = e.get("reason").and_then(Value::as_str).unwrap_or("");
-                Some((kind, reason.to_string()))
+                Some((kind, status(reason.to_string())))
             })
-            .collect::<Vec<_>>()
     };
-    let forbidden = entries("/forbidden")
-        .into_iter()
-        .map(|(k, r)| (k, KindStatus::Forbidden(r)));
-    let failed = entries("/failed").into_iter().map(|(k, r)| {
-        (
-            k,
-            KindStatus::error(format!("{r} (when the snapshot was taken)")),
-        )
-    });
-    forbidden.chain(failed).collect()
+    entries("/forbidden", KindStatus::Forbidden)
+        .chain(entries("/failed", |r| {
+            KindStatus::error(format!("{r} (when the snapshot was taken)"))
+        }))
+        .collect()
 }
 
 #[cfg(test)]
