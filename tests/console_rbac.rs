@@ -465,10 +465,10 @@ fn pane_keys_detail_and_selection() {
     key(&mut st, &mut m, KeyCode::Char('/'));
     key(&mut st, &mut m, KeyCode::Esc);
     assert_eq!(st.pane::<rbac::State>().nav.filter, "");
-    key(&mut st, &mut m, KeyCode::Char('o'));
+    key(&mut st, &mut m, KeyCode::Char(']'));
     assert_eq!(st.pane::<rbac::State>().view, View::NoSystem);
     assert!(!render(&st, &m, 160, 48).contains("system:kube-controller-manager"));
-    key(&mut st, &mut m, KeyCode::Char('o'));
+    key(&mut st, &mut m, KeyCode::Char(']'));
     assert_eq!(st.pane::<rbac::State>().view, View::Stale);
     let screen = render(&st, &m, 80, 24);
     assert!(screen.contains("STALE"), "{screen}");
@@ -603,8 +603,8 @@ fn monochrome_words_and_stale_view() {
         assert!(screen.contains(word), "{word} in {screen}");
     }
     insta::assert_snapshot!("rbac_inline_mono_80x24", screen);
-    key(&mut st, &mut m, KeyCode::Char('o'));
-    key(&mut st, &mut m, KeyCode::Char('o'));
+    key(&mut st, &mut m, KeyCode::Char(']'));
+    key(&mut st, &mut m, KeyCode::Char(']'));
     let screen = render(&st, &m, 160, 48);
     assert!(
         screen.contains("ServiceAccount shop/jenkins does not exist"),

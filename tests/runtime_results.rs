@@ -39,7 +39,7 @@ fn incremental_results_match_a_full_sort_after_every_step() {
         }
         engine.refresh(&store, &mut findings);
         let changed = findings.take_changes();
-        if results.update(&findings, changed) {
+        if results.update(&findings, changed, &mut Vec::new()) {
             updated += 1;
         }
 

@@ -32,6 +32,14 @@ pub enum Action {
     Export,
     Sort,
     Group,
+    NextSection,
+    PrevSection,
+    Detail,
+    Pods,
+    Events,
+    Related,
+    NextMatch,
+    PrevMatch,
 }
 
 /// (action name in config, action, default keys, description).
@@ -51,22 +59,55 @@ pub const DEFAULTS: &[(&str, Action, &[&str], &str)] = &[
     ("pane-8", Action::Pane(8), &["8"], "Events"),
     ("up", Action::Up, &["up", "k"], "move up"),
     ("down", Action::Down, &["down", "j"], "move down"),
-    ("page-up", Action::PageUp, &["pageup", "ctrl-b"], "page up"),
+    (
+        "page-up",
+        Action::PageUp,
+        &["pageup", "ctrl-b", "ctrl-u"],
+        "page up",
+    ),
     (
         "page-down",
         Action::PageDown,
-        &["pagedown", "ctrl-f"],
+        &["pagedown", "ctrl-f", "ctrl-d"],
         "page down",
     ),
     ("top", Action::Top, &["g", "home"], "first row"),
     ("bottom", Action::Bottom, &["G", "end"], "last row"),
-    ("select", Action::Select, &["enter"], "details"),
+    ("select", Action::Select, &["enter"], "open the object"),
     ("filter", Action::Filter, &["/"], "filter"),
     ("command", Action::Command, &[":"], "command"),
     ("yaml", Action::Yaml, &["y"], "YAML of selection"),
     ("export", Action::Export, &["e"], "export view"),
     ("sort", Action::Sort, &["s"], "sort column"),
     ("group", Action::Group, &["o"], "group by"),
+    (
+        "next-section",
+        Action::NextSection,
+        &["]", "l", "right"],
+        "next section",
+    ),
+    (
+        "prev-section",
+        Action::PrevSection,
+        &["[", "h", "left"],
+        "previous section",
+    ),
+    (
+        "detail",
+        Action::Detail,
+        &["i"],
+        "show or hide the detail box",
+    ),
+    ("pods", Action::Pods, &["p"], "the object's pods"),
+    ("events", Action::Events, &["v"], "the object's events"),
+    ("related", Action::Related, &["r"], "related findings"),
+    ("next-match", Action::NextMatch, &["n"], "next search match"),
+    (
+        "prev-match",
+        Action::PrevMatch,
+        &["N"],
+        "previous search match",
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -331,6 +372,14 @@ impl Keymap {
     }
 
     /// "q/ctrl-c" for an action, for hints.
+    /// The short description of an action's binding.
+    pub fn description_of(&self, action: Action) -> &'static str {
+        self.bindings
+            .iter()
+            .find(|b| b.action == action)
+            .map_or("", |b| b.description)
+    }
+
     pub fn keys_of(&self, action: Action) -> String {
         self.bindings
             .iter()

@@ -10,20 +10,22 @@
 //! only filters and formats them.
 
 use std::any::Any;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use k8s_openapi::jiff::Timestamp;
 
 use super::results::Results;
+use super::timeline::Transition;
 use crate::checks::engine::{Engine, Findings, Selection};
 use crate::checks::score::{Gain, Scores};
 use crate::config::Config;
 use crate::source::Event;
-use crate::store::{Change, ClusterStore};
+use crate::store::{Change, ClusterStore, KindStatus};
 
 /// How many "what would raise the score most" entries the console shows.
-const GAINS: usize = 8;
+const GAINS: usize = 40;
 /// Changes in one batch above which (and above an eighth of the cluster)
 /// the checks run over the whole store instead of change by change.
 const BULK: usize = 1000;
@@ -80,6 +82,8 @@ pub struct Evaluation {
     pub gains: Vec<Gain>,
     /// The derivations' rows for these results, by name.
     pub derived: Vec<(&'static str, Derived)>,
+    /// The findings that changed since the last evaluation.
+    pub transitions: Vec<Transition>,
 }
 
 pub struct Checker {
@@ -91,6 +95,14 @@ pub struct Checker {
     results: Results,
     /// Changes since the last evaluation.
     pending: bool,
+    /// Findings changed since the last evaluation.
+    transitions: Vec<Transition>,
+    /// The lists seen so far (kind, group, namespace).
+    listed: HashSet<(String, String, Option<String>)>,
+    /// Whether the next evaluation's changes are the cluster being read
+    /// (a first list, a snapshot opened, kinds still listing) rather than
+    /// the cluster changing: they are not reported as transitions.
+    reading: bool,
     config: Config,
     derivations: Derivations,
     /// The only derivation to run, when set.
@@ -115,6 +127,9 @@ impl Checker {
             findings,
             results,
             pending: true,
+            transitions: Vec::new(),
+            listed: HashSet::new(),
+            reading: false,
             config: config.clone(),
             derivations: Vec::new(),
             focus: None,
@@ -135,11 +150,17 @@ impl Checker {
             }
             Job::Events(events) => {
                 for event in events {
+                    self.reading |= self.first_sight(&event);
                     if let Some(Event::Clock(now)) = event.apply_to(&mut self.store) {
                         self.engine.set_now(Some(now));
                         self.now = now;
                     }
                 }
+                self.reading |= self
+                    .store
+                    .statuses()
+                    .iter()
+                    .any(|(_, s)| matches!(s, KindStatus::Syncing { .. }));
                 let changes: Vec<Change> = self.changes.try_iter().collect();
                 // Every check is run anew when a kind became readable or
                 // unreadable (a live source's list ended, or was forbidden),
@@ -148,7 +169,10 @@ impl Checker {
                 let bulk = changes.len() > BULK.max(self.store.len() / 8);
                 if bulk || self.engine.blocked_changed(&self.store, &self.findings) {
                     self.findings = self.engine.evaluate(&self.store);
-                    self.results = Results::new(&self.findings);
+                    let fresh = Results::new(&self.findings);
+                    self.transitions
+                        .extend(fresh.transitions_from(&self.results));
+                    self.results = fresh;
                     self.pending = true;
                     return None;
                 }
@@ -173,7 +197,11 @@ impl Checker {
         }
         // Only what changed is re-sorted; unchanged checks are shared.
         let changes = self.findings.take_changes();
-        self.results.update(&self.findings, changes);
+        self.results
+            .update(&self.findings, changes, &mut self.transitions);
+        if std::mem::take(&mut self.reading) {
+            self.transitions.clear();
+        }
         let derived = derive_all(
             &self.derivations,
             self.focus,
@@ -189,7 +217,28 @@ impl Checker {
             gains: self.results.gains(GAINS),
             results: self.results.clone(),
             derived,
+            transitions: std::mem::take(&mut self.transitions),
         })
+    }
+
+    /// Whether `event` shows a part of the cluster for the first time: a
+    /// new cluster described, or a kind's first list.
+    fn first_sight(&mut self, event: &Event) -> bool {
+        match event {
+            Event::Info(_) => {
+                self.listed.clear();
+                true
+            }
+            Event::Relist {
+                kind,
+                group,
+                namespace,
+                ..
+            } => self
+                .listed
+                .insert((kind.clone(), group.clone(), namespace.clone())),
+            _ => false,
+        }
     }
 
     /// Runs the checker on a thread of its own: jobs go in through the

@@ -6,6 +6,7 @@
 pub mod checker;
 pub mod model;
 pub mod results;
+pub mod timeline;
 
 pub use checker::Evaluation;
 pub use model::Model;

@@ -11,6 +11,7 @@ use k8s_openapi::jiff::Timestamp;
 
 use super::checker::{Checker, Derivations, DeriveInput, Derived, Evaluation, Job, derive_all};
 use super::results::Results;
+use super::timeline::{Point, Timeline, Trend};
 use crate::checks::score::{Gain, Scores};
 use crate::config::Config;
 use crate::model::ObjKey;
@@ -50,6 +51,13 @@ pub struct Model {
     pub warning_rate: VecDeque<u64>,
     warnings_seen: u64,
     pub now: Timestamp,
+    /// When the console opened (cluster time): where the trend starts.
+    pub started: Timestamp,
+    /// Findings that changed since the console opened (after the first
+    /// full sync: a live cluster's listing is not a change).
+    pub timeline: Timeline,
+    /// Errors and score over the session.
+    pub trend: Trend,
 }
 
 /// Where the checks run: inline (tests, benchmarks) or on the checker's
@@ -86,11 +94,24 @@ impl Model {
             warning_rate: VecDeque::new(),
             warnings_seen: 0,
             now,
+            started: now,
+            timeline: Timeline::default(),
+            trend: Trend::default(),
         };
         m.warnings_seen = m.count_warnings();
         m.refresh();
         m.sample();
+        m.mark_trend();
         m
+    }
+
+    /// Adds the current errors and score to the trend.
+    fn mark_trend(&mut self) {
+        self.trend.push(Point {
+            at: self.now,
+            errors: self.scores.tally.error as u64,
+            score: self.scores.overall,
+        });
     }
 
     pub fn config(&self) -> &Config {
@@ -154,12 +175,22 @@ impl Model {
     /// status line).
     pub fn apply_events(&mut self, events: Vec<Event>) -> Vec<String> {
         let mut notices = Vec::new();
+        // A cluster described anew (a snapshot read behind the console):
+        // the trend starts at its clock.
+        let described = events.iter().any(|e| matches!(e, Event::Info(_)));
         for event in events.iter().cloned() {
             match event.apply_to(&mut self.store) {
-                Some(Event::Clock(now)) => self.now = now,
+                Some(Event::Clock(now)) => {
+                    self.now = now;
+                    self.mark_trend();
+                }
                 Some(Event::Notice(line)) => notices.push(line),
                 _ => {}
             }
+        }
+        if described {
+            self.started = self.now;
+            self.trend = Trend::default();
         }
         while let Ok(change) = self.changes.try_recv() {
             *self
@@ -202,6 +233,10 @@ impl Model {
         self.gains = e.gains;
         self.derived = e.derived;
         self.generation += 1;
+        // The checker leaves out what the cluster being read (a first list,
+        // a snapshot opened) looked like a change.
+        self.timeline.record(self.now, e.transitions);
+        self.mark_trend();
     }
 
     /// Whether the checker's thread stopped (a check panicked).

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::checks::engine::{FindingChanges, Findings, catalog_positions, order};
 use crate::checks::score::{self, Gain, Scores, Tally};
 use crate::checks::{Category, CheckResult};
+use crate::runtime::timeline::{self, Transition, sorted_transitions};
 
 #[derive(Clone, Default)]
 struct Bucket {
@@ -115,8 +116,14 @@ impl Results {
     }
 
     /// Brings the results up to `findings`, given what changed since they
-    /// last matched (see `FindingChanges`). Returns whether anything did.
-    pub fn update(&mut self, findings: &Findings, changes: FindingChanges) -> bool {
+    /// last matched (see `FindingChanges`), adding the findings that
+    /// changed to `transitions`. Returns whether anything did.
+    pub fn update(
+        &mut self,
+        findings: &Findings,
+        changes: FindingChanges,
+        transitions: &mut Vec<Transition>,
+    ) -> bool {
         let mut touched: BTreeSet<usize> = BTreeSet::new();
         let rebuilt: BTreeSet<usize> = changes
             .checks
@@ -141,6 +148,7 @@ impl Results {
             // last ones, string by string, cost more than re-tallying them.
             for (b, mut v) in made {
                 v.sort_unstable_by(|x, y| order(x, y));
+                sorted_transitions(&self.buckets[b].results, &v, transitions);
                 self.buckets[b].results = Arc::new(v);
                 touched.insert(b);
             }
@@ -159,6 +167,13 @@ impl Results {
             if old.as_slice() == new {
                 continue; // re-checked, same results
             }
+            let kept = |rs: &[Arc<CheckResult>]| -> Vec<Arc<CheckResult>> {
+                rs.iter()
+                    .filter(|r| !rebuilt.contains(&self.position(r.check)))
+                    .cloned()
+                    .collect()
+            };
+            timeline::transitions(&kept(old), &kept(new), transitions);
             for r in old {
                 let b = self.position(r.check);
                 if rebuilt.contains(&b) {
@@ -206,6 +221,21 @@ impl Results {
                 })
                 .collect(),
         );
+    }
+
+    /// The findings that changed from `old` to these results, bucket by
+    /// bucket (a bucket both share is skipped): after a whole evaluation.
+    pub fn transitions_from(&self, old: &Results) -> Vec<Transition> {
+        let mut out = Vec::new();
+        if old.buckets.len() != self.buckets.len() {
+            return out; // no results before: nothing to compare with
+        }
+        for (a, b) in old.buckets.iter().zip(&self.buckets) {
+            if !Arc::ptr_eq(&a.results, &b.results) {
+                sorted_transitions(&a.results, &b.results, &mut out);
+            }
+        }
+        out
     }
 
     pub fn len(&self) -> usize {

@@ -5,6 +5,7 @@ pub mod memo;
 pub mod panes;
 pub mod popups;
 pub mod state;
+pub mod views;
 pub mod widgets;
 
 use ratatui::Frame;
@@ -46,7 +47,10 @@ pub fn draw(f: &mut Frame, state: &State, model: &Model) {
     f.render_widget(Paragraph::new("").style(theme.base), area);
     draw_tabs(f, tabs, state, model);
     let cx = state.cx(model);
-    state.active_pane().draw(f, body, &cx);
+    match state.stack.last() {
+        Some(view) => view.draw(f, body, &cx),
+        None => state.active_pane().draw(f, body, &cx),
+    }
     draw_footer(f, footer, state);
     match &state.overlay {
         Some(Overlay::Help { scroll }) => popups::help::draw(f, body, state, *scroll),
@@ -134,20 +138,47 @@ fn draw_footer(f: &mut Frame, area: Rect, state: &State) {
         return;
     }
     let km = &state.keymap;
-    let hints = [
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
-        (Action::Filter, "filter"),
-        (Action::Command, "cmd"),
-        (Action::Select, "detail"),
-        (Action::Yaml, "yaml"),
-        (Action::Export, "export"),
-        (Action::NextPane, "pane"),
-    ];
+    // The focused view's or pane's keys, then the ones everywhere; what
+    // does not fit is in `?`.
+    let mut hints: Vec<(Action, &str)> = Vec::new();
+    if state.stack.is_empty() {
+        hints.push((Action::Select, "open"));
+        for (a, _) in state.active_pane().hints() {
+            if !hints.iter().any(|(h, _)| h == a) {
+                hints.push((*a, km.description_of(*a)));
+            }
+        }
+        hints.extend([
+            (Action::Filter, "filter"),
+            (Action::Command, "cmd"),
+            (Action::Yaml, "yaml"),
+            (Action::Export, "export"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ]);
+    } else {
+        hints.extend([
+            (Action::Back, "back"),
+            (Action::Select, "open"),
+            (Action::Pods, "pods"),
+            (Action::Events, "events"),
+            (Action::Related, "findings"),
+            (Action::Yaml, "yaml"),
+            (Action::Filter, "search/filter"),
+            (Action::Help, "help"),
+        ]);
+    }
     let mut spans = Vec::new();
+    let mut used = 0;
     for (a, label) in hints {
-        spans.push(Span::styled(format!("<{}>", km.keys_of(a)), theme.accent));
-        spans.push(Span::styled(format!(" {label}  "), theme.muted));
+        let key = format!("<{}>", km.keys_of(a));
+        let text = format!(" {label}  ");
+        used += key.chars().count() + text.chars().count();
+        if used > area.width as usize {
+            break;
+        }
+        spans.push(Span::styled(key, theme.accent));
+        spans.push(Span::styled(text, theme.muted));
     }
     f.render_widget(Line::from(spans), area);
 }

@@ -11,6 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::panes::{self, Cx, Outcome, Pane, PaneEvent};
+use super::views::{self, Reply, View};
 use crate::config::keymap::{Action, Keymap};
 use crate::config::theme::Theme;
 use crate::model::ObjKey;
@@ -90,6 +91,9 @@ pub struct State {
     pub panes: Vec<Box<dyn Pane>>,
     /// The index of the pane shown.
     pub active: usize,
+    /// Views opened over the pane (object views, browsers), the top one
+    /// shown; `esc` goes back one.
+    pub stack: Vec<View>,
     pub overlay: Option<Overlay>,
     pub input: Option<Input>,
     /// `:ns NAME` narrows every pane to one namespace.
@@ -130,6 +134,7 @@ impl State {
         State {
             panes: panes::registry(),
             active: 0,
+            stack: Vec::new(),
             overlay: None,
             input: None,
             namespace: None,
@@ -197,9 +202,33 @@ impl State {
         self.panes[self.active].handle(&cx, ev)
     }
 
-    /// The object behind the selected row of the pane shown.
+    /// The object behind the selected row of the view or pane shown.
     pub fn selected_object(&self, model: &Model) -> Option<crate::model::ObjKey> {
-        self.active_pane().selected_object(&self.cx(model))
+        let cx = self.cx(model);
+        match self.stack.last() {
+            Some(v) => v.selected_object(&cx),
+            None => self.active_pane().selected_object(&cx),
+        }
+    }
+
+    /// The `/` text of the view or pane shown.
+    pub fn filter(&self) -> &str {
+        match self.stack.last() {
+            Some(v) => v.filter(),
+            None => self.active_pane().filter(),
+        }
+    }
+
+    /// Shows pane `i`, closing the views over the panes.
+    fn show_pane(&mut self, model: &Model, i: usize) {
+        self.active = i;
+        self.stack.clear();
+        follow(self, model);
+    }
+
+    /// Rows a page key moves in the body.
+    fn page(&self) -> usize {
+        (self.size.1 as usize).saturating_sub(6).max(1)
     }
 }
 
@@ -283,9 +312,11 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     if let Some(overlay) = &mut state.overlay {
+        // `q` and `esc` close an overlay: only the top level quits.
         match (overlay, action) {
-            (_, Action::Back | Action::Help | Action::Select) => state.overlay = None,
-            (_, Action::Quit) => return vec![Effect::Quit],
+            (_, Action::Back | Action::Help | Action::Select | Action::Quit) => {
+                state.overlay = None
+            }
             (Overlay::Help { scroll } | Overlay::Yaml { scroll, .. }, a) => {
                 *scroll = scroll_by(*scroll, a)
             }
@@ -293,29 +324,51 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     state.status = None;
+    if !state.stack.is_empty() {
+        return on_view_key(state, model, action);
+    }
+    on_key_action(state, model, action)
+}
+
+/// What an action does over the panes (and, for the keys views share with
+/// them, over a view).
+fn on_key_action(state: &mut State, model: &mut Model, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => return vec![Effect::Quit],
         Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         // A pane's rows may have changed while it was away.
-        Action::NextPane => {
-            state.active = (state.active + 1) % state.panes.len();
-            follow(state, model);
-        }
-        Action::PrevPane => {
-            state.active = (state.active + state.panes.len() - 1) % state.panes.len();
-            follow(state, model);
-        }
+        Action::NextPane => state.show_pane(model, (state.active + 1) % state.panes.len()),
+        Action::PrevPane => state.show_pane(
+            model,
+            (state.active + state.panes.len() - 1) % state.panes.len(),
+        ),
         // 1-based, as the tabs show them.
         Action::Pane(n) => {
             if let Some(i) = (n as usize).checked_sub(1)
                 && i < state.panes.len()
             {
-                state.active = i;
-                follow(state, model);
+                state.show_pane(model, i);
             }
         }
+        // `enter` on a row opens its object; rows that stand for no stored
+        // object (a node group, the cluster) keep the pane's own meaning.
+        Action::Select | Action::Pods | Action::Events | Action::Related
+            if state
+                .selected_object(model)
+                .is_some_and(|k| model.store.get(&k).is_some()) =>
+        {
+            let key = state.selected_object(model).expect("checked");
+            let cx = state.cx(model);
+            let reply = match action {
+                Action::Pods => views::pods_of(&cx, &key),
+                Action::Events => views::events_of(&cx, &key),
+                Action::Related => Reply::Findings(key.name.to_string()),
+                _ => Reply::Open(views::OpenView::Object(key)),
+            };
+            apply_reply(state, model, reply);
+        }
         Action::Filter => {
-            let mut text = TextArea::new(vec![state.active_pane().filter().to_string()]);
+            let mut text = TextArea::new(vec![state.filter().to_string()]);
             text.move_cursor(ratatui_textarea::CursorMove::End);
             state.input = Some(Input {
                 kind: InputKind::Filter,
@@ -354,13 +407,15 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
             None => state.status = Some("no object selected".into()),
         },
         Action::Export => return export(state, model, "markdown"),
+        // `esc` clears an applied filter, then the namespace narrowing.
+        Action::Back if !state.filter().is_empty() => set_filter(state, model, String::new()),
         Action::Back if state.namespace.is_some() && state.active_pane().filter().is_empty() => {
             state.namespace = None;
         }
-        other => {
-            let outcome = state.handle(model, PaneEvent::Action(other));
-            apply_outcome(state, outcome);
-        }
+        other => match state.handle(model, PaneEvent::Action(other)) {
+            Outcome::Command(line) => return run_command(state, model, &line),
+            outcome => apply_outcome(state, outcome),
+        },
     }
     Vec::new()
 }
@@ -369,6 +424,62 @@ fn apply_outcome(state: &mut State, outcome: Outcome) {
     match outcome {
         Outcome::Handled | Outcome::Ignored => {}
         Outcome::Status(s) | Outcome::Refused(s) => state.status = Some(s),
+        // Run by `on_key_action`, which has the model.
+        Outcome::Command(_) => {}
+    }
+}
+
+/// A key while a view is shown over the panes.
+fn on_view_key(state: &mut State, model: &mut Model, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        // `esc` clears an applied filter first, then goes back; `q` goes
+        // back (only the top level quits).
+        Action::Back if !state.filter().is_empty() => set_filter(state, model, String::new()),
+        Action::Back | Action::Quit => {
+            state.stack.pop();
+            follow(state, model);
+        }
+        Action::NextPane | Action::PrevPane | Action::Pane(_) => {
+            state.stack.clear();
+            return on_key_action(state, model, action);
+        }
+        Action::Filter | Action::Command | Action::Yaml | Action::Export => {
+            return on_key_action(state, model, action);
+        }
+        a => {
+            let page = state.page();
+            let cx = Cx {
+                model,
+                theme: &state.theme,
+                namespace: state.namespace.as_deref(),
+            };
+            let top = state.stack.last_mut().expect("a view is shown");
+            let reply = top.handle(&cx, a, page);
+            apply_reply(state, model, reply);
+        }
+    }
+    Vec::new()
+}
+
+fn apply_reply(state: &mut State, model: &Model, reply: Reply) {
+    match reply {
+        Reply::Handled | Reply::Ignored => {}
+        Reply::Status(s) => state.status = Some(s),
+        Reply::Open(v) => {
+            // A long walk keeps its last steps.
+            if state.stack.len() >= 32 {
+                state.stack.remove(0);
+            }
+            state.stack.push(v.into_view());
+        }
+        Reply::Findings(text) => {
+            state.stack.clear();
+            if state.show("readiness") {
+                set_filter(state, model, text.clone());
+                state.status = Some(format!("findings matching {text:?} (esc clears)"));
+            }
+        }
     }
 }
 
@@ -421,7 +532,17 @@ fn on_input_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effe
 }
 
 fn set_filter(state: &mut State, model: &Model, value: String) {
-    state.handle(model, PaneEvent::Filter(value));
+    let cx = Cx {
+        model,
+        theme: &state.theme,
+        namespace: state.namespace.as_deref(),
+    };
+    match state.stack.last_mut() {
+        Some(view) => view.set_filter(&cx, value),
+        None => {
+            state.panes[state.active].handle(&cx, PaneEvent::Filter(value));
+        }
+    }
 }
 
 /// Candidates for what is typed so far: command names, then arguments
@@ -481,7 +602,7 @@ fn run_command(state: &mut State, model: &mut Model, line: &str) -> Vec<Effect> 
     match words.as_slice() {
         [] => {}
         ["q" | "quit" | "q!"] => return vec![Effect::Quit],
-        ["ns"] | ["ns", "all" | "*"] => state.namespace = None,
+        ["ns", "all" | "*"] => state.namespace = None,
         ["ns", ns] => {
             if model.store.namespaces().contains(*ns) {
                 state.namespace = Some(ns.to_string());
@@ -512,10 +633,22 @@ fn run_command(state: &mut State, model: &mut Model, line: &str) -> Vec<Effect> 
         ["export"] => return export(state, model, "markdown"),
         ["export", "md"] => return export(state, model, "markdown"),
         ["export", name] => return export(state, model, name),
+        // `:po`, `:deploy`, `:ns`, `:KIND`: the resource browser.
+        [word]
+            if crate::view::objects::kind_named(&model.store, word).is_some() || *word == "ns" =>
+        {
+            let kind = crate::view::objects::kind_named(&model.store, word)
+                .unwrap_or_else(|| "Namespace".into());
+            state.stack.clear();
+            state
+                .stack
+                .push(View::Browse(views::browse::State::new(kind, None)));
+        }
         words => {
             if !pane_command(state, model, words) {
                 state.status = Some(format!(
-                    "unknown command {line:?}; try :ns, :ctx, :who-can, :check, :pane, :export, :q"
+                    "unknown command {line:?}; try :po, :deploy, :svc, :no, :ev (any kind), :ns, \
+                     :ctx, :who-can, :check, :pane, :export, :q"
                 ))
             }
         }

@@ -4,6 +4,7 @@
 pub mod autoscaling;
 pub mod backup;
 pub mod duration;
+pub mod objects;
 pub mod rbac;
 pub mod resources;
 pub mod schedule;

@@ -1052,7 +1052,7 @@ impl Pane for State {
 
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[(
-            Action::Group,
+            Action::NextSection,
             "next section (HPAs, node groups, NodePools, headroom)",
         )]
     }

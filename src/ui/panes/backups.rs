@@ -555,7 +555,7 @@ impl Pane for State {
 
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[
-            (Action::Group, "next section"),
+            (Action::NextSection, "next section"),
             (
                 Action::Sort,
                 "backups and restores: not Completed first, or newest first",

@@ -217,7 +217,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
             keep(cx, st, Keep::Anchor);
             Outcome::Handled
         }
-        PaneEvent::Action(Action::Select) => {
+        PaneEvent::Action(Action::Detail) => {
             st.detail = !st.detail;
             Outcome::Handled
         }
@@ -356,6 +356,6 @@ impl Pane for State {
     }
 
     fn hints(&self) -> &'static [(Action, &'static str)] {
-        &[(Action::Select, "show or hide the event's detail")]
+        &[(Action::Detail, "show or hide the event's detail")]
     }
 }

@@ -64,6 +64,8 @@ pub enum Outcome {
     /// A command the pane knows but cannot run (`:check` of an unknown
     /// id): the line for the status bar, and the console stays where it is.
     Refused(String),
+    /// Run this `:` command line (a row that leads elsewhere).
+    Command(String),
 }
 
 impl From<Reply> for Outcome {

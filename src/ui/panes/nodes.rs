@@ -642,7 +642,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
         };
         return Outcome::Status(format!("nodes sorted by {:?}", st.sort).to_lowercase());
     }
-    if ev == PaneEvent::Action(Action::Select) {
+    if ev == PaneEvent::Action(Action::Detail) {
         st.detail = !st.detail;
         return Outcome::Handled;
     }
@@ -762,9 +762,9 @@ impl Pane for State {
 
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[
-            (Action::Group, "next section (nodes, control plane)"),
+            (Action::NextSection, "next section (nodes, control plane)"),
             (Action::Sort, "sort nodes by role, zone, pool, status, name"),
-            (Action::Select, "show or hide the row's detail"),
+            (Action::Detail, "show or hide the row's detail"),
         ]
     }
 }

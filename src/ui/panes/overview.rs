@@ -1,27 +1,43 @@
-//! Overview: overall and per-category scores, counts by severity, the checks
-//! whose fixing raises the score most, and the source status.
+//! Overview: the findings that changed since kready opened (newest first),
+//! overall and per-category scores, counts by severity, the errors' trend,
+//! the checks whose fixing raises the score most (outages first), and the
+//! source status.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
+use ratatui::symbols;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
 
 use std::sync::Arc;
 
 use k8s_openapi::jiff::Timestamp;
 
 use super::{Cx, Outcome, Pane, PaneEvent, derived};
-use crate::checks::Category;
+use crate::checks::score::Gain;
+use crate::checks::{Category, STATE_CHECKS};
+use crate::config::keymap::Action;
+use crate::model::ObjKey;
 use crate::report::score_text;
 use crate::runtime::checker::{Derive, DeriveInput};
+use crate::runtime::timeline::{Change, ChangeKind, Point};
 use crate::store::KindStatus;
 use crate::ui::memo::Memo;
 use crate::ui::widgets::inert_lines;
+use crate::ui::widgets::table::{Nav, ellipsize};
+use crate::view::duration::age;
+
+/// The Overview's two lists a row can be selected in.
+const CHANGES: usize = 0;
+const GAINS: usize = 1;
 
 #[derive(Default)]
 pub struct State {
     counts: Memo<u64, Counts>,
+    /// The list with the selection (changes, gains).
+    focus: usize,
+    selected: [usize; 2],
 }
 
 /// What the source box counts, derived by the checker (see `Pane::derive`).
@@ -38,8 +54,74 @@ fn derive_counts(input: &DeriveInput) -> Counts {
     }
 }
 
-pub fn handle(_cx: &Cx, _st: &mut State, _ev: PaneEvent) -> Outcome {
-    Outcome::Ignored
+/// The findings changed since the console opened, in `:ns` scope, newest
+/// first.
+fn changes<'a>(cx: &'a Cx) -> Vec<&'a Change> {
+    cx.model
+        .timeline
+        .iter()
+        .filter(|c| cx.in_scope(c.t.subject.scope_namespace()))
+        .collect()
+}
+
+/// The checks whose fixing raises the score most, outages first (a crash
+/// loop before a missing practice), then by gain.
+fn gains<'a>(cx: &'a Cx) -> Vec<&'a Gain> {
+    let mut g: Vec<&Gain> = cx.model.gains.iter().collect();
+    g.sort_by_key(|g| !STATE_CHECKS.contains(&g.check.as_str()));
+    g
+}
+
+pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
+    let PaneEvent::Action(action) = ev else {
+        return Outcome::Ignored;
+    };
+    let lens = [changes(cx).len(), gains(cx).len()];
+    match action {
+        Action::NextSection | Action::PrevSection => {
+            st.focus = 1 - st.focus;
+            Outcome::Status(
+                if st.focus == CHANGES {
+                    "section: since you opened kready"
+                } else {
+                    "section: what would raise the score most"
+                }
+                .into(),
+            )
+        }
+        // A gain opens its check's findings.
+        Action::Select if st.focus == GAINS => match gains(cx).get(st.selected[GAINS]) {
+            Some(g) => Outcome::Command(format!("check {}", g.check)),
+            None => Outcome::Ignored,
+        },
+        a => {
+            let mut nav = Nav {
+                selected: st.selected[st.focus],
+                ..Nav::default()
+            };
+            if nav.apply(a, lens[st.focus], 10) {
+                st.selected[st.focus] = nav.selected;
+                Outcome::Handled
+            } else {
+                Outcome::Ignored
+            }
+        }
+    }
+}
+
+/// The object of the selected change (`enter` opens it).
+pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
+    if st.focus != CHANGES {
+        return None;
+    }
+    let list = changes(cx);
+    let c = list.get(st.selected[CHANGES].min(list.len().saturating_sub(1)))?;
+    let s = &c.t.subject;
+    Some(ObjKey::new(
+        &s.kind,
+        s.namespace.as_deref().unwrap_or(""),
+        &s.name,
+    ))
 }
 
 fn score_style(cx: &Cx, score: Option<f64>) -> Style {
@@ -51,109 +133,317 @@ fn score_style(cx: &Cx, score: Option<f64>) -> Style {
     }
 }
 
+fn boxed<'a>(cx: &Cx, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused {
+            cx.theme.accent
+        } else {
+            cx.theme.border
+        })
+        .title(title)
+}
+
 pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
+    let large = area.height >= 36 && area.width >= 120;
+    let [top, middle, bottom] = Layout::vertical([
+        Constraint::Length(11),
+        Constraint::Min(6),
+        Constraint::Length(if large { 9 } else { 0 }),
+    ])
+    .areas(area);
+    if large {
+        let [score, counts, trend] = Layout::horizontal([
+            Constraint::Min(50),
+            Constraint::Length(20),
+            Constraint::Percentage(40),
+        ])
+        .areas(top);
+        draw_scores(f, score, cx);
+        draw_counts(f, counts, cx, false);
+        draw_trend(f, trend, cx);
+        draw_source(f, bottom, cx, st);
+    } else {
+        let [score, counts] =
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(30)]).areas(top);
+        draw_scores(f, score, cx);
+        draw_counts(f, counts, cx, true);
+    }
+    let [changes_area, gains_area] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(middle);
+    draw_changes(f, changes_area, cx, st);
+    draw_gains(f, gains_area, cx, st);
+}
+
+/// Per-category scores as horizontal gauges; the number and the word carry
+/// the value without colour. Every bar has one width.
+fn draw_scores(f: &mut Frame, area: Rect, cx: &Cx) {
     let theme = cx.theme;
     let m = cx.model;
-    let [top, bottom] = Layout::vertical([Constraint::Length(11), Constraint::Min(6)]).areas(area);
-    let [chart_area, counts_area] =
-        Layout::horizontal([Constraint::Min(40), Constraint::Length(34)]).areas(top);
-    let [gains_area, source_area] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
-
-    // Per-category scores as horizontal gauges; the number and the word
-    // carry the value without colour.
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border)
-        .title(Line::from(vec![
+    let block = boxed(
+        cx,
+        Line::from(vec![
             Span::styled(" Readiness score ", theme.title),
             Span::styled(
                 score_text(m.scores.overall),
                 score_style(cx, m.scores.overall),
             ),
             Span::raw(" "),
-        ]));
-    let inner = block.inner(chart_area);
-    f.render_widget(block, chart_area);
+        ]),
+        false,
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let details: Vec<String> = Category::ALL
+        .iter()
+        .map(|c| {
+            let t = m.scores.tallies.get(c).copied().unwrap_or_default();
+            format!(" {}E {}W {}I", t.error, t.warning, t.info)
+        })
+        .collect();
+    let detail_width = details.iter().map(|d| d.len()).max().unwrap_or(0) as u16;
     let rows = Layout::vertical(vec![Constraint::Length(1); Category::ALL.len()]).split(inner);
-    for (c, row) in Category::ALL.iter().zip(rows.iter()) {
+    for ((c, row), detail) in Category::ALL.iter().zip(rows.iter()).zip(details) {
         let s = m.scores.categories.get(c).copied().flatten();
-        let t = m.scores.tallies.get(c).copied().unwrap_or_default();
         let label = format!("{:<14}{:>4} ", c.as_str(), score_text(s));
-        let detail = format!(" {}E {}W {}I", t.error, t.warning, t.info);
         let [l, g, d] = Layout::horizontal([
             Constraint::Length(19),
             Constraint::Min(6),
-            Constraint::Length(detail.len() as u16),
+            Constraint::Length(detail_width),
         ])
         .areas(*row);
         f.render_widget(Span::styled(label, score_style(cx, s)), l);
         f.render_widget(bar(s, g.width, score_style(cx, s), theme.muted), g);
         f.render_widget(Span::styled(detail, theme.muted), d);
     }
+}
 
-    let t = &m.scores.tally;
-    let counts = vec![
+fn draw_counts(f: &mut Frame, area: Rect, cx: &Cx, with_spark: bool) {
+    let theme = cx.theme;
+    let t = &cx.model.scores.tally;
+    let line = |n: usize, style: Style, word: &'static str| {
         Line::from(vec![
-            Span::styled(format!("{:>6} ", t.error), theme.error),
-            Span::raw("error"),
-        ]),
-        Line::from(vec![
-            Span::styled(format!("{:>6} ", t.warning), theme.warning),
-            Span::raw("warning"),
-        ]),
-        Line::from(vec![
-            Span::styled(format!("{:>6} ", t.info), theme.info),
-            Span::raw("info"),
-        ]),
-        Line::from(vec![
-            Span::styled(format!("{:>6} ", t.unknown), theme.unknown),
-            Span::raw("unknown"),
-        ]),
-        Line::from(vec![
-            Span::styled(format!("{:>6} ", t.pass), theme.pass),
-            Span::raw("pass"),
-        ]),
+            Span::styled(format!("{n:>6} "), style),
+            Span::raw(word),
+        ])
+    };
+    let mut lines = vec![
+        line(t.error, theme.error, "error"),
+        line(t.warning, theme.warning, "warning"),
+        line(t.info, theme.info, "info"),
+        line(t.unknown, theme.unknown, "unknown"),
+        line(t.pass, theme.pass, "pass"),
     ];
+    if with_spark {
+        // At 80×24 the trend is a sparkline of errors under the counts.
+        let points = cx.model.trend.points();
+        let width = area.width.saturating_sub(2) as usize;
+        let values: Vec<u64> = resample(points, width, cx.model.started, cx.model.now);
+        let max = values.iter().copied().max().unwrap_or(0).max(1);
+        const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+        let spark: String = values
+            .iter()
+            .map(|v| BARS[((*v * 7) / max) as usize])
+            .collect();
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("errors since {}", cx.model.started.strftime("%H:%M")),
+            theme.muted,
+        ));
+        lines.push(Line::styled(spark, theme.error));
+    }
     f.render_widget(
-        Paragraph::new(counts).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border)
-                .title(Span::styled(" Results ", theme.title)),
-        ),
-        counts_area,
+        Paragraph::new(lines).block(boxed(cx, Span::styled(" Results ", theme.title), false)),
+        area,
     );
+}
 
-    let gains: Vec<Line> = if m.gains.is_empty() {
+/// The errors at `width` evenly spaced times from `start` to `now` (each
+/// the value of the last point at or before it).
+fn resample(points: &[Point], width: usize, start: Timestamp, now: Timestamp) -> Vec<u64> {
+    let span = (now.as_second() - start.as_second()).max(1) as f64;
+    (0..width)
+        .map(|i| {
+            let at = start.as_second() as f64 + span * (i as f64 + 1.0) / width.max(1) as f64;
+            points
+                .iter()
+                .take_while(|p| p.at.as_second() as f64 <= at)
+                .last()
+                .map_or(0, |p| p.errors)
+        })
+        .collect()
+}
+
+/// Errors over the session, with a time axis; the score's move in the title.
+fn draw_trend(f: &mut Frame, area: Rect, cx: &Cx) {
+    let theme = cx.theme;
+    let m = cx.model;
+    let start = m.started.as_second();
+    let data: Vec<(f64, f64)> = m
+        .trend
+        .points()
+        .iter()
+        .map(|p| ((p.at.as_second() - start) as f64, p.errors as f64))
+        .chain(std::iter::once((
+            (m.now.as_second() - start) as f64,
+            m.scores.tally.error as f64,
+        )))
+        .collect();
+    let span = ((m.now.as_second() - start) as f64).max(60.0);
+    let top = data.iter().map(|d| d.1).fold(0.0, f64::max).max(1.0) * 1.25;
+    let first_score = m.trend.points().first().and_then(|p| p.score);
+    let score = match (first_score, m.scores.overall) {
+        (Some(a), Some(b)) => format!("score {} → {} ", score_text(Some(a)), score_text(Some(b))),
+        _ => String::new(),
+    };
+    let title = Line::from(vec![
+        Span::styled(" Errors since kready opened ", theme.title),
+        Span::styled(score, theme.muted),
+    ]);
+    let dataset = Dataset::default()
+        .name("errors")
+        .marker(symbols::Marker::Braille)
+        .graph_type(GraphType::Line)
+        .style(theme.error)
+        .data(&data);
+    let end = Timestamp::from_second(start + span as i64).unwrap_or(m.now);
+    let chart = Chart::new(vec![dataset])
+        .block(boxed(cx, title, false))
+        .style(theme.base)
+        .legend_position(None)
+        .x_axis(
+            Axis::default()
+                .style(theme.muted)
+                .bounds([0.0, span])
+                .labels([
+                    m.started.strftime("%H:%M:%S").to_string(),
+                    end.strftime("%H:%M:%S").to_string(),
+                ]),
+        )
+        .y_axis(
+            Axis::default()
+                .style(theme.muted)
+                .bounds([0.0, top])
+                .labels(["0".to_string(), format!("{:.0}", top)]),
+        );
+    f.render_widget(chart, area);
+}
+
+fn draw_changes(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
+    let theme = cx.theme;
+    let list = changes(cx);
+    let focused = st.focus == CHANGES;
+    let title = Line::from(vec![
+        Span::styled(" Since you opened kready ", theme.title),
+        Span::styled(format!("{} changed ", list.len()), theme.muted),
+    ]);
+    let visible = area.height.saturating_sub(2) as usize;
+    let selected = st.selected[CHANGES].min(list.len().saturating_sub(1));
+    let offset = (selected + 1).saturating_sub(visible);
+    let mut lines: Vec<Line> = Vec::new();
+    if list.is_empty() {
+        lines.push(Line::styled(
+            "no finding has changed since kready opened; new, worse and resolved findings show here",
+            theme.muted,
+        ));
+    }
+    for (i, c) in list.iter().enumerate().skip(offset).take(visible) {
+        let kind_style = match c.t.kind {
+            ChangeKind::New | ChangeKind::Worse => theme.error,
+            ChangeKind::Better | ChangeKind::Resolved => theme.pass,
+        };
+        let sev = Style::from(match c.t.severity {
+            crate::config::severity::Severity::Error => theme.error,
+            crate::config::severity::Severity::Warning => theme.warning,
+            crate::config::severity::Severity::Info => theme.info,
+        });
+        let s = &c.t.subject;
+        let object = match &s.namespace {
+            Some(ns) => format!("{ns}/{}", s.name),
+            None => s.name.to_string(),
+        };
+        // Narrow: the object (namespace first) before the check's name.
+        let object = ellipsize(
+            &format!("{} {object}", s.kind),
+            (area.width as usize * 2 / 5).max(20),
+        );
+        let mut line = Line::from(vec![
+            Span::styled(format!("{:>4} ", age(cx.model.now, c.at)), theme.muted),
+            Span::styled(
+                format!("{:<9}", c.t.kind.as_str().to_uppercase()),
+                kind_style,
+            ),
+            Span::styled(format!("{:<8}", c.t.severity.as_str()), sev),
+            Span::raw(format!("{object} ")),
+            Span::styled(format!("{} ", c.t.check), theme.accent),
+        ]);
+        let room = (area.width as usize).saturating_sub(2 + line.width());
+        line.push_span(Span::styled(ellipsize(&c.t.message, room), theme.muted));
+        if focused && i == selected {
+            line = line.patch_style(theme.selected);
+        }
+        lines.push(line);
+    }
+    f.render_widget(
+        Paragraph::new(inert_lines(lines)).block(boxed(cx, title, focused)),
+        area,
+    );
+}
+
+fn draw_gains(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
+    let theme = cx.theme;
+    let list = gains(cx);
+    let focused = st.focus == GAINS;
+    let visible = area.height.saturating_sub(2) as usize;
+    let selected = st.selected[GAINS].min(list.len().saturating_sub(1));
+    let offset = (selected + 1).saturating_sub(visible);
+    let lines: Vec<Line> = if list.is_empty() {
         vec![Line::styled(
             "nothing to gain: no failing checks",
             theme.muted,
         )]
     } else {
-        m.gains
-            .iter()
-            .map(|g| {
-                Line::from(vec![
+        list.iter()
+            .enumerate()
+            .skip(offset)
+            .take(visible)
+            .map(|(i, g)| {
+                let outage = STATE_CHECKS.contains(&g.check.as_str());
+                let mut line = Line::from(vec![
                     Span::styled(format!("+{:<5.1}", g.gain), theme.accent),
+                    Span::styled(
+                        if outage { "state  " } else { "config " },
+                        if outage { theme.error } else { theme.muted },
+                    ),
                     Span::raw(format!("{} ({} failing)", g.check, g.failing)),
-                ])
+                ]);
+                if focused && i == selected {
+                    line = line.patch_style(theme.selected);
+                }
+                line
             })
             .collect()
     };
     f.render_widget(
-        Paragraph::new(gains).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border)
-                .title(Span::styled(
-                    " What would raise the score most ",
-                    theme.title,
-                )),
-        ),
-        gains_area,
+        Paragraph::new(lines).block(boxed(
+            cx,
+            Span::styled(
+                if area.width >= 40 {
+                    " What would raise the score most "
+                } else {
+                    " Raise the score "
+                },
+                theme.title,
+            ),
+            focused,
+        )),
+        area,
     );
+}
 
+fn draw_source(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
+    let theme = cx.theme;
+    let m = cx.model;
     let info = &m.store.info;
     let mut source = vec![
         Line::from(vec![
@@ -234,7 +524,7 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
                 .border_style(theme.border)
                 .title(Span::styled(" Source ", theme.title)),
         ),
-        source_area,
+        area,
     );
 }
 
@@ -269,6 +559,23 @@ impl Pane for State {
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         draw(f, area, cx, self)
+    }
+
+    fn selected_object(&self, cx: &Cx) -> Option<ObjKey> {
+        selected_object(cx, self)
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[
+            (
+                Action::NextSection,
+                "changes since kready opened / what would raise the score",
+            ),
+            (
+                Action::Select,
+                "open the changed object, or the check's findings",
+            ),
+        ]
     }
 
     fn derive(&self) -> Option<Derive> {

@@ -644,7 +644,10 @@ impl Pane for State {
 
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[
-            (Action::Group, "next section (quotas, LimitRanges, gaps)"),
+            (
+                Action::NextSection,
+                "next section (quotas, LimitRanges, gaps)",
+            ),
             (Action::Sort, "sort quotas by pressure or namespace"),
         ]
     }

@@ -1011,12 +1011,12 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
                 Outcome::Ignored
             }
         }
-        PaneEvent::Action(Action::Select) => {
+        PaneEvent::Action(Action::Detail) => {
             st.detail = !st.detail;
             st.detail_scroll = 0;
             Outcome::Handled
         }
-        PaneEvent::Action(Action::Group) => {
+        PaneEvent::Action(Action::NextSection) => {
             if st.query.is_some() {
                 return Outcome::Status("esc first: a who-can query is shown".into());
             }
@@ -1246,9 +1246,9 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
             .title_bottom(
                 Line::from(Span::styled(
                     if st.detail {
-                        " pgup/pgdn scroll · enter/esc close "
+                        " pgup/pgdn scroll · i/esc close "
                     } else {
-                        " enter: detail "
+                        " i: detail "
                     },
                     cx.theme.muted,
                 ))
@@ -1652,10 +1652,10 @@ impl Pane for State {
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[
             (
-                Action::Group,
+                Action::NextSection,
                 "subjects, without system ones, stale bindings",
             ),
-            (Action::Select, "show or hide the detail"),
+            (Action::Detail, "show or hide the detail"),
             (Action::Back, "close the who-can answer or the detail"),
         ]
     }

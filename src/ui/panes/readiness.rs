@@ -179,7 +179,7 @@ pub fn handle(cx: &Cx, st: &mut State, ev: PaneEvent) -> Outcome {
             keep(cx, st, Keep::Anchor);
             Outcome::Handled
         }
-        PaneEvent::Action(Action::Select) => {
+        PaneEvent::Action(Action::Detail) => {
             st.detail = !st.detail;
             Outcome::Handled
         }
@@ -433,7 +433,7 @@ impl Pane for State {
 
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[
-            (Action::Select, "show or hide the finding's detail"),
+            (Action::Detail, "show or hide the finding's detail"),
             (Action::Sort, "sort by severity, check, namespace, subject"),
             (Action::Group, "group by category, namespace, severity"),
         ]

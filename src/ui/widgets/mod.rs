@@ -33,12 +33,43 @@ pub fn inert_lines<'a>(lines: impl IntoIterator<Item = Line<'a>>) -> Vec<Line<'a
     lines.into_iter().map(inert_line).collect()
 }
 
+/// `line` cut to `width` columns, its last one `…` when anything was cut.
+pub fn fit_line(line: Line<'_>, width: usize) -> Line<'_> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut left = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let w = span.width();
+        if w <= left {
+            left -= w;
+            spans.push(span);
+            continue;
+        }
+        let cut: String = span.content.chars().take(left).collect();
+        spans.push(ratatui::text::Span::styled(cut, span.style));
+        break;
+    }
+    spans.push(ratatui::text::Span::raw("…"));
+    Line::from(spans).style(line.style)
+}
+
 #[cfg(test)]
 mod tests {
     use ratatui::style::Style;
     use ratatui::text::Span;
 
     use super::*;
+
+    #[test]
+    fn a_long_line_ends_in_an_ellipsis() {
+        let line = Line::from(vec![Span::raw("abc"), Span::raw("defgh")]);
+        let fitted = fit_line(line, 6);
+        assert_eq!(fitted.width(), 6);
+        assert_eq!(fitted.to_string(), "abcde…");
+        assert_eq!(fit_line(Line::raw("ab"), 6).to_string(), "ab");
+    }
 
     #[test]
     fn spans_are_made_inert_and_keep_their_styles() {

@@ -34,8 +34,8 @@ impl Sections {
         self.saved = vec![0; self.saved.len()];
     }
 
-    /// Handles an action: `o` (Group) for the next section, navigation
-    /// within the focused one. `names` and `lens` are per section.
+    /// Handles an action: the next or previous section, navigation within
+    /// the focused one. `names` and `lens` are per section.
     pub fn action(
         &mut self,
         nav: &mut Nav,
@@ -46,9 +46,14 @@ impl Sections {
         if self.saved.len() != names.len() {
             self.saved = vec![0; names.len()];
         }
-        if action == Action::Group {
+        let step = match action {
+            Action::NextSection => 1,
+            Action::PrevSection => names.len().saturating_sub(1),
+            _ => 0,
+        };
+        if step > 0 {
             self.saved[self.focus] = nav.selected;
-            self.focus = (self.focus + 1) % names.len();
+            self.focus = (self.focus + step) % names.len();
             nav.selected = self.saved[self.focus];
             return Reply::Status(format!("section: {}", names[self.focus]));
         }
@@ -133,11 +138,11 @@ mod tests {
         );
         assert_eq!(nav.selected, 1);
         assert_eq!(
-            s.action(&mut nav, &names, &lens, Action::Group),
+            s.action(&mut nav, &names, &lens, Action::NextSection),
             Reply::Status("section: B".into())
         );
         assert_eq!((s.focus, nav.selected, s.selected(&nav, 0)), (1, 0, 1));
-        s.action(&mut nav, &names, &lens, Action::Group);
+        s.action(&mut nav, &names, &lens, Action::NextSection);
         assert_eq!((s.focus, nav.selected), (0, 1));
         // The filter applies to all and sends every section to its top.
         s.filter(&mut nav, "web".into());

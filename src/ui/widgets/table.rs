@@ -175,3 +175,51 @@ fn cell(line: Line<'_>) -> Cell<'_> {
     let style = line.style;
     Cell::from(inert_line(line)).style(style)
 }
+
+/// Column widths that fit `total` cells of text: each column as wide as
+/// its widest cell (header included), the widest shrunk first while the
+/// row is too long, none below its header or 6.
+pub fn fit_columns(natural: &[usize], headers: &[&str], total: usize) -> Vec<u16> {
+    let mut w: Vec<usize> = natural.to_vec();
+    let gaps = w.len().saturating_sub(1);
+    let room = total.saturating_sub(gaps);
+    while w.iter().sum::<usize>() > room {
+        let (i, &widest) = w
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, v)| **v)
+            .expect("columns");
+        let floor = headers.get(i).map_or(6, |h| h.chars().count().max(6));
+        if widest <= floor {
+            break;
+        }
+        w[i] = widest - 1;
+    }
+    w.into_iter()
+        .map(|v| v.min(u16::MAX as usize) as u16)
+        .collect()
+}
+
+/// `text` in at most `width` columns, ending in `…` when cut.
+pub fn ellipsize(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn columns_shrink_the_widest_first_and_cut_with_an_ellipsis() {
+        let w = fit_columns(&[9, 40, 5], &["NAMESPACE", "NAME", "AGE"], 40);
+        assert_eq!(w, vec![9, 24, 5], "the NAME column gives way");
+        assert_eq!(w.iter().map(|v| *v as usize).sum::<usize>() + 2, 40);
+        assert_eq!(ellipsize("checkout-7d9f", 8), "checkou…");
+        assert_eq!(ellipsize("short", 8), "short");
+    }
+}
