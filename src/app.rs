@@ -391,7 +391,11 @@ async fn event_loop(
                                 )
                                 .await;
                                 let _ = done.send(match fetched {
-                                    Ok(value) => Msg::Fetched(key, value),
+                                    Ok(value) => Msg::Fetched(
+                                        key,
+                                        value,
+                                        "the whole object, as the server holds it now".into(),
+                                    ),
                                     Err(why) => Msg::EffectDone(why),
                                 });
                             });
@@ -400,6 +404,24 @@ async fn event_loop(
                             let _ = done.send(Msg::EffectDone("no live connection".into()));
                         }
                     }
+                }
+                Effect::Reread(key, origin) => {
+                    let done = done_tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let msg = match crate::source::reread::object(&origin, &key) {
+                            Ok(value) => Msg::Fetched(
+                                key,
+                                value,
+                                format!(
+                                    "the whole object, as {}:{} holds it",
+                                    origin.file.display(),
+                                    origin.line
+                                ),
+                            ),
+                            Err(why) => Msg::EffectDone(why),
+                        };
+                        let _ = done.send(msg);
+                    });
                 }
                 Effect::SwitchContext(name) => match &opts.switch {
                     Some(switch) => {

@@ -170,7 +170,7 @@ fn backups_pane_over_the_demo() {
         Some("Schedule/velero/daily-data-pipeline")
     );
     assert_eq!(
-        action(&mut st, &model, Action::Group),
+        action(&mut st, &model, Action::NextSection),
         Outcome::Status("section: Backups".into())
     );
     action(&mut st, &model, Action::Down);
@@ -179,14 +179,14 @@ fn backups_pane_over_the_demo() {
         Some("Backup/velero/hourly-critical-20261120081500")
     );
     for _ in 0..3 {
-        action(&mut st, &model, Action::Group);
+        action(&mut st, &model, Action::NextSection);
     }
     assert_eq!(st.pane::<backups::State>().sections.focus, 4);
     assert_eq!(
         key(&st).map(|k| k.to_string()).as_deref(),
         Some("CronJob/kube-system/etcd-snapshot")
     );
-    action(&mut st, &model, Action::Group);
+    action(&mut st, &model, Action::NextSection);
     assert_eq!(st.pane::<backups::State>().sections.focus, 0);
 
     // `s`: what did not complete first.
@@ -216,14 +216,14 @@ fn backups_pane_over_the_demo() {
     assert!(narrow.contains("daily-data-pipeline LATE 3d5h"), "{narrow}");
     assert!(!narrow.contains("PartiallyFailed"), "{narrow}");
     insta::assert_snapshot!("backups_80x24", narrow);
-    action(&mut st, &model, Action::Group);
+    action(&mut st, &model, Action::NextSection);
     let narrow_backups = render(&st, &model, 80, 24);
     assert!(narrow_backups.contains("[Backups 39]"), "{narrow_backups}");
     assert!(narrow_backups.contains("PartiallyFailed daily-data-pipeline-20261120033000"));
-    action(&mut st, &model, Action::Group);
-    action(&mut st, &model, Action::Group);
-    action(&mut st, &model, Action::Group);
-    action(&mut st, &model, Action::Group);
+    action(&mut st, &model, Action::NextSection);
+    action(&mut st, &model, Action::NextSection);
+    action(&mut st, &model, Action::NextSection);
+    action(&mut st, &model, Action::NextSection);
 
     // 160×48: the five sections stacked.
     let mut mono = state(true);
@@ -371,13 +371,13 @@ fn nodes_pane_over_the_demo() {
         Some("Node/ip-10-0-2-42.eu-west-1.compute.internal")
     );
     filter(&mut st, &model, "");
-    action(&mut st, &model, Action::Group);
+    action(&mut st, &model, Action::NextSection);
     action(&mut st, &model, Action::Bottom);
     assert_eq!(
         key(&st).map(|k| k.to_string()).as_deref(),
         Some("Pod/kube-system/kube-scheduler-ip-10-0-3-10.eu-west-1.compute.internal")
     );
-    action(&mut st, &model, Action::Group);
+    action(&mut st, &model, Action::NextSection);
     for _ in 0..3 {
         action(&mut st, &model, Action::Sort);
     }
@@ -391,7 +391,7 @@ fn nodes_pane_over_the_demo() {
     assert!(narrow.contains("[Nodes 12]"), "{narrow}");
     assert!(narrow.contains("ip-10-0-2-42 NotReady"), "{narrow}");
     insta::assert_snapshot!("nodes_80x24", narrow);
-    action(&mut st, &model, Action::Group);
+    action(&mut st, &model, Action::NextSection);
     let narrow_cp = render(&st, &model, 80, 24);
     assert!(narrow_cp.contains("[Control plane 12]"), "{narrow_cp}");
     assert!(narrow_cp.contains("FAIL 2"), "{narrow_cp}");
@@ -408,7 +408,7 @@ fn nodes_pane_over_the_demo() {
     );
     insta::assert_snapshot!("nodes_control_plane_detail_80x24", detail);
     action(&mut st, &model, Action::Select);
-    action(&mut st, &model, Action::Group);
+    action(&mut st, &model, Action::NextSection);
 
     let mut mono = state(true);
     mono.show("nodes");

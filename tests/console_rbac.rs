@@ -449,8 +449,8 @@ fn pane_keys_detail_and_selection() {
         cx_sel(&st, &m),
         Some(ObjKey::new("ServiceAccount", "shop", "app"))
     );
-    // Enter: the detail lists its effective rules per namespace.
-    key(&mut st, &mut m, KeyCode::Enter);
+    // `i`: the detail lists its effective rules per namespace.
+    key(&mut st, &mut m, KeyCode::Char('i'));
     assert!(st.pane::<rbac::State>().detail);
     let screen = render(&st, &m, 80, 24);
     assert!(screen.contains("namespace shop"), "{screen}");

@@ -368,20 +368,20 @@ fn quotas_filter_sections_and_selection(m: &Model) {
         st.selected_object(&cx),
         Some(ObjKey::new("ResourceQuota", "analytics", "analytics-quota"))
     );
-    let out = st.handle(&cx, PaneEvent::Action(Action::Group));
+    let out = st.handle(&cx, PaneEvent::Action(Action::NextSection));
     assert!(matches!(out, Outcome::Status(_)));
     assert_eq!(
         st.selected_object(&cx),
         Some(ObjKey::new("LimitRange", "analytics", "analytics-limits"))
     );
-    st.handle(&cx, PaneEvent::Action(Action::Group));
+    st.handle(&cx, PaneEvent::Action(Action::NextSection));
     st.handle(&cx, PaneEvent::Filter("DATA-PIPE".into()));
     assert_eq!(
         st.selected_object(&cx),
         Some(ObjKey::new("Namespace", "", "data-pipeline"))
     );
     // Back to the gauges: the filter applies there too (no quota in data-pipeline).
-    st.handle(&cx, PaneEvent::Action(Action::Group));
+    st.handle(&cx, PaneEvent::Action(Action::NextSection));
     assert_eq!(st.selected_object(&cx), None);
     st.handle(&cx, PaneEvent::Filter("full".into()));
     assert_eq!(
@@ -434,7 +434,7 @@ fn autoscaling_sections_and_selection(m: &Model) {
             "fraud-scorer"
         ))
     );
-    st.handle(&cx, PaneEvent::Action(Action::Group));
+    st.handle(&cx, PaneEvent::Action(Action::NextSection));
     assert_eq!(
         sel(&st),
         Some(ObjKey::new(
@@ -444,13 +444,13 @@ fn autoscaling_sections_and_selection(m: &Model) {
         ))
     );
     st.handle(&cx, PaneEvent::Filter(String::new()));
-    st.handle(&cx, PaneEvent::Action(Action::Group));
+    st.handle(&cx, PaneEvent::Action(Action::NextSection));
     st.handle(&cx, PaneEvent::Action(Action::Bottom));
     assert_eq!(
         sel(&st),
         Some(ObjKey::new("NodePool.karpenter.sh", "", "spot-general"))
     );
-    st.handle(&cx, PaneEvent::Action(Action::Group));
+    st.handle(&cx, PaneEvent::Action(Action::NextSection));
     st.handle(&cx, PaneEvent::Action(Action::Bottom));
     assert_eq!(
         sel(&st),
@@ -459,7 +459,7 @@ fn autoscaling_sections_and_selection(m: &Model) {
     st.handle(&cx, PaneEvent::Action(Action::Top));
     assert_eq!(sel(&st), None, "a zone is not an object");
     // Around again to the HPAs, with their selection kept.
-    st.handle(&cx, PaneEvent::Action(Action::Group));
+    st.handle(&cx, PaneEvent::Action(Action::NextSection));
     assert_eq!(st.section(), autoscaling::Section::Hpas);
 }
 
@@ -521,7 +521,7 @@ fn autoscaling_render_80x24(m: &Model) {
 
     let mut sections = Vec::new();
     for _ in 0..3 {
-        s.handle(m, PaneEvent::Action(Action::Group));
+        s.handle(m, PaneEvent::Action(Action::NextSection));
         sections.push(render(&s, m, 80, 24));
     }
     assert!(

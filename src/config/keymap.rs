@@ -380,6 +380,16 @@ impl Keymap {
             .map_or("", |b| b.description)
     }
 
+    /// The first key of an action (the footer's hint).
+    pub fn first_key_of(&self, action: Action) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.action == action)
+            .and_then(|b| b.keys.first())
+            .map(key_name)
+            .unwrap_or_default()
+    }
+
     pub fn keys_of(&self, action: Action) -> String {
         self.bindings
             .iter()

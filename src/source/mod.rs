@@ -7,6 +7,7 @@ pub mod demo;
 pub mod event;
 pub mod live;
 pub mod loading;
+pub mod reread;
 pub mod snapshot;
 mod yaml;
 

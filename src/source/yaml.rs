@@ -72,7 +72,7 @@ pub(super) fn parse(path: &Arc<Path>, text: &str, opts: &LoadOptions, out: &mut 
 
 /// The documents of a file: the 1-based line where each starts and its text
 /// (a `--- ` marker's line is the document's first line, without the marker).
-fn documents(text: &str) -> Vec<(usize, &str)> {
+pub(crate) fn documents(text: &str) -> Vec<(usize, &str)> {
     // Lines that start with a marker's three characters; few in any file.
     let mut candidates: Vec<usize> = ["\n---", "\n..."]
         .iter()
@@ -267,7 +267,7 @@ impl Doc<'_> {
     }
 }
 
-fn parser_options(opts: &LoadOptions) -> serde_saphyr::Options {
+pub(crate) fn parser_options(opts: &LoadOptions) -> serde_saphyr::Options {
     let mut budget = Budget::default();
     // The reader bounds the file size; without aliases a document cannot
     // hold more nodes, events or scalar bytes than it has bytes.

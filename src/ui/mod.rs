@@ -58,7 +58,8 @@ pub fn draw(f: &mut Frame, state: &State, model: &Model) {
             title,
             text,
             scroll,
-        }) => popups::yaml::draw(f, body, theme, title, text, *scroll),
+            search,
+        }) => popups::yaml::draw(f, body, theme, title, text, *scroll, search),
         None => {}
     }
     if let Some(input) = &state.input
@@ -140,7 +141,7 @@ fn draw_footer(f: &mut Frame, area: Rect, state: &State) {
     let km = &state.keymap;
     // The focused view's or pane's keys, then the ones everywhere; what
     // does not fit is in `?`.
-    let mut hints: Vec<(Action, &str)> = Vec::new();
+    let mut hints: Vec<(Action, &str)> = vec![(Action::Help, "help")];
     if state.stack.is_empty() {
         hints.push((Action::Select, "open"));
         for (a, _) in state.active_pane().hints() {
@@ -153,7 +154,6 @@ fn draw_footer(f: &mut Frame, area: Rect, state: &State) {
             (Action::Command, "cmd"),
             (Action::Yaml, "yaml"),
             (Action::Export, "export"),
-            (Action::Help, "help"),
             (Action::Quit, "quit"),
         ]);
     } else {
@@ -165,13 +165,12 @@ fn draw_footer(f: &mut Frame, area: Rect, state: &State) {
             (Action::Related, "findings"),
             (Action::Yaml, "yaml"),
             (Action::Filter, "search/filter"),
-            (Action::Help, "help"),
         ]);
     }
     let mut spans = Vec::new();
     let mut used = 0;
     for (a, label) in hints {
-        let key = format!("<{}>", km.keys_of(a));
+        let key = format!("<{}>", km.first_key_of(a));
         let text = format!(" {label}  ");
         used += key.chars().count() + text.chars().count();
         if used > area.width as usize {

@@ -30,8 +30,9 @@ pub enum Msg {
     Tick,
     /// An effect finished; the line says how (e.g. where an export went).
     EffectDone(String),
-    /// An object as the server holds it now (`Effect::Fetch`), as JSON.
-    Fetched(ObjKey, serde_json::Value),
+    /// An object read whole (`Effect::Fetch`, `Effect::Reread`), as JSON,
+    /// with the YAML view's first line saying where from.
+    Fetched(ObjKey, serde_json::Value, String),
 }
 
 /// Work `update` asks the event loop to do.
@@ -53,6 +54,9 @@ pub enum Effect {
     /// Fetch the object, whole and current, from the live server; it comes
     /// back as `Msg::Fetched` (or an `EffectDone` saying why not).
     Fetch(ObjKey, String),
+    /// Read the object whole from its snapshot file, off the loop; it comes
+    /// back as `Msg::Fetched` (or an `EffectDone` saying why not).
+    Reread(ObjKey, crate::model::Origin),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +71,9 @@ pub struct Input {
     pub text: TextArea<'static>,
     /// Completion candidates for the command palette.
     pub completions: Vec<String>,
+    /// While `tab` cycles: the candidates it cycles through, and the one
+    /// shown.
+    pub cycle: Option<(Vec<String>, usize)>,
 }
 
 impl Input {
@@ -83,6 +90,8 @@ pub enum Overlay {
         title: String,
         text: String,
         scroll: u16,
+        /// The `/` search (`n`/`N` move between matches).
+        search: String,
     },
 }
 
@@ -276,15 +285,12 @@ fn transition(state: &mut State, model: &mut Model, msg: Msg) -> Vec<Effect> {
             state.status = Some(line);
             Vec::new()
         }
-        Msg::Fetched(key, value) => {
+        Msg::Fetched(key, value, from) => {
             // Shown only if its YAML view is still open.
             if let Some(Overlay::Yaml { title, text, .. }) = &mut state.overlay
                 && *title == key.to_string()
             {
-                *text = crate::model::yaml::render_value(
-                    value,
-                    Some("# the whole object, as the server holds it now\n"),
-                );
+                *text = crate::model::yaml::render_value(value, Some(&format!("# {from}\n")));
             }
             Vec::new()
         }
@@ -313,13 +319,40 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     };
     if let Some(overlay) = &mut state.overlay {
         // `q` and `esc` close an overlay: only the top level quits.
+        let page = state.size.1.saturating_sub(6).max(1);
         match (overlay, action) {
+            (Overlay::Yaml { search, .. }, Action::Back) if !search.is_empty() => search.clear(),
             (_, Action::Back | Action::Help | Action::Select | Action::Quit) => {
                 state.overlay = None
             }
-            (Overlay::Help { scroll } | Overlay::Yaml { scroll, .. }, a) => {
-                *scroll = scroll_by(*scroll, a)
+            (Overlay::Yaml { search, .. }, Action::Filter) => {
+                let mut text = TextArea::new(vec![search.clone()]);
+                text.move_cursor(ratatui_textarea::CursorMove::End);
+                state.input = Some(Input {
+                    kind: InputKind::Filter,
+                    text,
+                    completions: Vec::new(),
+                    cycle: None,
+                });
             }
+            (
+                Overlay::Yaml {
+                    text,
+                    scroll,
+                    search,
+                    ..
+                },
+                a @ (Action::NextMatch | Action::PrevMatch),
+            ) => match next_match(text, search, *scroll, a == Action::NextMatch) {
+                Some(line) => *scroll = line,
+                None if search.is_empty() => state.status = Some("/ to search".into()),
+                None => state.status = Some(format!("no match for {search:?}")),
+            },
+            (Overlay::Yaml { text, scroll, .. }, a) => {
+                let last = (text.lines().count() as u16).saturating_sub(page);
+                *scroll = scroll_by(*scroll, a, page, last)
+            }
+            (Overlay::Help { scroll }, a) => *scroll = scroll_by(*scroll, a, page, u16::MAX),
         }
         return Vec::new();
     }
@@ -374,6 +407,7 @@ fn on_key_action(state: &mut State, model: &mut Model, action: Action) -> Vec<Ef
                 kind: InputKind::Filter,
                 text,
                 completions: Vec::new(),
+                cycle: None,
             });
         }
         Action::Command => {
@@ -381,6 +415,7 @@ fn on_key_action(state: &mut State, model: &mut Model, action: Action) -> Vec<Ef
                 kind: InputKind::Command,
                 text: TextArea::default(),
                 completions: complete(model, &state.contexts, ""),
+                cycle: None,
             })
         }
         Action::Yaml => match state.selected_object(model) {
@@ -388,19 +423,30 @@ fn on_key_action(state: &mut State, model: &mut Model, action: Action) -> Vec<Ef
                 Some(obj) => {
                     let live = model.store.info.source == "live";
                     let text = crate::model::yaml::render(obj);
+                    // What the store holds until the whole object is read:
+                    // from the server, or from the snapshot's file.
+                    let (note, effect) = match (&obj.origin, live) {
+                        (_, true) => (
+                            "# fetching the current object from the server…\n".to_string(),
+                            Some(Effect::Fetch(key.clone(), obj.api_version.clone())),
+                        ),
+                        (Some(origin), false) => (
+                            format!(
+                                "# reading the whole object from {}:{}…\n",
+                                origin.file.display(),
+                                origin.line
+                            ),
+                            Some(Effect::Reread(key.clone(), origin.clone())),
+                        ),
+                        (None, false) => (String::new(), None),
+                    };
                     state.overlay = Some(Overlay::Yaml {
                         title: key.to_string(),
-                        // What the store holds until the server answers.
-                        text: if live {
-                            format!("# fetching the current object from the server…\n{text}")
-                        } else {
-                            text
-                        },
+                        text: format!("{note}{text}"),
                         scroll: 0,
+                        search: String::new(),
                     });
-                    if live {
-                        return vec![Effect::Fetch(key, obj.api_version.clone())];
-                    }
+                    return effect.into_iter().collect();
                 }
                 None => state.status = Some(format!("{key} is not in the store")),
             },
@@ -483,14 +529,40 @@ fn apply_reply(state: &mut State, model: &Model, reply: Reply) {
     }
 }
 
-fn scroll_by(scroll: u16, action: Action) -> u16 {
-    match action {
+/// A scroll position after a key: paging and `g`/`G` stop at the ends.
+fn scroll_by(scroll: u16, action: Action, page: u16, last: u16) -> u16 {
+    let to = match action {
         Action::Down => scroll.saturating_add(1),
         Action::Up => scroll.saturating_sub(1),
-        Action::PageDown => scroll.saturating_add(10),
-        Action::PageUp => scroll.saturating_sub(10),
+        Action::PageDown => scroll.saturating_add(page),
+        Action::PageUp => scroll.saturating_sub(page),
         Action::Top => 0,
+        Action::Bottom => last,
         _ => scroll,
+    };
+    to.min(last)
+}
+
+/// The line of the next (or previous) match of `search` after (before)
+/// line `from`, wrapping around.
+pub fn next_match(text: &str, search: &str, from: u16, forward: bool) -> Option<u16> {
+    if search.is_empty() {
+        return None;
+    }
+    let hits: Vec<u16> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| crate::ui::widgets::table::contains_ignore_case(l, search))
+        .map(|(i, _)| i.min(u16::MAX as usize) as u16)
+        .collect();
+    if forward {
+        hits.iter().find(|&&i| i > from).or(hits.first()).copied()
+    } else {
+        hits.iter()
+            .rev()
+            .find(|&&i| i < from)
+            .or(hits.last())
+            .copied()
     }
 }
 
@@ -512,14 +584,38 @@ fn on_input_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effe
                 InputKind::Command => return run_command(state, model, &value),
             }
         }
-        KeyCode::Tab if input.kind == InputKind::Command => {
-            if let Some(first) = input.completions.first().cloned() {
-                input.text = TextArea::new(vec![first]);
+        // `tab` and `shift-tab` cycle through the candidates.
+        KeyCode::Tab | KeyCode::BackTab if input.kind == InputKind::Command => {
+            let (list, i) = match input.cycle.take() {
+                Some((list, i)) if !list.is_empty() => {
+                    let n = list.len();
+                    let next = if key.code == KeyCode::Tab {
+                        (i + 1) % n
+                    } else {
+                        (i + n - 1) % n
+                    };
+                    (list, next)
+                }
+                _ => (input.completions.clone(), 0),
+            };
+            if let Some(pick) = list.get(i).cloned() {
+                input.text = TextArea::new(vec![pick]);
                 input.text.move_cursor(ratatui_textarea::CursorMove::End);
-                input.completions = complete(model, &state.contexts, &input.value());
+                input.completions = list.clone();
+                input.cycle = Some((list, i));
+            }
+        }
+        // `ctrl-u` clears the line, as in a shell.
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            input.text = TextArea::default();
+            input.cycle = None;
+            match input.kind {
+                InputKind::Filter => set_filter(state, model, String::new()),
+                InputKind::Command => input.completions = complete(model, &state.contexts, ""),
             }
         }
         _ => {
+            input.cycle = None;
             input.text.input(key);
             let value = input.value();
             match input.kind {
@@ -532,6 +628,20 @@ fn on_input_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effe
 }
 
 fn set_filter(state: &mut State, model: &Model, value: String) {
+    if let Some(Overlay::Yaml {
+        text,
+        scroll,
+        search,
+        ..
+    }) = &mut state.overlay
+    {
+        // The first match at or after the top line.
+        if let Some(line) = next_match(text, &value, scroll.saturating_sub(1), true) {
+            *scroll = line;
+        }
+        *search = value;
+        return;
+    }
     let cx = Cx {
         model,
         theme: &state.theme,
@@ -548,54 +658,133 @@ fn set_filter(state: &mut State, model: &Model, value: String) {
 /// Candidates for what is typed so far: command names, then arguments
 /// (namespaces, check ids, pane names).
 pub fn complete(model: &Model, contexts: &[String], typed: &str) -> Vec<String> {
-    let words: Vec<&str> = typed.split_whitespace().collect();
-    let trailing_space = typed.ends_with(' ');
-    let (cmd, arg) = match (words.as_slice(), trailing_space) {
-        ([], _) => ("", None),
-        ([c], false) => (*c, None),
-        ([c], true) => (*c, Some("")),
-        ([c, a], false) => (*c, Some(*a)),
-        _ => return Vec::new(),
+    let mut words: Vec<&str> = typed.split_whitespace().collect();
+    // The word being completed (empty after a space) and the ones before.
+    let prefix = if typed.ends_with(' ') || words.is_empty() {
+        ""
+    } else {
+        words.pop().unwrap_or("")
     };
-    let Some(prefix) = arg else {
-        return COMMANDS
+    let candidates: Vec<String> = match words.as_slice() {
+        [] => COMMANDS
             .iter()
-            .filter(|(name, _)| name.starts_with(cmd))
-            .map(|(name, _)| format!("{name} "))
-            .collect();
-    };
-    let candidates: Vec<String> = match cmd {
-        "ns" => std::iter::once("all".to_string())
+            .map(|(name, _)| name.to_string())
+            // Kinds for the browser once something is typed.
+            .chain(
+                crate::view::objects::ALIASES
+                    .iter()
+                    .filter(|_| !prefix.is_empty())
+                    .map(|(a, _)| a.to_string()),
+            )
+            .collect(),
+        ["ns"] => std::iter::once("all".to_string())
             .chain(model.store.namespaces())
             .collect(),
-        "ctx" => contexts.to_vec(),
-        "check" => crate::checks::catalog()
+        ["ctx"] => contexts.to_vec(),
+        ["check"] => crate::checks::catalog()
             .iter()
             .map(|c| c.id.to_string())
             .collect(),
-        "pane" => panes::registry()
+        ["pane"] => panes::registry()
             .iter()
             .map(|p| p.slug().to_string())
             .collect(),
-        "export" => crate::report::FORMATS
+        ["export"] => crate::report::FORMATS
             .iter()
             .map(|f| f.name.to_string())
             .collect(),
-        "who-can" => [
-            "get", "list", "watch", "create", "update", "patch", "delete", "*",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        ["who-can"] => WHO_CAN_VERBS.iter().map(|s| s.to_string()).collect(),
+        ["who-can", _] => WHO_CAN_RESOURCES
+            .iter()
+            .map(|s| s.to_string())
+            .chain(model.store.kinds().iter().map(|k| {
+                let kind = k.split('.').next().unwrap_or(k).to_ascii_lowercase();
+                format!("{kind}s")
+            }))
+            .collect(),
+        ["who-can", _, ..] if words.last() == Some(&"-n") => {
+            model.store.namespaces().into_iter().collect()
+        }
+        ["who-can", _, _, ..] => vec!["-n".to_string()],
         _ => Vec::new(),
     };
-    candidates
+    let head: String = words.iter().map(|w| format!("{w} ")).collect();
+    // Prefix matches first, then the names that contain what is typed.
+    let mut starts: Vec<String> = Vec::new();
+    let mut contains: Vec<String> = Vec::new();
+    for c in candidates {
+        if starts.contains(&c) || contains.contains(&c) {
+            continue;
+        }
+        if c.starts_with(prefix) {
+            starts.push(c);
+        } else if crate::ui::widgets::table::contains_ignore_case(&c, prefix) {
+            contains.push(c);
+        }
+    }
+    starts
         .into_iter()
-        .filter(|c| c.starts_with(prefix))
+        .chain(contains)
         .take(50)
-        .map(|c| format!("{cmd} {c}"))
+        .map(|c| {
+            // A command takes an argument: the space is part of it.
+            let space = if words.is_empty() { " " } else { "" };
+            format!("{head}{c}{space}")
+        })
         .collect()
 }
+
+/// The verbs `:who-can` completes.
+const WHO_CAN_VERBS: &[&str] = &[
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "impersonate",
+    "bind",
+    "escalate",
+    "*",
+];
+
+/// The resources `:who-can` completes first (then the store's kinds).
+const WHO_CAN_RESOURCES: &[&str] = &[
+    "pods",
+    "pods/exec",
+    "pods/log",
+    "pods/portforward",
+    "pods/attach",
+    "deployments",
+    "deployments/scale",
+    "statefulsets",
+    "daemonsets",
+    "replicasets",
+    "jobs",
+    "cronjobs",
+    "services",
+    "secrets",
+    "configmaps",
+    "persistentvolumeclaims",
+    "nodes",
+    "nodes/proxy",
+    "namespaces",
+    "serviceaccounts",
+    "serviceaccounts/token",
+    "roles",
+    "rolebindings",
+    "clusterroles",
+    "clusterrolebindings",
+    "networkpolicies",
+    "ingresses",
+    "events",
+    "horizontalpodautoscalers",
+    "poddisruptionbudgets",
+    "resourcequotas",
+    "*",
+];
 
 fn run_command(state: &mut State, model: &mut Model, line: &str) -> Vec<Effect> {
     let words: Vec<&str> = line.split_whitespace().collect();

@@ -146,10 +146,16 @@ fn boxed<'a>(cx: &Cx, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
 
 pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
     let large = area.height >= 36 && area.width >= 120;
+    // The source box (kinds forbidden or failing) whenever it fits.
+    let source_height = if area.height >= 26 {
+        9.min(area.height - 17)
+    } else {
+        0
+    };
     let [top, middle, bottom] = Layout::vertical([
         Constraint::Length(11),
         Constraint::Min(6),
-        Constraint::Length(if large { 9 } else { 0 }),
+        Constraint::Length(source_height),
     ])
     .areas(area);
     if large {
@@ -162,7 +168,6 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
         draw_scores(f, score, cx);
         draw_counts(f, counts, cx, false);
         draw_trend(f, trend, cx);
-        draw_source(f, bottom, cx, st);
     } else {
         let [score, counts] =
             Layout::horizontal([Constraint::Min(40), Constraint::Length(30)]).areas(top);
@@ -173,6 +178,9 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(middle);
     draw_changes(f, changes_area, cx, st);
     draw_gains(f, gains_area, cx, st);
+    if source_height > 0 {
+        draw_source(f, bottom, cx, st);
+    }
 }
 
 /// Per-category scores as horizontal gauges; the number and the word carry
@@ -352,11 +360,11 @@ fn draw_changes(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {
             ChangeKind::New | ChangeKind::Worse => theme.error,
             ChangeKind::Better | ChangeKind::Resolved => theme.pass,
         };
-        let sev = Style::from(match c.t.severity {
+        let sev = match c.t.severity {
             crate::config::severity::Severity::Error => theme.error,
             crate::config::severity::Severity::Warning => theme.warning,
             crate::config::severity::Severity::Info => theme.info,
-        });
+        };
         let s = &c.t.subject;
         let object = match &s.namespace {
             Some(ns) => format!("{ns}/{}", s.name),
