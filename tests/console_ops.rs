@@ -399,7 +399,7 @@ fn nodes_pane_over_the_demo() {
     action(&mut st, &model, Action::Top);
     action(&mut st, &model, Action::Down);
     action(&mut st, &model, Action::Down);
-    action(&mut st, &model, Action::Select);
+    action(&mut st, &model, Action::Detail);
     let detail = render(&st, &model, 80, 24);
     assert!(detail.contains("Detail"), "{detail}");
     assert!(

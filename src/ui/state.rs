@@ -453,13 +453,16 @@ fn on_key_action(state: &mut State, model: &mut Model, action: Action) -> Vec<Ef
             None => state.status = Some("no object selected".into()),
         },
         Action::Export => return export(state, model, "markdown"),
-        // `esc` clears an applied filter, then the namespace narrowing.
-        Action::Back if !state.filter().is_empty() => set_filter(state, model, String::new()),
+        // `esc` closes the pane's own detail first, then clears an applied
+        // filter, then the namespace narrowing.
         Action::Back if state.namespace.is_some() && state.active_pane().filter().is_empty() => {
             state.namespace = None;
         }
         other => match state.handle(model, PaneEvent::Action(other)) {
             Outcome::Command(line) => return run_command(state, model, &line),
+            Outcome::Ignored if other == Action::Back && !state.filter().is_empty() => {
+                set_filter(state, model, String::new())
+            }
             outcome => apply_outcome(state, outcome),
         },
     }

@@ -443,11 +443,11 @@ mod tests {
     fn a_crash_looping_pod_reads_as_kubectl_shows_it() {
         let s = store(
             "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\n\
-             spec: {nodeName: n1, containers: [{name: c, image: x}, {name: d, image: y}]}\n\
+             spec: {nodeName: n1, containers: [{name: c, image: x}, {name: d, image: 'yy'}]}\n\
              status:\n  phase: Running\n  containerStatuses:\n\
              \x20 - {name: c, ready: false, restartCount: 7, image: x, imageID: '', \
              state: {waiting: {reason: CrashLoopBackOff}}}\n\
-             \x20 - {name: d, ready: true, restartCount: 1, image: y, imageID: '', \
+             \x20 - {name: d, ready: true, restartCount: 1, image: 'yy', imageID: '', \
              state: {running: {}}}\n",
         );
         let p = s.get_named("Pod", "a", "p").unwrap();
