@@ -22,7 +22,7 @@ use crate::checks::engine::{Engine, Findings, Selection};
 use crate::checks::score::{Gain, Scores};
 use crate::config::Config;
 use crate::source::Event;
-use crate::store::{Change, ClusterStore, KindStatus};
+use crate::store::{Change, ClusterStore};
 
 /// How many "what would raise the score most" entries the console shows.
 const GAINS: usize = 40;
@@ -156,11 +156,7 @@ impl Checker {
                         self.now = now;
                     }
                 }
-                self.reading |= self
-                    .store
-                    .statuses()
-                    .iter()
-                    .any(|(_, s)| matches!(s, KindStatus::Syncing { .. }));
+                self.reading |= self.store.listing();
                 let changes: Vec<Change> = self.changes.try_iter().collect();
                 // Every check is run anew when a kind became readable or
                 // unreadable (a live source's list ended, or was forbidden),

@@ -167,13 +167,18 @@ impl Results {
             if old.as_slice() == new {
                 continue; // re-checked, same results
             }
-            let kept = |rs: &[Arc<CheckResult>]| -> Vec<Arc<CheckResult>> {
-                rs.iter()
-                    .filter(|r| !rebuilt.contains(&self.position(r.check)))
-                    .cloned()
-                    .collect()
-            };
-            timeline::transitions(&kept(old), &kept(new), transitions);
+            // A rebuilt bucket's transitions were found above.
+            if rebuilt.is_empty() {
+                timeline::transitions(old, new, transitions);
+            } else {
+                let kept = |rs: &[Arc<CheckResult>]| -> Vec<Arc<CheckResult>> {
+                    rs.iter()
+                        .filter(|r| !rebuilt.contains(&self.position(r.check)))
+                        .cloned()
+                        .collect()
+                };
+                timeline::transitions(&kept(old), &kept(new), transitions);
+            }
             for r in old {
                 let b = self.position(r.check);
                 if rebuilt.contains(&b) {

@@ -168,7 +168,9 @@ impl Timeline {
     /// Records `transitions` as heard `at`: a finding's earlier change
     /// gives way to its new one.
     pub fn record(&mut self, at: Timestamp, transitions: Vec<Transition>) {
-        for t in transitions {
+        // Of a burst, only the last `KEEP` can stay.
+        let skip = transitions.len().saturating_sub(KEEP);
+        for t in transitions.into_iter().skip(skip) {
             self.changes
                 .retain(|c| !(c.t.check == t.check && c.t.subject == t.subject));
             self.changes.push_front(Change { at, t });
@@ -178,18 +180,6 @@ impl Timeline {
 
     pub fn iter(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter()
-    }
-
-    pub fn len(&self) -> usize {
-        self.changes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
-    }
-
-    pub fn get(&self, i: usize) -> Option<&Change> {
-        self.changes.get(i)
     }
 }
 
@@ -211,33 +201,28 @@ pub struct Trend {
 }
 
 impl Trend {
-    /// Adds a point; one at the same time as the last replaces it.
+    /// Adds a point. One at the time of the last replaces it, and so does
+    /// one that extends a flat stretch (it needs its two ends only).
     pub fn push(&mut self, p: Point) {
-        match self.points.last_mut() {
-            Some(last) if last.at == p.at => *last = p,
-            Some(last) if last.errors == p.errors && last.score == p.score => {
-                // A flat stretch needs its two ends only.
-                if self.points.len() >= 2 {
-                    let n = self.points.len();
-                    let prev = self.points[n - 2];
-                    if prev.errors == p.errors && prev.score == p.score {
-                        self.points[n - 1] = p;
-                        return;
-                    }
-                }
-                self.points.push(p)
-            }
-            _ => self.points.push(p),
+        let same = |a: &Point| a.errors == p.errors && a.score == p.score;
+        let n = self.points.len();
+        let replaces = match self.points.as_slice() {
+            [.., last] if last.at == p.at => true,
+            [.., prev, last] => same(prev) && same(last),
+            _ => false,
+        };
+        if replaces {
+            self.points[n - 1] = p;
+            return;
         }
+        self.points.push(p);
         if self.points.len() > TREND_POINTS {
-            let mut keep = true;
+            // Every other point goes; the newest stays.
             let last = self.points.len() - 1;
             let mut i = 0;
             self.points.retain(|_| {
-                let k = keep || i == last;
-                keep = !keep;
                 i += 1;
-                k
+                (i - 1) % 2 == 0 || i - 1 == last
             });
         }
     }

@@ -430,6 +430,14 @@ impl ClusterStore {
         })
     }
 
+    /// Whether any kind is still being listed.
+    pub fn listing(&self) -> bool {
+        self.objects
+            .values()
+            .flatten()
+            .any(|e| matches!(e.status, Some(KindStatus::Syncing { .. })))
+    }
+
     pub fn statuses(&self) -> Vec<(String, &KindStatus)> {
         let mut out: Vec<(String, &KindStatus)> = self
             .objects
