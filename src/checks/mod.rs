@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, ConfigError, toml_key};
 // Defined beside the config that reads it (see `config::severity`).
 pub use crate::config::severity::Severity;
-use crate::model::{Name, ObjRef, Object};
+use crate::model::{Name, ObjKey, ObjRef, Object};
 use crate::store::ClusterStore;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -150,6 +150,15 @@ impl Subject {
     /// The cluster as a whole (cluster-wide checks).
     pub fn cluster() -> Subject {
         Subject::cluster_scoped("Cluster", "cluster")
+    }
+
+    /// The key of the object the subject is (its kind is a kind label).
+    pub fn key(&self) -> ObjKey {
+        ObjKey::new(
+            &self.kind,
+            self.namespace.as_deref().unwrap_or(""),
+            &self.name,
+        )
     }
 
     /// The namespace the subject belongs to (a Namespace belongs to itself).

@@ -681,11 +681,11 @@ fn node_of(obj: &crate::model::Object) -> Option<&str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::source::snapshot::{LoadOptions, load_str};
 
-    fn store(yaml: &str) -> ClusterStore {
+    pub(crate) fn store(yaml: &str) -> ClusterStore {
         load_str(
             std::path::Path::new("t.yaml"),
             yaml,

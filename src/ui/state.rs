@@ -77,6 +77,18 @@ pub struct Input {
 }
 
 impl Input {
+    /// The `/` line, holding the filter or search applied now.
+    pub fn filter(applied: &str) -> Input {
+        let mut text = TextArea::new(vec![applied.to_string()]);
+        text.move_cursor(ratatui_textarea::CursorMove::End);
+        Input {
+            kind: InputKind::Filter,
+            text,
+            completions: Vec::new(),
+            cycle: None,
+        }
+    }
+
     pub fn value(&self) -> String {
         self.text.lines().first().cloned().unwrap_or_default()
     }
@@ -326,14 +338,7 @@ fn on_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {
                 state.overlay = None
             }
             (Overlay::Yaml { search, .. }, Action::Filter) => {
-                let mut text = TextArea::new(vec![search.clone()]);
-                text.move_cursor(ratatui_textarea::CursorMove::End);
-                state.input = Some(Input {
-                    kind: InputKind::Filter,
-                    text,
-                    completions: Vec::new(),
-                    cycle: None,
-                });
+                state.input = Some(Input::filter(search))
             }
             (
                 Overlay::Yaml {
@@ -386,30 +391,14 @@ fn on_key_action(state: &mut State, model: &mut Model, action: Action) -> Vec<Ef
         // `enter` on a row opens its object; rows that stand for no stored
         // object (a node group, the cluster) keep the pane's own meaning.
         Action::Select | Action::Pods | Action::Events | Action::Related
-            if state
+            if let Some(reply) = state
                 .selected_object(model)
-                .is_some_and(|k| model.store.get(&k).is_some()) =>
+                .filter(|k| model.store.get(k).is_some())
+                .and_then(|key| views::on_object(&state.cx(model), action, key)) =>
         {
-            let key = state.selected_object(model).expect("checked");
-            let cx = state.cx(model);
-            let reply = match action {
-                Action::Pods => views::pods_of(&cx, &key),
-                Action::Events => views::events_of(&cx, &key),
-                Action::Related => Reply::Findings(key.name.to_string()),
-                _ => Reply::Open(views::OpenView::Object(key)),
-            };
             apply_reply(state, model, reply);
         }
-        Action::Filter => {
-            let mut text = TextArea::new(vec![state.filter().to_string()]);
-            text.move_cursor(ratatui_textarea::CursorMove::End);
-            state.input = Some(Input {
-                kind: InputKind::Filter,
-                text,
-                completions: Vec::new(),
-                cycle: None,
-            });
-        }
+        Action::Filter => state.input = Some(Input::filter(state.filter())),
         Action::Command => {
             state.input = Some(Input {
                 kind: InputKind::Command,
@@ -552,21 +541,14 @@ pub fn next_match(text: &str, search: &str, from: u16, forward: bool) -> Option<
     if search.is_empty() {
         return None;
     }
-    let hits: Vec<u16> = text
+    let hits: Vec<usize> = text
         .lines()
         .enumerate()
         .filter(|(_, l)| crate::ui::widgets::table::contains_ignore_case(l, search))
-        .map(|(i, _)| i.min(u16::MAX as usize) as u16)
+        .map(|(i, _)| i)
         .collect();
-    if forward {
-        hits.iter().find(|&&i| i > from).or(hits.first()).copied()
-    } else {
-        hits.iter()
-            .rev()
-            .find(|&&i| i < from)
-            .or(hits.last())
-            .copied()
-    }
+    let hit = crate::ui::widgets::table::next_hit(&hits, from as usize, forward)?;
+    Some(hit.min(u16::MAX as usize) as u16)
 }
 
 fn on_input_key(state: &mut State, model: &mut Model, key: KeyEvent) -> Vec<Effect> {

@@ -427,17 +427,8 @@ pub fn events_about<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::snapshot::{LoadOptions, load_str};
-
-    fn store(yaml: &str) -> ClusterStore {
-        load_str(
-            std::path::Path::new("t.yaml"),
-            yaml,
-            &LoadOptions::default(),
-        )
-        .unwrap()
-        .into_store()
-    }
+    /// The store's own test helper: a store of one YAML text.
+    use crate::store::tests::store;
 
     #[test]
     fn a_crash_looping_pod_reads_as_kubectl_shows_it() {

@@ -116,12 +116,7 @@ pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
     }
     let list = changes(cx);
     let c = list.get(st.selected[CHANGES].min(list.len().saturating_sub(1)))?;
-    let s = &c.t.subject;
-    Some(ObjKey::new(
-        &s.kind,
-        s.namespace.as_deref().unwrap_or(""),
-        &s.name,
-    ))
+    Some(c.t.subject.key())
 }
 
 fn score_style(cx: &Cx, score: Option<f64>) -> Style {

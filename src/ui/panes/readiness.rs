@@ -235,13 +235,7 @@ pub fn selected(cx: &Cx, st: &State) -> Option<Arc<CheckResult>> {
 }
 
 pub fn selected_object(cx: &Cx, st: &State) -> Option<ObjKey> {
-    let r = selected(cx, st)?;
-    let s = &r.subject;
-    Some(ObjKey::new(
-        &s.kind,
-        s.namespace.as_deref().unwrap_or(""),
-        &s.name,
-    ))
+    Some(selected(cx, st)?.subject.key())
 }
 
 pub fn draw(f: &mut Frame, area: Rect, cx: &Cx, st: &State) {

@@ -8,8 +8,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::config::keymap::Action;
-use crate::model::ObjKey;
+use crate::model::{ObjKey, ObjRef};
+use crate::store::ClusterStore;
 use crate::ui::panes::Cx;
+use crate::ui::widgets::table::{Nav, next_hit};
 use crate::view::objects;
 
 pub enum View {
@@ -44,50 +46,57 @@ impl OpenView {
     }
 }
 
-/// The view of `key`'s pods (`p`).
-pub fn pods_of(cx: &Cx, key: &ObjKey) -> Reply {
-    let Some(obj) = cx.model.store.get(key) else {
-        return Reply::Status(format!("{key} is not in the store"));
-    };
-    let keys = objects::pods_for(&cx.model.store, obj)
-        .into_iter()
-        .map(|p| p.key.clone())
-        .collect();
-    Reply::Open(OpenView::Browse {
-        kind: "Pod".into(),
-        scope: browse::Scope {
-            title: format!("pods of {key}"),
-            keys,
-        },
+/// What `enter`, `p`, `v` and `r` do on an object, wherever it is selected
+/// (a pane's row, a browser's row, an object view); `None` for other keys.
+pub fn on_object(cx: &Cx, action: Action, key: ObjKey) -> Option<Reply> {
+    Some(match action {
+        Action::Select => Reply::Open(OpenView::Object(key)),
+        Action::Pods => related(cx, &key, "Pod", "pods", |store, obj| {
+            objects::pods_for(store, obj)
+                .into_iter()
+                .map(|p| p.key.clone())
+                .collect()
+        }),
+        // The events about it and, for a workload or Service, about its
+        // pods and the objects it owns.
+        Action::Events => related(cx, &key, "Event", "events", |store, obj| {
+            let mut about: Vec<ObjKey> = vec![obj.key.clone()];
+            if !obj.key.is("Node") && !obj.key.is("Pod") {
+                about.extend(
+                    objects::pods_for(store, obj)
+                        .into_iter()
+                        .map(|p| p.key.clone()),
+                );
+                about.extend(store.children_of(&obj.key).map(|c| c.key.clone()));
+            }
+            let refs: Vec<&ObjKey> = about.iter().collect();
+            objects::events_about(store, &refs)
+                .into_iter()
+                .map(|(e, _)| e.key.clone())
+                .collect()
+        }),
+        Action::Related => Reply::Findings(key.name.to_string()),
+        _ => return None,
     })
 }
 
-/// The view of the events about `key` and, for a workload or Service, about
-/// its pods (`v`).
-pub fn events_of(cx: &Cx, key: &ObjKey) -> Reply {
+/// A browser of `kind` over the objects `keys` finds for `key`.
+fn related(
+    cx: &Cx,
+    key: &ObjKey,
+    kind: &str,
+    what: &str,
+    keys: impl Fn(&ClusterStore, &ObjRef) -> Vec<ObjKey>,
+) -> Reply {
     let store = &cx.model.store;
     let Some(obj) = store.get(key) else {
         return Reply::Status(format!("{key} is not in the store"));
     };
-    let mut about: Vec<ObjKey> = vec![key.clone()];
-    if !key.is("Node") && !key.is("Pod") {
-        about.extend(
-            objects::pods_for(store, obj)
-                .into_iter()
-                .map(|p| p.key.clone()),
-        );
-        about.extend(store.children_of(key).map(|c| c.key.clone()));
-    }
-    let refs: Vec<&ObjKey> = about.iter().collect();
-    let keys = objects::events_about(store, &refs)
-        .into_iter()
-        .map(|(e, _)| e.key.clone())
-        .collect();
     Reply::Open(OpenView::Browse {
-        kind: "Event".into(),
+        kind: kind.into(),
         scope: browse::Scope {
-            title: format!("events of {key}"),
-            keys,
+            title: format!("{what} of {key}"),
+            keys: keys(store, obj),
         },
     })
 }
@@ -144,50 +153,45 @@ impl View {
         match self {
             View::Object(st) => {
                 let items = object::items(cx, st);
-                let last = items.len().saturating_sub(1);
-                let hits = object::matches(&items, &st.search);
-                st.cursor = match action {
-                    Action::Up => st.cursor.saturating_sub(1),
-                    Action::Down => (st.cursor + 1).min(last),
-                    Action::PageUp => st.cursor.saturating_sub(page),
-                    Action::PageDown => (st.cursor + page).min(last),
-                    Action::Top => 0,
-                    Action::Bottom => last,
-                    Action::NextMatch | Action::PrevMatch if hits.is_empty() => {
-                        return Reply::Status(if st.search.is_empty() {
-                            "no search: / to search".into()
-                        } else {
-                            format!("no match for {:?}", st.search)
-                        });
-                    }
-                    Action::NextMatch => *hits.iter().find(|&&i| i > st.cursor).unwrap_or(&hits[0]),
-                    Action::PrevMatch => *hits
-                        .iter()
-                        .rev()
-                        .find(|&&i| i < st.cursor)
-                        .unwrap_or(&hits[hits.len() - 1]),
-                    Action::Select => {
-                        return match items.get(st.cursor).and_then(|i| i.link.clone()) {
-                            Some(key) => Reply::Open(OpenView::Object(key)),
-                            None => Reply::Ignored,
-                        };
-                    }
-                    Action::Pods => return pods_of(cx, &st.key),
-                    Action::Events => return events_of(cx, &st.key),
-                    Action::Related => return Reply::Findings(st.key.name.to_string()),
-                    _ => return Reply::Ignored,
+                // The cursor moves as a table's selection does.
+                let mut nav = Nav {
+                    selected: st.cursor,
+                    ..Nav::default()
                 };
-                Reply::Handled
+                if nav.apply(action, items.len(), page) {
+                    st.cursor = nav.selected;
+                    return Reply::Handled;
+                }
+                match action {
+                    Action::NextMatch | Action::PrevMatch => {
+                        let hits = object::matches(&items, &st.search);
+                        match next_hit(&hits, st.cursor, action == Action::NextMatch) {
+                            Some(i) => {
+                                st.cursor = i;
+                                Reply::Handled
+                            }
+                            None if st.search.is_empty() => {
+                                Reply::Status("no search: / to search".into())
+                            }
+                            None => Reply::Status(format!("no match for {:?}", st.search)),
+                        }
+                    }
+                    // `enter` follows the link under the cursor; the other
+                    // object keys act on the object shown.
+                    Action::Select => match items.get(st.cursor).and_then(|i| i.link.clone()) {
+                        Some(key) => Reply::Open(OpenView::Object(key)),
+                        None => Reply::Ignored,
+                    },
+                    a => on_object(cx, a, st.key.clone()).unwrap_or(Reply::Ignored),
+                }
             }
             View::Browse(st) => {
-                let selected = st.selected(cx);
-                match (action, selected) {
-                    (Action::Select, Some(key)) => Reply::Open(OpenView::Object(key)),
-                    (Action::Pods, Some(key)) => pods_of(cx, &key),
-                    (Action::Events, Some(key)) => events_of(cx, &key),
-                    (Action::Related, Some(key)) => Reply::Findings(key.name.to_string()),
-                    (a, _) if st.action(cx, a, page) => Reply::Handled,
-                    _ => Reply::Ignored,
+                if let Some(reply) = st.selected(cx).and_then(|key| on_object(cx, action, key)) {
+                    reply
+                } else if st.action(cx, action, page) {
+                    Reply::Handled
+                } else {
+                    Reply::Ignored
                 }
             }
         }

@@ -9,8 +9,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use std::sync::Arc;
+
 use crate::checks::{Status, catalog};
 use crate::model::{ObjKey, ObjRef};
+use crate::ui::memo::Memo;
 use crate::ui::panes::Cx;
 use crate::ui::widgets::table::contains_ignore_case;
 use crate::ui::widgets::{fit_line, inert_line};
@@ -23,12 +26,14 @@ pub struct Item {
     pub link: Option<ObjKey>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub key: ObjKey,
     pub cursor: usize,
     /// The `/` search (empty: none).
     pub search: String,
+    /// The lines, until the store, the results or the clock move: a key
+    /// or a frame does not scan every result again.
+    items: Memo<(u64, u64, i64), Vec<Item>>,
 }
 
 impl State {
@@ -37,6 +42,7 @@ impl State {
             key,
             cursor: 0,
             search: String::new(),
+            items: Memo::default(),
         }
     }
 }
@@ -84,7 +90,13 @@ fn pod_item(cx: &Cx, p: &ObjRef, indent: &str) -> Item {
 }
 
 /// The view's lines for the object now in the store.
-pub fn items(cx: &Cx, st: &State) -> Vec<Item> {
+pub fn items(cx: &Cx, st: &State) -> Arc<Vec<Item>> {
+    let m = cx.model;
+    let key = (m.generation, m.store.version(), m.now.as_second());
+    st.items.get(key, |_| Arc::new(make_items(cx, st)))
+}
+
+fn make_items(cx: &Cx, st: &State) -> Vec<Item> {
     let store = &cx.model.store;
     let theme = cx.theme;
     let Some(obj) = store.get(&st.key) else {
@@ -117,10 +129,10 @@ pub fn items(cx: &Cx, st: &State) -> Vec<Item> {
         .results
         .iter()
         .filter(|r| {
+            // The name first: a key is built only for the few that match it.
             r.status != Status::Pass
-                && r.subject.kind.as_str() == obj.key.kind.as_str()
                 && r.subject.name.as_str() == obj.name()
-                && r.subject.namespace.as_deref().unwrap_or("") == obj.namespace()
+                && r.subject.key() == obj.key
         })
         .collect();
     out.push(plain(String::new()));

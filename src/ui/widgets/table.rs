@@ -110,6 +110,20 @@ pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     haystack.to_lowercase().contains(&needle.to_lowercase())
 }
 
+/// The hit after (or before) `from` among sorted `hits`, wrapping around:
+/// `n` and `N` in a search.
+pub fn next_hit(hits: &[usize], from: usize, forward: bool) -> Option<usize> {
+    if forward {
+        hits.iter().find(|&&i| i > from).or(hits.first()).copied()
+    } else {
+        hits.iter()
+            .rev()
+            .find(|&&i| i < from)
+            .or(hits.last())
+            .copied()
+    }
+}
+
 /// Rows visible in a bordered table of this area (header row included).
 pub fn page_size(area: Rect) -> usize {
     area.height.saturating_sub(3) as usize
